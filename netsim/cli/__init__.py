@@ -1,0 +1,37 @@
+"""``netsim``: the headless twin of every panel.
+
+Each sub-command lives in its own module under ``netsim.cli`` with a ``register(subparsers)``
+function that adds its parser and sets ``func`` (returning the exit status).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# One module per command group; each module's register() adds one or more sub-commands.
+_COMMAND_MODULES: tuple[str, ...] = (
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="netsim",
+        description="NetSim Lab, headless: real sockets on loopback, printed as text or JSON.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in _COMMAND_MODULES:
+        importlib.import_module(f"netsim.cli.{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
