@@ -93,12 +93,17 @@ class BytesReceived(Event):
 
 @dataclass(frozen=True, slots=True)
 class FrameDecoded(Event):
-    """The receiving application obtained message number ``index`` (its wire bytes ``[start, end)``)."""
+    """The receiving application obtained message number ``index`` (its wire bytes ``[start, end)``).
+
+    ``intact`` says whether it equals message ``index`` as sent - computed by the lab while the
+    run goes, so it stays exact even when a huge run keeps no bytes in the trace.
+    """
 
     index: int
     start: int
     end: int
     payload: bytes
+    intact: bool = True
     kind: ClassVar[str] = "FrameDecoded"
 
 

@@ -1,0 +1,97 @@
+"""What one run of the stream lab does: a plain, JSON-able description."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+TRANSPORTS = ("tcp", "udp")
+SEND_MODES = ("separate", "burst")
+
+# The largest UDP payload over IPv4: 65,535 - 20 (IP header) - 8 (UDP header).
+UDP_MAX_PAYLOAD = 65_507
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """One lab run: the client sends ``messages`` to the server, which receives them.
+
+    ``messages`` is an explicit list; or, when ``count`` > 0, ``count`` generated messages of
+    ``size`` bytes each (generated on the fly, so a million messages cost no memory up front).
+    Knobs: ``send_mode`` "separate" (one ``sendall`` per message, ``send_delay_ms`` apart) or
+    "burst" (all messages in one ``sendall``); ``receiver_delay_ms`` sleeps before each
+    ``recv()``; ``recv_bytes`` is the ``recv()`` size.
+    """
+
+    transport: str = "tcp"
+    messages: tuple[bytes, ...] = (b"hello", b"world")
+    count: int = 0
+    size: int = 64
+    framing: str = "none"
+    send_mode: str = "separate"
+    send_delay_ms: float = 0.0
+    receiver_delay_ms: float = 0.0
+    recv_bytes: int = 1024
+    nodelay: bool = False
+    rcvbuf: int = 0
+    sndbuf: int = 0
+    host: str = "127.0.0.1"
+    port: int = 0
+    sample_hz: float = 100.0
+    record_bytes_limit: int = 64 * 1024 * 1024
+    reset_after_bytes: int = 0  # TCP: the client dies (RST) after this many stream bytes; 0 = never
+    name: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if self.transport not in TRANSPORTS:
+            raise ValueError(f"transport must be one of {', '.join(TRANSPORTS)}, not {self.transport!r}")
+        if self.send_mode not in SEND_MODES:
+            raise ValueError(f"send mode must be one of {', '.join(SEND_MODES)}, not {self.send_mode!r}")
+        if self.recv_bytes < 1:
+            raise ValueError("recv() size must be at least 1 byte")
+        if self.count < 0 or self.size < 0:
+            raise ValueError("message count and size cannot be negative")
+        if self.send_delay_ms < 0 or self.receiver_delay_ms < 0:
+            raise ValueError("delays cannot be negative")
+        if not 0 <= self.port <= 65535:
+            raise ValueError(f"port must be 0..65535, not {self.port}")
+
+    @property
+    def message_count(self) -> int:
+        return self.count if self.count > 0 else len(self.messages)
+
+    def message(self, index: int) -> bytes:
+        """Message ``index`` (0-based) as the sending application hands it over."""
+        if self.count <= 0:
+            return self.messages[index]
+        return generated_message(index, self.size)
+
+    def iter_messages(self) -> Iterator[bytes]:
+        for i in range(self.message_count):
+            yield self.message(i)
+
+    def replace(self, **changes: Any) -> Scenario:
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = dataclasses.asdict(self)
+        out["messages"] = [m.decode("latin-1") for m in self.messages]
+        return out
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Scenario:
+        known = {f.name for f in dataclasses.fields(cls)}
+        kwargs = {k: v for k, v in raw.items() if k in known}
+        if "messages" in kwargs:
+            kwargs["messages"] = tuple(m.encode("latin-1") for m in kwargs["messages"])
+        return cls(**kwargs)
+
+
+def generated_message(index: int, size: int) -> bytes:
+    """A recognisable message: its number, then a letter that changes from one message to the next."""
+    head = f"#{index + 1}:".encode("ascii")
+    letter = bytes([97 + index % 26])
+    body = head + letter * max(0, size - len(head))
+    return body[:size]
