@@ -96,11 +96,13 @@ class Gate:
     def wait_pending(self, timeout_s: float) -> bool:
         """Block until at least one call is waiting (or the gate closes / timeout)."""
         with self._cond:
-            return self._cond.wait_for(
-                lambda: self._closed
-                or any(p.seq not in self._released for p in self._pending.values()),
-                timeout=timeout_s,
-            ) and not self._closed
+            return (
+                self._cond.wait_for(
+                    lambda: self._closed or any(p.seq not in self._released for p in self._pending.values()),
+                    timeout=timeout_s,
+                )
+                and not self._closed
+            )
 
     def pause(self) -> None:
         """Switch to stepping: the next call of every worker waits."""

@@ -56,7 +56,7 @@ def test_length_prefix_fixes_the_demo() -> None:
 
 @pytest.mark.parametrize("p", PRESETS, ids=lambda p: p.preset_id)
 def test_every_preset_shows_its_lesson(p) -> None:
-    trace, a = run(p.scenario)
+    _trace, a = run(p.scenario)
     expected = {
         "hello-world": lambda: a.merged_chunks == 1 and not a.app_messages_match,
         "half-packet": lambda: a.split_messages == 1 and a.recv_calls == 7 and not a.app_messages_match,
@@ -92,7 +92,7 @@ def test_udp_limit_is_65507_bytes() -> None:
 
 def test_empty_tcp_send_sends_nothing() -> None:
     trace, _ = run(preset("empty-tcp").scenario)
-    empty = [s for s in of(trace, BytesSent) if s.msg_id == 1][0]
+    empty = next(s for s in of(trace, BytesSent) if s.msg_id == 1)
     assert empty.start == empty.end == 5
     assert b"".join(r.data for r in of(trace, BytesReceived)) == b"helloworld"
 
@@ -106,7 +106,7 @@ def test_small_recv_splits_and_length_framing_reassembles() -> None:
 
 def test_many_messages_burst_offsets_are_exact() -> None:
     sc = Scenario(count=5000, size=40, send_mode="burst", framing="length", recv_bytes=3000)
-    trace, a = run(sc)
+    _trace, a = run(sc)
     assert a.app_messages == 5000 and a.app_messages_match
     assert a.bytes_sent == a.bytes_received == 5000 * 44
 
@@ -209,7 +209,7 @@ def test_trace_round_trips_bytes_faithfully(tmp_path) -> None:
     loaded = Trace.load(path)
     assert loaded.events == trace.events
     assert loaded.analyze().summary() == a.summary()
-    assert [f.payload for f in of(loaded, FrameDecoded)][0] == every_byte
+    assert next(f.payload for f in of(loaded, FrameDecoded)) == every_byte
 
 
 def test_start_stop_cycles_leave_nothing_behind() -> None:
