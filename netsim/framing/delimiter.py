@@ -2,9 +2,9 @@
 
 Handled properly: a delimiter split across two reads, several frames in one read, empty frames.
 An over-long frame is rejected with :class:`FrameTooLargeError` as soon as more than
-``max_frame_bytes`` bytes are buffered that cannot be part of a delimiter (i.e. not counting the
-last ``len(delimiter) - 1`` bytes, which might be the start of one) — so the limit means "frame
-content of at most ``max_frame_bytes``", whatever the chunking.
+``max_frame_bytes`` bytes are buffered with no delimiter (not counting trailing bytes that may
+be the start of a multi-byte delimiter, e.g. the ``\r`` of ``\r\n``) — so the limit means
+"frame content of at most ``max_frame_bytes``", whatever the chunking.
 """
 
 from __future__ import annotations
@@ -57,6 +57,14 @@ def unescape_bytes(text: str) -> bytes:
         else:
             raise ValueError(f"unknown escape {text[i : i + 2]!r} (known: \\n \\r \\t \\0 \\\\ \\xNN)")
     return bytes(out)
+
+
+def _delimiter_start_at_end(data: bytes | bytearray, delimiter: bytes) -> int:
+    """Length of the longest proper prefix of ``delimiter`` that ``data`` ends with."""
+    for size in range(min(len(delimiter) - 1, len(data)), 0, -1):
+        if data.endswith(delimiter[:size]):
+            return size
+    return 0
 
 
 @dataclass(frozen=True)
@@ -147,8 +155,11 @@ class DelimiterDecoder(DecoderBase):
             out.append((origin + i, origin + j + width, bytes(work[i:j])))
             i = scan = j + width
         tail = len(work) - i
-        if tail - (width - 1) > limit:
-            raise self._too_large(tail - (width - 1), complete=False)
+        if tail > limit:
+            # The end of the tail may be the start of a delimiter: that part is not content yet.
+            content = tail - _delimiter_start_at_end(work, delimiter)
+            if content > limit:
+                raise self._too_large(content, complete=False)
         if work is buf:
             del buf[:i]
         elif tail:
