@@ -96,7 +96,7 @@ class BoundaryTracker:
             first = last = -1
             touched = 0
             j = mi
-            while j < nmsg and ms[j] < ce:
+            while j < nmsg and ms[j] < ce and ce > cs:  # an empty chunk holds no message's bytes
                 if me[j] > cs and me[j] > ms[j]:
                     touched += 1
                     if first < 0:
@@ -215,11 +215,19 @@ class Trace:
 
     @classmethod
     def load(cls, path: str | Path) -> Trace:
-        with open(path, encoding="utf-8") as fp:
-            return cls.loads(fp)
+        try:
+            with open(path, encoding="utf-8") as fp:
+                return cls.loads(fp)
+        except UnicodeDecodeError as exc:  # a binary file: say so instead of a traceback
+            raise TraceFormatError(f"not a NetSim trace: not UTF-8 text ({exc.reason})") from exc
 
     @classmethod
     def loads(cls, lines: Iterable[str]) -> Trace:
+        """Parse JSON Lines: an open text file, a list of lines, or the whole text as one string."""
+        if isinstance(lines, str):
+            # Iterating a str would give characters.  Split on "\n" only: str.splitlines() would also
+            # cut at U+2028 and friends, which json.dumps(ensure_ascii=False) leaves inside strings.
+            lines = lines.split("\n")
         it = iter(lines)
         try:
             head = json.loads(next(it))
