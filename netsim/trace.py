@@ -35,6 +35,11 @@ TRACE_FORMAT = "netsim-trace"
 TRACE_VERSION = 1
 
 
+# Characters str.splitlines() (and many editors) treat as line ends, which json.dumps leaves raw
+# with ensure_ascii=False: written as \u escapes, every event stays on one line for any reader.
+_LINE_BREAKS_ESCAPED = {c: f"\\u{c:04x}" for c in (0x85, 0x2028, 0x2029)}
+
+
 class TraceFormatError(ValueError):
     """A file that is not a NetSim trace, or a damaged one."""
 
@@ -207,7 +212,8 @@ class Trace:
     def dump(self, fp: IO[str]) -> None:
         fp.write(json.dumps({"format": TRACE_FORMAT, "version": TRACE_VERSION}) + "\n")
         for ev in self._events:
-            fp.write(json.dumps(event_to_dict(ev), ensure_ascii=False) + "\n")
+            line = json.dumps(event_to_dict(ev), ensure_ascii=False)
+            fp.write(line.translate(_LINE_BREAKS_ESCAPED) + "\n")
 
     def save(self, path: str | Path) -> None:
         with open(path, "w", encoding="utf-8") as fp:
