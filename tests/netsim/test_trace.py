@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import random
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from pathlib import Path
 
 import pytest
@@ -218,7 +218,7 @@ def stream_and_chunking(draw: st.DrawFn) -> tuple[list[tuple[int, int]], list[tu
     total = sum(sizes)
     cuts = draw(st.sets(st.integers(1, max(1, total - 1)), max_size=total)) if total > 1 else set()
     points = [0, *sorted(c for c in cuts if 0 < c < total), total]
-    chunks = [(a, b) for a, b in zip(points, points[1:], strict=False) if b > a]
+    chunks = [(a, b) for a, b in pairwise(points) if b > a]
     picks = draw(st.lists(st.booleans(), max_size=len(sizes) + len(chunks)))
     return ranges(sizes), chunks, picks
 
