@@ -22,7 +22,7 @@ import dpkt
 
 from netsim.events import now_ns
 from netsim.recorder import Recorder
-from netsim.tcpstate import SYN, SegmentSeen
+from netsim.tcpstate import ACK, SYN, SegmentSeen
 
 ETH_P_ALL = 0x0003
 PACKET_OUTGOING = 4
@@ -130,7 +130,7 @@ class RelativeNumbers:
         if d.flags & SYN or fwd not in self._isn:
             self._isn[fwd] = d.seq
         rel_seq = (d.seq - self._isn[fwd]) % 2**32
-        rel_ack = (d.ack - self._isn[back]) % 2**32 if back in self._isn and d.ack else 0
+        rel_ack = (d.ack - self._isn[back]) % 2**32 if back in self._isn and d.flags & ACK else 0
         return rel_seq, rel_ack
 
 

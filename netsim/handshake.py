@@ -290,9 +290,11 @@ class HandshakeLab:
         self._alive = 0
         self._finished = threading.Event()
         self._ok = True
+        self._completed = 0  # workers that ran their whole script
         self._reason = ""
         self._together: tuple[str, Ev | None, int] = ("", None, 0)
         self._started = False
+        self._workers_started: list[str] = []
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -323,6 +325,7 @@ class HandshakeLab:
         self.observer.start()
         endpoints = [e for e in ("server", "client") if any(s.endpoint == e for s in self.scenario.steps)]
         self._alive = len(endpoints)
+        self._workers_started = endpoints
         for endpoint in endpoints:
             t = threading.Thread(target=self._worker, args=(endpoint,), name=f"handshake-{endpoint}")
             self._workers.append(t)
@@ -344,7 +347,8 @@ class HandshakeLab:
 
     @property
     def ok(self) -> bool:
-        return self._ok
+        """The run finished every call of the script (failures the lesson expects are fine)."""
+        return self._ok and self._finished.is_set() and self._completed == len(self._workers_started)
 
     def wait_finished(self, timeout_s: float) -> bool:
         return self._finished.wait(timeout_s)
@@ -427,6 +431,8 @@ class HandshakeLab:
                 self._do(index, step)
                 if not step.together:
                     self._advance(index)
+            with self._cond:
+                self._completed += 1
         except GateClosed:
             return
         except threading.BrokenBarrierError:
@@ -452,7 +458,10 @@ class HandshakeLab:
                 self._capture.set_cause("")
             self.observer.poll_now()
             reason = self._reason or ("stopped" if self._stop.is_set() else "done")
-            self.recorder.emit(RunFinished(now_ns(), "lab", self._ok and not self._stop.is_set(), reason))
+            ok = self._ok and self._completed == len(self._workers_started)
+            if not ok and not self._reason:
+                reason = "stopped"
+            self.recorder.emit(RunFinished(now_ns(), "lab", ok, reason))
             self._finished.set()
 
     def _model_event(self, endpoint: str, step: Step, sock: socket.socket | None) -> Ev | None:
