@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from typing import Any
 
 from netsim.events import FrameDecoded
@@ -75,7 +76,11 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
 
 
 def _drive_steps(lab: StreamLab, timeout_s: float, interactive: bool) -> None:
+    # Unattended stepping honours --timeout (a human pressing Enter sets their own pace).
+    deadline = time.monotonic() + timeout_s
     while not lab.finished:
+        if not interactive and time.monotonic() > deadline:
+            return
         if not lab.gate.wait_pending(0.2):
             continue
         pending = lab.gate.pending()
