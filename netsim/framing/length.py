@@ -176,19 +176,17 @@ class LengthPrefixDecoder:
             header_size = self._header_size
             unpack_from = self._unpack_from
             limit = self._loop_limit
-            append = out.append
-            while True:
-                j = i + header_size
-                if j > n:
-                    break
-                size = unpack_from(data, i)[0]
-                if size > limit:
-                    break
+            # One header read and one slice per frame; `out.append` (not a bound method)
+            # because CPython 3.11 specialises the list.append call form.
+            j = i + header_size
+            while j <= n:
+                (size,) = unpack_from(data, i)
                 k = j + size
-                if k > n:
+                if k > n or size > limit:
                     break
-                append(data[j:k])
+                out.append(data[j:k])
                 i = k
+                j = k + header_size
             if i < n:
                 self._stash(data, i)
             self._fed += n
@@ -218,19 +216,15 @@ class LengthPrefixDecoder:
             header_size = self._header_size
             unpack_from = self._unpack_from
             limit = self._loop_limit
-            append = out.append
-            while True:
-                j = i + header_size
-                if j > n:
-                    break
-                size = unpack_from(data, i)[0]
-                if size > limit:
-                    break
+            j = i + header_size
+            while j <= n:
+                (size,) = unpack_from(data, i)
                 k = j + size
-                if k > n:
+                if k > n or size > limit:
                     break
-                append((base + i, base + k, data[j:k]))
+                out.append((base + i, base + k, data[j:k]))
                 i = k
+                j = k + header_size
             if i < n:
                 self._stash(data, i)
             self._fed += n
