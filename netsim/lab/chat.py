@@ -152,13 +152,11 @@ def run_chat(opts: ChatOptions, codec: Codec, stdin_fd: int, out: TextIO) -> Non
                     chat.say(f"TCP server listening on {opts.host}:{bound} ({codec.label})")
                     _tcp_server(chat, sock)
             elif opts.udp:
+                # connect() on UDP only fixes the peer: no packet is sent, but the kernel now reports
+                # ICMP "port unreachable" as ECONNREFUSED (and drops datagrams from anyone else).
+                sock.connect((opts.host, opts.port))
                 chat.say(f"UDP client to {opts.host}:{opts.port}; type a line, q quits")
-                peer = (opts.host, opts.port)
-
-                def send_dgram(data: bytes) -> None:
-                    sock.sendto(data, peer)
-
-                chat.converse(send_dgram, lambda: _recv_dgram(sock), sock)
+                chat.converse(sock.send, lambda: _recv_dgram(sock), sock)
             else:
                 sock.settimeout(5.0)
                 sock.connect((opts.host, opts.port))
