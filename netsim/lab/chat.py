@@ -156,7 +156,11 @@ def run_chat(opts: ChatOptions, codec: Codec, stdin_fd: int, out: TextIO) -> Non
                 # ICMP "port unreachable" as ECONNREFUSED (and drops datagrams from anyone else).
                 sock.connect((opts.host, opts.port))
                 chat.say(f"UDP client to {opts.host}:{opts.port}; type a line, q quits")
-                chat.converse(sock.send, lambda: _recv_dgram(sock), sock)
+
+                def send_dgram(data: bytes) -> None:
+                    sock.send(data)  # one datagram: all of it or an error, never part
+
+                chat.converse(send_dgram, lambda: _recv_dgram(sock), sock)
             else:
                 sock.settimeout(5.0)
                 sock.connect((opts.host, opts.port))
