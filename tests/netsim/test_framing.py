@@ -111,7 +111,7 @@ def decode(codec: Codec, chunks: Iterable[bytes]) -> tuple[list[Any], list[Any],
         messages += by_feed.feed(chunk)
         spans += by_spans.feed_spans(chunk)
     assert by_feed.buffered == by_spans.buffered
-    verdicts = []
+    verdicts: list[tuple[str, bytes, int | None] | None] = []
     for decoder in (by_feed, by_spans):
         try:
             decoder.close()
