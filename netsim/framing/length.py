@@ -121,15 +121,16 @@ class LengthPrefixDecoder:
     """Receive state for :class:`LengthPrefixCodec` (see the module docstring for the design)."""
 
     __slots__ = (
-        "_body",
         "_closed",
         "_error",
         "_fed",
+        "_have",
         "_head",
         "_header_size",
         "_limit",
         "_loop_limit",
         "_need",
+        "_parts",
         "_sign_bit",
         "_signed",
         "_start",
@@ -145,7 +146,10 @@ class LengthPrefixDecoder:
         # Unsigned read of a signed field: anything above the signed maximum is negative.
         self._loop_limit = min(self._limit, self._sign_bit - 1) if self._signed else self._limit
         self._head = b""  # bytes of the pending frame's header (all of it once known)
-        self._body = bytearray()  # body bytes of the pending frame, once its header is known
+        # Body of the pending frame so far, as views of the fed chunks: every body byte is
+        # copied once, by the final join (a growing bytearray would copy it twice or more).
+        self._parts: list[bytes | memoryview] = []
+        self._have = 0  # bytes in _parts
         self._need = -1  # body size of the pending frame, -1 while its header is incomplete
         self._start = 0  # stream offset of the pending frame
         self._fed = 0  # bytes fed before the current call
@@ -154,7 +158,7 @@ class LengthPrefixDecoder:
 
     @property
     def buffered(self) -> int:
-        return len(self._head) + len(self._body)
+        return len(self._head) + self._have
 
     # -- the hot path -------------------------------------------------------------------------
 
@@ -254,7 +258,8 @@ class LengthPrefixDecoder:
         if j <= len(data):
             self._need = self._check(data, i)
             self._head = data[i:j]
-            self._body = bytearray(memoryview(data)[j:])
+            self._parts = [memoryview(data)[j:]] if j < len(data) else []
+            self._have = len(data) - j
         else:
             self._head = data[i:]
             self._need = -1
@@ -270,19 +275,22 @@ class LengthPrefixDecoder:
                 return None, len(data)
             i = take
             self._need = self._check(head, 0)
-        body = self._body
-        missing = self._need - len(body)
-        if len(data) - i < missing:
-            body += memoryview(data)[i:]
+        missing = self._need - self._have
+        available = len(data) - i
+        if available < missing:
+            if available:
+                self._parts.append(memoryview(data)[i:] if i else data)
+                self._have += available
             return None, len(data)
         end = i + missing
-        if body:
-            body += memoryview(data)[i:end]
-            message = bytes(body)
+        if self._parts:
+            self._parts.append(memoryview(data)[i:end])
+            message = b"".join(self._parts)
+            self._parts = []
+            self._have = 0
         else:
             message = data[i:end]
         self._head = b""
-        self._body = bytearray()
         self._need = -1
         return message, end
 
@@ -295,7 +303,7 @@ class LengthPrefixDecoder:
             return
         self._closed = True
         if self._head:
-            partial = self._head + bytes(self._body)
+            partial = b"".join([self._head, *self._parts])
             expected = self._header_size + self._need if self._need >= 0 else None
             error = IncompleteFrameError(
                 incomplete_message(len(partial), expected), partial=partial, expected=expected
