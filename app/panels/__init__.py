@@ -25,4 +25,4 @@ Each entry below is ``"module:Class"``; the module is imported when the window i
 
 from __future__ import annotations
 
-PANELS: tuple[str, ...] = ()
+PANELS: tuple[str, ...] = ("app.panels.hmac_panel:HmacPanel",)
