@@ -294,6 +294,7 @@ def run_bench(
     if not megabytes > 0:
         raise ValueError("megabytes must be positive")
     total_bytes = max(1, int(megabytes * MB))
+    load_before = os.getloadavg()[0]
     samples: dict[str, list[Sample]] = {m.kind: [] for m in MEASUREMENTS}
     for round_no in range(1, rounds + 1):
         for measurement in MEASUREMENTS:
@@ -332,6 +333,9 @@ def run_bench(
     report["megabytes"] = megabytes
     report["bytes_per_measurement"] = samples["raw"][0].sent_bytes
     report["recv_bytes"] = RECV_BYTES
+    # Other work on the machine moves every figure; the ratios (interleaved) move less.
+    report["cpu_count"] = os.cpu_count()
+    report["loadavg_1min"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     report["verified"] = all(s.ok for kind in samples for s in samples[kind])
     report["counts"] = {
         kind: {
@@ -356,6 +360,8 @@ def format_report(report: dict[str, Any]) -> str:
         f"netsim bench — loopback {HOST}, recv({report['recv_bytes']}), "
         f"{report['rounds']} interleaved round(s) of {report['bytes_per_measurement']:,} bytes "
         "per measurement; medians",
+        f"({report['cpu_count']} CPUs, 1-min load average {report['loadavg_1min'][0]:.2f} before, "
+        f"{report['loadavg_1min'][1]:.2f} after: absolute figures move with machine load)",
         "",
         f"  {'measurement':<48}{'MB/s':>10}{'messages/s':>16}",
     ]
