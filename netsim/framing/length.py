@@ -180,8 +180,8 @@ class LengthPrefixDecoder:
             header_size = self._header_size
             unpack_from = self._unpack_from
             limit = self._loop_limit
-            # One header read and one slice per frame; `out.append` (not a bound method)
-            # because CPython 3.11 specialises the list.append call form.
+            # One header read and one slice per frame, nothing else.  (Caching `out.append`
+            # in a local, or folding the limit test away, measured no faster on 3.11.)
             j = i + header_size
             while j <= n:
                 (size,) = unpack_from(data, i)
