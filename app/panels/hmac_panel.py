@@ -243,7 +243,7 @@ class HmacPanel(QWidget):
         self._splitter.addWidget(right)
         self._splitter.setStretchFactor(0, 6)
         self._splitter.setStretchFactor(1, 4)
-        self._splitter.setSizes([600, 400])
+        self._splitter.setSizes([650, 350])
 
         layout = QVBoxLayout(self)
         layout.addWidget(self._title)
@@ -795,7 +795,9 @@ class HmacPanel(QWidget):
             verdict = self.tr("✔ as expected") if ev.succeeded else self.tr("✘ unexpected result")
             good = ev.succeeded
         sentence = self._explanations().get(ev.explanation, ev.explanation)
-        item = QListWidgetItem(f"{name}: {verdict}\n{sentence}")
+        item = QListWidgetItem(
+            self.tr("{name}: {verdict}").format(name=name, verdict=verdict) + "\n" + sentence
+        )
         item.setForeground(QBrush(OK_COLOUR if good else BAD_COLOUR))
         self._verdicts.addItem(item)
 

@@ -638,13 +638,13 @@
     </message>
     <message>
         <location filename="../../app/panels/hmac_panel.py" line="789" />
-        <location filename="../../app/panels/hmac_panel.py" line="811" />
+        <location filename="../../app/panels/hmac_panel.py" line="813" />
         <source>✘ rejected</source>
         <translation>✘ 拒绝</translation>
     </message>
     <message>
         <location filename="../../app/panels/hmac_panel.py" line="789" />
-        <location filename="../../app/panels/hmac_panel.py" line="811" />
+        <location filename="../../app/panels/hmac_panel.py" line="813" />
         <source>✔ accepted</source>
         <translation>✔ 通过</translation>
     </message>
@@ -667,6 +667,11 @@
         <location filename="../../app/panels/hmac_panel.py" line="795" />
         <source>✘ unexpected result</source>
         <translation>✘ 结果出乎意料</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/hmac_panel.py" line="799" />
+        <source>{name}: {verdict}</source>
+        <translation>{name}：{verdict}</translation>
     </message>
 </context>
 </TS>
