@@ -59,6 +59,9 @@ def readable(data: bytes) -> str:
         n += 1
     if n < 4:
         return ""
+    brace = data.find(b"}", 0, n)
+    if brace >= 0:  # '{variant:digest}' ends the tag; printable random bytes after it are noise
+        n = brace + 1
     text = data[:n].decode("ascii")
     return f"'{text}'" + (f" + {len(data) - n} B" if n < len(data) else "")
 
@@ -243,7 +246,7 @@ class HmacPanel(QWidget):
         self._splitter.addWidget(right)
         self._splitter.setStretchFactor(0, 6)
         self._splitter.setStretchFactor(1, 4)
-        self._splitter.setSizes([650, 350])
+        self._splitter.setSizes([720, 280])
 
         layout = QVBoxLayout(self)
         layout.addWidget(self._title)
