@@ -13,6 +13,7 @@ and the CLI can feed it a whole trace; both get the same numbers.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -42,6 +43,26 @@ _LINE_BREAKS_ESCAPED = {c: f"\\u{c:04x}" for c in (0x85, 0x2028, 0x2029)}
 
 class TraceFormatError(ValueError):
     """A file that is not a NetSim trace, or a damaged one."""
+
+
+# Field annotations (strings, under `from __future__ import annotations`) a loaded value must match.
+_FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
+    "int": int,
+    "str": str,
+    "bytes": bytes,
+    "bool": bool,
+    "dict[str, Any]": dict,
+}
+
+
+def _checked(event: Event) -> Event:
+    """``event`` if every field has its declared type; else ValueError (a damaged trace line)."""
+    for f in dataclasses.fields(event):
+        expected = _FIELD_TYPES.get(str(f.type))
+        value = getattr(event, f.name)
+        if expected is not None and not isinstance(value, expected):
+            raise ValueError(f"{event.kind}.{f.name} should be {f.type}, not {value!r}")
+    return event
 
 
 class BoundaryTracker:
@@ -248,7 +269,7 @@ class Trace:
             if not line.strip():
                 continue
             try:
-                trace.append(event_from_dict(json.loads(line)))
+                trace.append(_checked(event_from_dict(json.loads(line))))
             except (ValueError, TypeError, KeyError) as exc:
                 raise TraceFormatError(f"line {number}: {exc}") from exc
         return trace

@@ -217,3 +217,17 @@ def test_unattended_step_mode_honours_the_timeout(
     assert time.monotonic() - started < 3.0
     assert code == 1
     assert "did not finish within 0.5 s" in err
+
+
+def test_replay_of_a_damaged_trace_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "damaged.jsonl"
+    path.write_text(
+        '{"format": "netsim-trace", "version": 1}\n'
+        '{"type": "BytesSent", "t_ns": 1, "endpoint": "client", "msg_id": 0, "start": "0", "end": 5, '
+        '"header_bytes": 0, "data": {"b64": "aGVsbG8="}}\n',
+        encoding="utf-8",
+    )
+    code, out, err = sticky(capsys, "--replay", str(path), "--json")
+    assert code == 2
+    assert out == ""
+    assert "line 2" in err

@@ -326,6 +326,17 @@ HEADER = json.dumps({"format": TRACE_FORMAT, "version": TRACE_VERSION})
         (HEADER + '\n{"type": "NoSuchEvent", "t_ns": 1, "endpoint": "lab"}\n', "line 2"),
         (HEADER + '\n{"type": "RunFinished", "endpoint": "lab"}\n', "line 2"),  # t_ns missing
         (HEADER + "\n[1, 2]\n", "line 2"),
+        (  # the right keys, the wrong types: would crash analyze() later
+            HEADER + '\n{"type": "BytesSent", "t_ns": 1, "endpoint": "client", "msg_id": 0, '
+            '"start": "0", "end": 5, "header_bytes": 0, "data": "hello"}\n',
+            "line 2: BytesSent.start should be int",
+        ),
+        (
+            HEADER + '\n{"type": "BytesSent", "t_ns": 1, "endpoint": "client", "msg_id": 0, '
+            '"start": 0, "end": 5, "header_bytes": 0, "data": "hello"}\n',
+            "line 2: BytesSent.data should be bytes",
+        ),
+        (HEADER + '\n{"type": "RunStarted", "t_ns": 1, "endpoint": "lab", "config": []}\n', "line 2"),
         (HEADER + "\nnull\n", "line 2"),
         (
             HEADER + '\n\n{"type": "BytesReceived", "t_ns": 1, "endpoint": "s", "start": 0, "end": 1, '
