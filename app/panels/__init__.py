@@ -25,4 +25,7 @@ Each entry below is ``"module:Class"``; the module is imported when the window i
 
 from __future__ import annotations
 
-PANELS: tuple[str, ...] = ("app.panels.hmac_panel:HmacPanel",)
+PANELS: tuple[str, ...] = (
+    "app.panels.hmac_panel:HmacPanel",
+    "app.panels.handshake_panel:HandshakePanel",
+)
