@@ -14,7 +14,7 @@ import threading
 import time
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QPainter, QPixmap
+from PySide6.QtGui import QPainter, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -65,6 +65,7 @@ class HandshakePanel(QWidget):
         self._auto = False
         self._last_step = 0.0
         self._new_rows = False
+        self._sized = False
         self._build()
         self._poll = QTimer(self)
         self._poll.setInterval(30)
@@ -161,8 +162,9 @@ class HandshakePanel(QWidget):
         main = QSplitter(Qt.Orientation.Horizontal)
         main.addWidget(left)
         main.addWidget(right)
-        main.setStretchFactor(0, 1)
-        main.setStretchFactor(1, 1)
+        main.setStretchFactor(0, 11)
+        main.setStretchFactor(1, 9)
+        self._main_splitter = main
 
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
@@ -312,6 +314,12 @@ class HandshakePanel(QWidget):
             p2 = self.run_model.pending[side]
             return self.tr("%1 is in %2 (blocked)").replace("%1", name).replace("%2", p2.call)
         return self.tr("%1: —").replace("%1", name)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            self._main_splitter.setSizes([11_000, 9_000])  # the sequence diagram gets a bit more room
 
     # ---- panel interface ---------------------------------------------------------------------
 

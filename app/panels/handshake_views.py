@@ -53,6 +53,26 @@ def scaled_font(scale: float, factor: float = 1.0, *, bold: bool = False, mono: 
     return f
 
 
+def fit_text(
+    p: QPainter,
+    text: str,
+    width: float,
+    scale: float,
+    factor: float,
+    *,
+    bold: bool = False,
+    mono: bool = False,
+) -> str:
+    """Set the largest font (down to 70 % of ``factor``) in which ``text`` fits; elide if it still does not."""
+    f = factor
+    while True:
+        p.setFont(scaled_font(scale, f, bold=bold, mono=mono))
+        fm = p.fontMetrics()
+        if fm.horizontalAdvance(text) <= width or f <= factor * 0.7:
+            return fm.elidedText(text, Qt.TextElideMode.ElideMiddle, int(width))
+        f -= factor * 0.05
+
+
 def arrow_head(p: QPainter, tip: QPointF, frm: QPointF, size: float, colour: QColor) -> None:
     angle = math.atan2(tip.y() - frm.y(), tip.x() - frm.x())
     path = QPainterPath(tip)
@@ -112,7 +132,7 @@ class SequenceDiagram(QWidget):
 
     def refresh(self) -> None:
         self.setMinimumHeight(self.content_height())
-        self.setMinimumWidth(int(620 * self.scale))
+        self.setMinimumWidth(int(520 * self.scale))
         self.updateGeometry()
         self.update()
 
@@ -187,12 +207,11 @@ class SequenceDiagram(QWidget):
                 self._paint_state(p, row.event, y, h, cx if row.endpoint == "client" else sx)
             y += h
         # pending calls, greyed, at the bottom
-        p.setFont(scaled_font(s, 0.95, bold=True))
         for side, pend in self.run.pending.items():
             x = cx if side == "client" else sx
             p.setPen(MUTED)
-            text = self.tr("next: %1").replace("%1", pend.call)
             rect = self._call_rect(side, x, y + 6 * s, 28 * s)
+            text = fit_text(p, self.tr("next: %1").replace("%1", pend.call), rect.width(), s, 0.95, bold=True)
             p.drawText(rect, self._call_align(side), text)
         p.end()
 
@@ -213,7 +232,6 @@ class SequenceDiagram(QWidget):
     ) -> None:
         s = self.scale
         x = cx if side == "client" else sx
-        p.setFont(scaled_font(s, 1.0, mono=True))
         if isinstance(ev, SocketFailed):
             p.setPen(SERVER)
             text = f"✗ {ev.call}  {ev.message.split(':')[0]}"
@@ -224,7 +242,8 @@ class SequenceDiagram(QWidget):
                 text += f" → {ev.result}"
         else:
             return
-        p.drawText(self._call_rect(side, x, y, h), self._call_align(side), text)
+        rect = self._call_rect(side, x, y, h)
+        p.drawText(rect, self._call_align(side), fit_text(p, text, rect.width(), s, 1.0, mono=True))
         # a tick on the lifeline marks when the call returned
         p.setPen(QPen(SIDE_COLOURS[side], 2 * s))
         p.drawLine(QPointF(x - 7 * s, y + h / 2), QPointF(x + 7 * s, y + h / 2))
@@ -258,27 +277,25 @@ class SequenceDiagram(QWidget):
         tip = QPointF(x1 + (-6 if x1 > x0 else 6) * s, y1)
         p.drawLine(QPointF(x0, y0), tip)
         arrow_head(p, QPointF(x1, y1), QPointF(x0, y0), 13 * s, colour)
-        label = segment_label(seg, self.absolute)
-        p.setFont(scaled_font(s, 1.0, bold=True, mono=True))
+        label = fit_text(
+            p, segment_label(seg, self.absolute), abs(sx - cx) - 8 * s, s, 1.0, bold=True, mono=True
+        )
         p.setPen(colour.darker(115))
         p.drawText(QRectF(min(cx, sx), y, abs(sx - cx), h * 0.5), Qt.AlignmentFlag.AlignCenter, label)
         # outside the lifelines: modelled tag (receiver side) and payload preview (sender side)
-        p.setFont(scaled_font(s, 0.85, bold=not seg.captured))
         if not seg.captured:
             p.setPen(MUTED)
             side = "server" if seg.endpoint == "client" else "client"
-            p.drawText(
-                self._call_rect(side, x1, y + h * 0.45, h * 0.55),
-                self._call_align(side),
-                self.tr("modelled, not captured"),
-            )
+            rect = self._call_rect(side, x1, y + h * 0.45, h * 0.55)
+            text = fit_text(p, self.tr("modelled, not captured"), rect.width(), s, 0.85, bold=True)
+            p.drawText(rect, self._call_align(side), text)
         if seg.payload:
             p.setPen(INK)
-            preview = repr(seg.payload[:24])
+            rect = self._call_rect(seg.endpoint, x0, y + h * 0.45, h * 0.55)
             p.drawText(
-                self._call_rect(seg.endpoint, x0, y + h * 0.45, h * 0.55),
+                rect,
                 self._call_align(seg.endpoint),
-                preview,
+                fit_text(p, repr(seg.payload[:24]), rect.width(), s, 0.85),
             )
 
 

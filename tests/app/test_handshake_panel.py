@@ -187,3 +187,40 @@ def test_panel_interface(qtbot, panel: HandshakePanel) -> None:  # type: ignore[
     panel.retranslate()
     assert panel.sequence.scale == 1.5
     assert panel.is_idle()
+
+
+TS = Path(__file__).resolve().parents[2] / "resources" / "i18n" / "handshake_zh_CN.ts"
+
+
+def test_every_message_is_translated() -> None:
+    import xml.etree.ElementTree as ET
+
+    messages = list(ET.parse(TS).getroot().iter("message"))
+    assert len(messages) > 80
+    for m in messages:
+        tr = m.find("translation")
+        assert tr is not None and tr.text and tr.get("type") is None, m.findtext("source")
+
+
+def test_panel_speaks_chinese(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+    import subprocess
+    import sys
+
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    tool = shutil.which("pyside6-lrelease") or str(Path(sys.executable).parent / "pyside6-lrelease")
+    qm = tmp_path / "handshake_zh_CN.qm"
+    subprocess.run([tool, "-silent", str(TS), "-qm", str(qm)], check=True, timeout=60)
+    translator = QTranslator()
+    assert translator.load(str(qm))
+    QCoreApplication.installTranslator(translator)
+    try:
+        p = HandshakePanel()
+        qtbot.addWidget(p)
+        assert p.title() == "TCP 握手与挥手"
+        assert p.step_button.text() == "单步"
+        assert p.machine.event_text("rcv FIN") == "收到 FIN"
+        p.shutdown()
+    finally:
+        QCoreApplication.removeTranslator(translator)
