@@ -26,6 +26,7 @@ Each entry below is ``"module:Class"``; the module is imported when the window i
 from __future__ import annotations
 
 PANELS: tuple[str, ...] = (
+    "app.panels.sticky_panel:StickyPanel",
     "app.panels.hmac_panel:HmacPanel",
     "app.panels.handshake_panel:HandshakePanel",
 )

@@ -14,12 +14,10 @@ from PySide6.QtGui import QBrush, QColor, QFont, QMouseEvent, QPainter, QPainter
 from PySide6.QtWidgets import QApplication, QTextBrowser, QWidget
 
 from app.panels.handshake_model import SIDES, HandshakeRun
-from app.panels.handshake_pin import pin_none_if_needed
 from netsim.capture import layer_spans
 from netsim.events import SocketCalled, SocketFailed, TcpStateChanged
 from netsim.tcpstate import TRANSITIONS, Ev, SegmentSeen, State, flag_text
 
-pin_none_if_needed()
 
 # Okabe–Ito: blue for the client, vermillion for the server, reddish purple for the listener.
 CLIENT = QColor("#0072B2")

@@ -1,0 +1,225 @@
+"""Where the bytes are: a live plot of the kernel queues and the "pipe" picture.
+
+The plot (pyqtgraph) shows the sender's kernel send queue and the receiver's kernel receive
+queue over time; its movable cursor picks the moment the pipe shows:
+app send buffer ▸ kernel send queue ▸ kernel receive queue ▸ app receive buffer,
+each with its bytes in their messages' colours.  After a run the cursor jumps to the moment
+the receive queue was fullest - two messages lying side by side before one recv() takes both.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+import pyqtgraph as pg
+
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
+
+from app.models.stream_model import StreamModel
+from app.theme import THEME
+from app.widgets.ribbon import printable
+
+
+class PipeView(QWidget):
+    """Four boxes in a row, the bytes in each drawn in their messages' colours."""
+
+    def __init__(self, model: StreamModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.t: float | None = None  # None: the latest moment
+        self.setMinimumHeight(90)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+    def sizeHint(self) -> QSize:
+        return QSize(800, int(120 * THEME.scale))
+
+    def set_time(self, t: float | None) -> None:
+        self.t = t
+        self.update()
+
+    def titles(self) -> list[str]:
+        return [
+            self.tr("app send buffer"),
+            self.tr("kernel send queue"),
+            self.tr("kernel receive queue"),
+            self.tr("app receive buffer"),
+        ]
+
+    def segments(self, start: int, end: int) -> list[tuple[int, int, int]]:
+        """(message index, first byte, end byte) pieces of the stream range ``[start, end)``."""
+        m = self.model
+        out: list[tuple[int, int, int]] = []
+        i = max(0, bisect_right(m.msg_start, start) - 1)
+        while i < len(m.msg_start) and m.msg_start[i] < end and len(out) < 64:
+            lo, hi = max(start, m.msg_start[i]), min(end, m.msg_end[i])
+            if hi > lo:
+                out.append((i, lo, hi))
+            i += 1
+        return out
+
+    def contents(self) -> list[tuple[int, list[tuple[int, int, int]], str]]:
+        """For each box: byte count, coloured pieces, and a note."""
+        m = self.model
+        t = self.t if self.t is not None else float("inf")
+        st = m.state_at(t)
+        waiting = max(0, m.messages_intended - st["messages_sent"])
+        boxes: list[tuple[int, list[tuple[int, int, int]], str]] = []
+        boxes.append((0, [], self.tr("{n} messages not yet sent").format(n=waiting) if waiting else ""))
+        udp = m.transport == "udp"
+        if m.queues_available:
+            sq = st["send_q"]
+            boxes.append((sq, [] if udp else self.segments(st["sent"] - sq, st["sent"]), ""))
+            rq = st["recv_q"]
+            note = self.tr("next datagram") if udp and rq else ""
+            boxes.append((rq, [] if udp else self.segments(st["received"], st["received"] + rq), note))
+        else:
+            flight = max(0, st["sent"] - st["received"])
+            boxes.append((0, [], self.tr("not reported on this platform")))
+            boxes.append((flight, self.segments(st["received"], st["sent"]), self.tr("bytes in flight")))
+        held = 0 if udp else max(0, st["received"] - st["decoded"])
+        boxes.append((held, self.segments(st["decoded"], st["received"]) if held else [], ""))
+        return boxes
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.fillRect(self.rect(), self.palette().base())
+        n = 4
+        gap = 26 * THEME.scale
+        w = (self.width() - gap * (n - 1) - 8) / n
+        title_h = 24 * THEME.scale
+        m = self.model
+        for k, (title, (nbytes, pieces, note)) in enumerate(zip(self.titles(), self.contents(), strict=True)):
+            x = 4 + k * (w + gap)
+            p.setFont(THEME.font(0.95, bold=True))
+            p.setPen(THEME.text_colour)
+            p.drawText(QRectF(x, 0, w, title_h), Qt.AlignmentFlag.AlignCenter, title)
+            box = QRectF(x, title_h + 2, w, self.height() - title_h - 6)
+            p.setPen(QPen(THEME.text_colour, THEME.line_width * 1.5))
+            p.drawRoundedRect(box, 6, 6)
+            inner = box.adjusted(6, 6, -6, -26 * THEME.scale)
+            total = sum(hi - lo for _, lo, hi in pieces)
+            x0 = inner.left()
+            p.setFont(THEME.font(0.9))
+            for i, lo, hi in pieces:
+                seg_w = inner.width() * (hi - lo) / max(total, 1)
+                seg = QRectF(x0, inner.top(), seg_w, inner.height())
+                p.fillRect(seg, THEME.message_colour(m.msg_id[i]))
+                p.setPen(QPen(QColor("#FFFFFF"), 2))
+                p.drawRect(seg)
+                data = m.stream_bytes(lo, hi)
+                if data is not None and seg_w > 24:
+                    p.setPen(QColor("#000000"))
+                    shown = p.fontMetrics().elidedText(
+                        printable(data), Qt.TextElideMode.ElideRight, int(seg_w - 4)
+                    )
+                    p.drawText(seg, Qt.AlignmentFlag.AlignCenter, shown)
+                x0 += seg_w
+            p.setPen(THEME.text_colour)
+            caption = self.tr("{n} B").format(n=nbytes) + (f" · {note}" if note else "")
+            p.drawText(
+                QRectF(box.left(), box.bottom() - 24 * THEME.scale, box.width(), 22 * THEME.scale),
+                Qt.AlignmentFlag.AlignCenter,
+                caption,
+            )
+            if k < n - 1:  # the arrow to the next box
+                ax = x + w + 4
+                ay = box.center().y()
+                p.setPen(QPen(THEME.text_colour, 2))
+                p.drawLine(QPointF(ax, ay), QPointF(ax + gap - 10, ay))
+                p.setBrush(THEME.text_colour)
+                p.drawPolygon(
+                    QPolygonF(
+                        [
+                            QPointF(ax + gap - 8, ay),
+                            QPointF(ax + gap - 16, ay - 5),
+                            QPointF(ax + gap - 16, ay + 5),
+                        ]
+                    )
+                )
+                p.setBrush(Qt.BrushStyle.NoBrush)
+        p.end()
+
+
+class BuffersView(QWidget):
+    """The queue plot above the pipe picture."""
+
+    def __init__(self, model: StreamModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.setMinimumHeight(120)
+        self.plot.showGrid(x=True, y=True, alpha=0.3)
+        self.legend = self.plot.addLegend(offset=(10, 5))
+        # A sample holds until the next one: draw steps, not slopes.
+        self.send_curve = self.plot.plot([], [], stepMode="right", pen=pg.mkPen("#0072B2", width=3))
+        self.recv_curve = self.plot.plot([], [], stepMode="right", pen=pg.mkPen("#D55E00", width=3))
+        self.cursor = pg.InfiniteLine(
+            angle=90, movable=True, pen=pg.mkPen("#555555", width=2, style=Qt.PenStyle.DashLine)
+        )
+        self.cursor.setVisible(False)
+        self.plot.addItem(self.cursor)
+        self.cursor.sigPositionChanged.connect(self._cursor_moved)
+        self.pipe = PipeView(model)
+        self._following = True
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.plot, 3)
+        lay.addWidget(self.pipe, 2)
+        model.changed.connect(self.refresh)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.legend.clear()
+        self.legend.addItem(self.send_curve, self.tr("sender: kernel send queue (TIOCOUTQ)"))
+        self.legend.addItem(self.recv_curve, self.tr("receiver: kernel receive queue (FIONREAD)"))
+        self.plot.setLabel("bottom", self.tr("time (ms)"))
+        self.plot.getAxis("bottom").enableAutoSIPrefix(False)
+        self.plot.setLabel("left", self.tr("bytes"))
+        self.pipe.update()
+
+    def set_scale(self, factor: float) -> None:
+        font = THEME.font(1.0)
+        for axis in ("bottom", "left"):
+            self.plot.getAxis(axis).setTickFont(font)
+            self.plot.getAxis(axis).label.setFont(font)
+        self.pipe.setMinimumHeight(int(110 * factor))
+        self.pipe.update()
+
+    def set_model(self, model: StreamModel) -> None:
+        if model is self.model:
+            return
+        self.model.changed.disconnect(self.refresh)
+        self.model = model
+        self.pipe.model = model
+        model.changed.connect(self.refresh)
+        self.new_run()
+
+    def _cursor_moved(self) -> None:
+        if self.cursor.isVisible():
+            self._following = False
+            self.pipe.set_time(float(self.cursor.value()) / 1000)
+
+    def new_run(self) -> None:
+        self._following = True
+        self.cursor.setVisible(False)
+        self.pipe.set_time(None)
+        self.refresh()
+
+    def refresh(self) -> None:
+        m = self.model
+        self.send_curve.setData([t * 1000 for t in m.send_t], m.send_q)
+        self.recv_curve.setData([t * 1000 for t in m.recv_t], m.recv_q)
+        if m.finished and self._following:
+            peak = m.peak_recv_queue_time()
+            t = peak if peak is not None else m.duration
+            self.cursor.blockSignals(True)
+            self.cursor.setValue(t * 1000)
+            self.cursor.setVisible(True)
+            self.cursor.blockSignals(False)
+            self.pipe.set_time(t)
+        else:
+            self.pipe.update()

@@ -1,0 +1,413 @@
+"""The byte ribbon: the stream on its offset axis, three lanes, drawn with QPainter.
+
+Top lane: the messages as ``send()`` put them (one colour each, framing bytes drawn dark).
+Middle lane: each ``recv()`` chunk as a bracket (merged chunks in vermillion).
+Bottom lane: what the receiving application believes the messages are.
+
+Only what is visible is drawn: items are found by bisection on the offset columns, and when
+more items than pixels are visible each pixel column is painted once.  UDP is drawn by
+datagram slots instead of bytes, since datagrams do not share a byte axis.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QWheelEvent
+from PySide6.QtWidgets import QToolTip, QWidget
+
+from app.models.stream_model import StreamModel
+from app.theme import THEME
+
+LANES = 3
+
+
+def printable(data: bytes) -> str:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    return "".join(ch if ch.isprintable() else "·" for ch in text)
+
+
+def hex_dump(data: bytes, limit: int = 48) -> str:
+    shown = data[:limit].hex(" ")
+    return shown + (f" … (+{len(data) - limit} B)" if len(data) > limit else "")
+
+
+class RibbonView(QWidget):
+    hovered = Signal(str)
+
+    def __init__(self, model: StreamModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.caption = ""
+        self.lane_names = ("send()", "recv()", "app")
+        self.dimmed = False
+        self._x0 = 0.0  # first visible offset (or datagram slot)
+        self._span = 0.0  # visible width in offsets; 0 = follow the data ("fit")
+        self._drag_from: QPointF | None = None
+        self.setMouseTracking(True)
+        self.setMinimumHeight(180)
+        model.changed.connect(self.update)
+
+    def set_model(self, model: StreamModel) -> None:
+        self.model.changed.disconnect(self.update)
+        self.model = model
+        model.changed.connect(self.update)
+        self._span = 0.0
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(900, int(220 * THEME.scale))
+
+    # ------------------------------------------------------------- geometry
+    @property
+    def udp(self) -> bool:
+        return self.model.transport == "udp"
+
+    def extent(self) -> float:
+        m = self.model
+        if self.udp:
+            return float(
+                max(m.messages_intended, len(m.msg_start) + len(m.failed_sends), len(m.chunk_start), 1)
+            )
+        return float(max(m.sent_bytes, m.received_bytes, 1))
+
+    def visible(self) -> tuple[float, float]:
+        if self._span <= 0:
+            return 0.0, self.extent()
+        return self._x0, self._x0 + self._span
+
+    def _label_w(self) -> float:
+        return 90 * THEME.scale
+
+    def _plot_rect(self) -> QRectF:
+        top = 30 * THEME.scale if self.caption else 8 * THEME.scale
+        return QRectF(
+            self._label_w(), top, max(10.0, self.width() - self._label_w() - 8), self.height() - top - 6
+        )
+
+    def _lane_rect(self, lane: int) -> QRectF:
+        r = self._plot_rect()
+        h = r.height() / LANES
+        return QRectF(r.left(), r.top() + lane * h + 3, r.width(), h - 6)
+
+    def _x(self, offset: float) -> float:
+        x0, x1 = self.visible()
+        r = self._plot_rect()
+        return r.left() + (offset - x0) / max(x1 - x0, 1e-9) * r.width()
+
+    def _offset_at(self, x: float) -> float:
+        x0, x1 = self.visible()
+        r = self._plot_rect()
+        return x0 + (x - r.left()) / max(r.width(), 1.0) * (x1 - x0)
+
+    # ------------------------------------------------------------ interaction
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        x0, x1 = self.visible()
+        at = self._offset_at(event.position().x())
+        factor = 0.8 if event.angleDelta().y() > 0 else 1.25
+        span = max(4.0, (x1 - x0) * factor)
+        if span >= self.extent():
+            self._span = 0.0
+        else:
+            self._span = span
+            self._x0 = max(0.0, at - (at - x0) * factor)
+        self.update()
+
+    def zoom_fit(self) -> None:
+        self._span = 0.0
+        self.update()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._drag_from = event.position()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._drag_from = None
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        self.zoom_fit()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        pos = event.position()
+        if self._drag_from is not None and self._span > 0:
+            dx = pos.x() - self._drag_from.x()
+            self._x0 = max(0.0, self._x0 - dx / max(self._plot_rect().width(), 1) * self._span)
+            self._drag_from = pos
+            self.update()
+            return
+        text = self.describe_at(pos)
+        if text:
+            QToolTip.showText(event.globalPosition().toPoint(), text, self)
+            self.hovered.emit(text)
+        else:
+            QToolTip.hideText()
+
+    def describe_at(self, pos: QPointF) -> str:
+        """The hover text at a point: which item, its range, its bytes in hex and as text."""
+        lane = next((i for i in range(LANES) if self._lane_rect(i).contains(pos)), -1)
+        if lane < 0:
+            return ""
+        m = self.model
+        at = self._offset_at(pos.x())
+        if self.udp:
+            slot = int(at)
+            if lane == 0 and 0 <= slot < len(m.msg_data):
+                data = m.msg_data[slot]
+                return self.tr("datagram #{n}: {size} B\n{hex}\n{text}").format(
+                    n=slot + 1, size=len(data), hex=hex_dump(data), text=printable(data[:64])
+                )
+            if lane == 1 and 0 <= slot < len(m.chunk_data):
+                data = m.chunk_data[slot]
+                return self.tr("recvfrom() #{n}: {size} of {wire} B\n{hex}\n{text}").format(
+                    n=slot + 1,
+                    size=len(data),
+                    wire=m.chunk_wire[slot],
+                    hex=hex_dump(data),
+                    text=printable(data[:64]),
+                )
+            return ""
+        offset = int(at)
+        if lane == 0:
+            i = m.message_at(offset)
+            if i < 0:
+                return ""
+            s, e = m.msg_start[i], m.msg_end[i]
+            title = self.tr("message #{n}: bytes [{s}, {e}), {h} B framing").format(
+                n=m.msg_id[i] + 1, s=s, e=e, h=m.msg_head[i] + m.msg_tail[i]
+            )
+        elif lane == 1:
+            i = bisect_right(m.chunk_start, offset) - 1
+            if i < 0 or offset >= m.chunk_end[i]:
+                return ""
+            s, e = m.chunk_start[i], m.chunk_end[i]
+            title = self.tr("recv() #{n}: bytes [{s}, {e})").format(n=i + 1, s=s, e=e)
+        else:
+            i = bisect_right(m.frame_start, offset) - 1
+            if i < 0 or offset >= m.frame_end[i]:
+                return ""
+            s, e = m.frame_start[i], m.frame_end[i]
+            verdict = self.tr("as sent") if m.frame_intact[i] else self.tr("NOT the message that was sent")
+            title = self.tr("application message #{n}: {verdict}").format(n=i + 1, verdict=verdict)
+        data = m.stream_bytes(s, e)
+        if data is None:
+            return title
+        return f"{title}\n{hex_dump(data)}\n{printable(data[:64])}"
+
+    # ----------------------------------------------------------------- paint
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.fillRect(self.rect(), self.palette().base())
+        if self.dimmed:
+            p.setOpacity(0.75)
+        if self.caption:
+            p.setFont(THEME.font(1.1, bold=True))
+            p.setPen(THEME.text_colour)
+            p.drawText(
+                QRectF(8, 2, self.width() - 16, 26 * THEME.scale), Qt.AlignmentFlag.AlignVCenter, self.caption
+            )
+        p.setFont(THEME.font(1.0, bold=True))
+        for lane, name in enumerate(self.lane_names):
+            r = self._lane_rect(lane)
+            p.setPen(THEME.text_colour)
+            p.drawText(
+                QRectF(4, r.top(), self._label_w() - 8, r.height()), Qt.AlignmentFlag.AlignVCenter, name
+            )
+            p.setPen(QPen(QColor("#CCCCCC"), 1))
+            p.drawLine(QPointF(r.left(), r.bottom() + 3), QPointF(r.right(), r.bottom() + 3))
+        if self.udp:
+            self._paint_udp(p)
+        else:
+            self._paint_stream(p)
+        p.end()
+
+    def _visible_range(self, starts, ends) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+        x0, x1 = self.visible()
+        lo = bisect_right(ends, x0)
+        hi = bisect_left(starts, x1)
+        return lo, max(lo, hi)
+
+    def _box(self, p: QPainter, lane: int, s: float, e: float) -> QRectF:
+        r = self._lane_rect(lane)
+        x0, x1 = self._x(s), self._x(e)
+        return QRectF(x0, r.top(), max(1.0, x1 - x0), r.height())
+
+    def _label(self, p: QPainter, box: QRectF, text: str, colour: QColor | None = None) -> None:
+        if box.width() < 14 * THEME.scale or not text:
+            return
+        p.setPen(colour or THEME.text_colour)
+        metrics = p.fontMetrics()
+        shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(box.width() - 4))
+        p.drawText(box.adjusted(2, 0, -2, 0), Qt.AlignmentFlag.AlignCenter, shown)
+
+    def _paint_stream(self, p: QPainter) -> None:
+        m = self.model
+        r = self._plot_rect()
+        width_px = int(r.width())
+        p.setFont(THEME.font(1.0))
+        lw = THEME.line_width
+        # lane 0: messages
+        lo, hi = self._visible_range(m.msg_start, m.msg_end)
+        if hi - lo > width_px // 3:
+            self._paint_dense(p, 0, lambda off: m.message_at(off))
+        else:
+            for i in range(lo, hi):
+                s, e = m.msg_start[i], m.msg_end[i]
+                if e == s:
+                    continue
+                box = self._box(p, 0, s, e)
+                colour = THEME.message_colour(m.msg_id[i])
+                p.fillRect(box, colour)
+                head, tail = m.msg_head[i], m.msg_tail[i]
+                for fs, fe in ((s, s + head), (e - tail, e)):
+                    if fe > fs:  # framing bytes: grey, hatched, labelled with their size
+                        frame_box = self._box(p, 0, fs, fe)
+                        p.fillRect(frame_box, QColor("#D0D0D0"))
+                        p.fillRect(frame_box, QBrush(THEME.header_colour, Qt.BrushStyle.BDiagPattern))
+                        p.setFont(THEME.font(0.85))
+                        self._label(
+                            p,
+                            frame_box,
+                            self.tr("{n} B header").format(n=fe - fs)
+                            if fs == s
+                            else self.tr("{n} B delimiter").format(n=fe - fs),
+                        )
+                        p.setFont(THEME.font(1.0))
+                split = i < len(m.tracker.msg_chunks) and m.tracker.msg_chunks[i] > 1
+                p.setPen(
+                    QPen(
+                        THEME.alert_colour if split else QColor("#FFFFFF"),
+                        lw * (2.5 if split else 1),
+                        Qt.PenStyle.DashLine if split else Qt.PenStyle.SolidLine,
+                    )
+                )
+                p.drawRect(box)
+                if i < len(m.msg_data):
+                    payload = m.msg_data[i][head : len(m.msg_data[i]) - tail]
+                    text = printable(payload)
+                    if split:
+                        text = self.tr("{text}  (split ×{n})").format(text=text, n=m.tracker.msg_chunks[i])
+                    self._label(p, self._box(p, 0, s + head, e - tail), text)
+        # lane 1: recv chunks as brackets
+        lo, hi = self._visible_range(m.chunk_start, m.chunk_end)
+        lane = self._lane_rect(1)
+        if hi - lo > width_px // 3:
+            self._paint_dense(p, 1, lambda off: bisect_right(m.chunk_start, off) - 1)
+        else:
+            for i in range(lo, hi):
+                s, e = m.chunk_start[i], m.chunk_end[i]
+                box = self._box(p, 1, s, e)
+                merged = i < len(m.tracker.chunk_first) and m.tracker.chunk_last[i] > m.tracker.chunk_first[i]
+                colour = THEME.alert_colour if merged else THEME.text_colour
+                pen = QPen(colour, lw * (3 if merged else 1.5))
+                p.setPen(pen)
+                y = lane.bottom() - 2
+                p.drawLine(QPointF(box.left() + 1, lane.top() + 4), QPointF(box.left() + 1, y))
+                p.drawLine(QPointF(box.left() + 1, y), QPointF(box.right() - 1, y))
+                p.drawLine(QPointF(box.right() - 1, y), QPointF(box.right() - 1, lane.top() + 4))
+                if merged:
+                    fill = QColor(THEME.alert_colour)
+                    fill.setAlpha(40)
+                    p.fillRect(box.adjusted(1, 4, -1, -2), fill)
+                n = e - s
+                text = self.tr("#{n}: {size} B").format(n=i + 1, size=n)
+                if merged:
+                    text = self.tr("#{n}: {size} B — merged!").format(n=i + 1, size=n)
+                self._label(p, box, text, colour)
+        # lane 2: application messages
+        lo, hi = self._visible_range(m.frame_start, m.frame_end)
+        if hi - lo > width_px // 3:
+            self._paint_dense(p, 2, lambda off: bisect_right(m.frame_start, off) - 1, by_intact=True)
+        else:
+            for i in range(lo, hi):
+                s, e = m.frame_start[i], m.frame_end[i]
+                box = self._box(p, 2, s, e)
+                ok = bool(m.frame_intact[i])
+                fill = QColor(THEME.ok_colour if ok else THEME.alert_colour)
+                fill.setAlpha(60)
+                p.fillRect(box, fill)
+                p.setPen(QPen(THEME.ok_colour if ok else THEME.alert_colour, lw * 2))
+                p.drawRect(box.adjusted(1, 1, -1, -1))
+                if i < len(m.frame_payload):
+                    mark = "✓ " if ok else "✗ "
+                    self._label(p, box, mark + printable(m.frame_payload[i]))
+
+    def _paint_dense(self, p: QPainter, lane: int, index_at, by_intact: bool = False) -> None:  # type: ignore[no-untyped-def]
+        """More items than pixels: paint each pixel column in the colour of the item under it."""
+        m = self.model
+        r = self._lane_rect(lane)
+        last_end = m.sent_bytes if lane == 0 else (m.received_bytes if lane == 1 else m.decoded_bytes)
+        for px in range(int(r.left()), int(r.right())):
+            off = int(self._offset_at(px + 0.5))
+            if off >= last_end or off < 0:
+                continue
+            i = index_at(off)
+            if i < 0:
+                continue
+            if by_intact:
+                colour = THEME.ok_colour if m.frame_intact[i] else THEME.alert_colour
+            elif lane == 0:
+                colour = THEME.message_colour(m.msg_id[i])
+            else:
+                merged = i < len(m.tracker.chunk_first) and m.tracker.chunk_last[i] > m.tracker.chunk_first[i]
+                colour = THEME.alert_colour if merged else QColor("#777777" if i % 2 else "#AAAAAA")
+            p.fillRect(QRectF(px, r.top(), 1, r.height()), colour)
+
+    def _paint_udp(self, p: QPainter) -> None:
+        m = self.model
+        p.setFont(THEME.font(1.0))
+        lw = THEME.line_width
+        failed = dict(m.failed_sends)
+        sent_slot = 0
+        slots = int(self.extent())
+        data_i = 0
+        for slot in range(slots):
+            box = self._box(p, 0, slot + 0.05, slot + 0.95)
+            if slot in failed:
+                p.fillRect(box, QBrush(THEME.alert_colour, Qt.BrushStyle.BDiagPattern))
+                p.setPen(QPen(THEME.alert_colour, lw * 2))
+                p.drawRect(box)
+                self._label(p, box, self.tr("not sent: {why}").format(why=failed[slot]), THEME.alert_colour)
+                continue
+            if data_i >= len(m.msg_start):
+                continue
+            colour = THEME.message_colour(m.msg_id[data_i])
+            p.fillRect(box, colour)
+            size = m.msg_end[data_i] - m.msg_start[data_i]
+            text = printable(m.msg_data[data_i][:40]) if data_i < len(m.msg_data) else ""
+            self._label(p, box, self.tr("{text} ({size} B)").format(text=text or "b''", size=size))
+            data_i += 1
+            sent_slot += 1
+        for i in range(len(m.chunk_start)):
+            box = self._box(p, 1, i + 0.05, i + 0.95)
+            size = m.chunk_end[i] - m.chunk_start[i]
+            wire = m.chunk_wire[i]
+            truncated = i in m.chunk_truncated
+            if truncated and wire > 0:
+                kept = QRectF(box.left(), box.top(), box.width() * size / wire, box.height())
+                p.fillRect(box, QBrush(THEME.alert_colour, Qt.BrushStyle.BDiagPattern))
+                p.fillRect(kept, QColor("#DDDDDD"))
+            p.setPen(
+                QPen(THEME.alert_colour if truncated else THEME.text_colour, lw * (2.5 if truncated else 1.5))
+            )
+            p.drawRect(box)
+            label = (
+                self.tr("truncated: {size} of {wire} B").format(size=size, wire=wire)
+                if truncated
+                else self.tr("{size} B").format(size=size)
+            )
+            self._label(p, box, label, THEME.alert_colour if truncated else None)
+        for i in range(len(m.frame_start)):
+            slot = m.frame_index[i]
+            box = self._box(p, 2, slot + 0.05, slot + 0.95)
+            ok = bool(m.frame_intact[i])
+            fill = QColor(THEME.ok_colour if ok else THEME.alert_colour)
+            fill.setAlpha(60)
+            p.fillRect(box, fill)
+            p.setPen(QPen(THEME.ok_colour if ok else THEME.alert_colour, lw * 2))
+            p.drawRect(box.adjusted(1, 1, -1, -1))
+            if i < len(m.frame_payload):
+                self._label(p, box, ("✓ " if ok else "✗ ") + (printable(m.frame_payload[i][:40]) or "b''"))
