@@ -18,7 +18,6 @@ from netsim.capture import layer_spans
 from netsim.events import SocketCalled, SocketFailed, TcpStateChanged
 from netsim.tcpstate import TRANSITIONS, Ev, SegmentSeen, State, flag_text
 
-
 # Okabe–Ito: blue for the client, vermillion for the server, reddish purple for the listener.
 CLIENT = QColor("#0072B2")
 SERVER = QColor("#D55E00")

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 
 # One module per command group; each module's register() adds one or more sub-commands.
 _COMMAND_MODULES: tuple[str, ...] = (
-    "bench",
-    "auth",
     "sticky",
     "chat",
     "handshake",
+    "auth",
+    "bench",
 )
 
 
