@@ -14,7 +14,7 @@ from netsim.recorder import Recorder
 
 
 class Bridge(QObject):
-    events_batch = Signal(list)
+    events_batch = Signal(object)  # a list; "object" passes it as is (a "list" signal converts every item)
 
     def __init__(self, parent: QObject | None = None, *, interval_ms: int = 25) -> None:
         super().__init__(parent)

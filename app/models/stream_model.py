@@ -73,8 +73,10 @@ class StreamModel(QObject):
         self.frame_start = array("q")
         self.frame_end = array("q")
         self.frame_intact = array("b")
+        self.frames_intact = 0
         self.frame_payload: list[bytes] = []
         self.tracker = BoundaryTracker()
+        self.chunk_merged = array("b")  # per classified recv chunk: 1 if it holds bytes of 2+ messages
         self.send_t = array("d")
         self.send_q = array("q")
         self.recv_t = array("d")
@@ -117,7 +119,7 @@ class StreamModel(QObject):
 
     @property
     def wrong_app_messages(self) -> int:
-        return len(self.frame_intact) - sum(self.frame_intact)
+        return len(self.frame_intact) - self.frames_intact
 
     @property
     def truncated_datagrams(self) -> int:
@@ -149,7 +151,7 @@ class StreamModel(QObject):
     def backlog(self) -> int:
         return sum(len(b) for b in self._backlog)
 
-    def process(self, budget_s: float = 0.008) -> bool:
+    def process(self, budget_s: float = 0.004) -> bool:
         """Digest queued events for at most ``budget_s``; True if anything changed."""
         if not self._backlog:
             return False
@@ -157,8 +159,8 @@ class StreamModel(QObject):
         log_first = len(self.log)
         while self._backlog:
             batch = self._backlog[0]
-            take = batch[:2000]
-            del batch[:2000]
+            take = batch[:500]
+            del batch[:500]
             if not batch:
                 self._backlog.popleft()
             self._apply(take)
@@ -173,6 +175,7 @@ class StreamModel(QObject):
         """Take a whole run at once (a trace opened from a file)."""
         self._apply(list(events))
         self.tracker.finish()
+        self._sync_merged()
         self.changed.emit()
 
     def _log(self, t_ns: int, side: str, call: str, size: int, result: str) -> None:
@@ -220,6 +223,7 @@ class StreamModel(QObject):
                 self.frame_start.append(ev.start)
                 self.frame_end.append(ev.end)
                 self.frame_intact.append(1 if ev.intact else 0)
+                self.frames_intact += ev.intact
                 if len(self.frame_payload) < KEEP_BYTES_ITEMS:
                     self.frame_payload.append(ev.payload)
             elif isinstance(ev, QueueSampled):
@@ -246,6 +250,12 @@ class StreamModel(QObject):
                 self.finished = True
                 self.finish_reason = ev.reason
                 self.tracker.finish()
+        self._sync_merged()
+
+    def _sync_merged(self) -> None:
+        first, last = self.tracker.chunk_first, self.tracker.chunk_last
+        for i in range(len(self.chunk_merged), self.tracker.classified_chunks):
+            self.chunk_merged.append(1 if last[i] > first[i] else 0)
 
     # ------------------------------------------------------------ queries
     def state_at(self, t: float) -> dict[str, int]:

@@ -12,9 +12,7 @@ from __future__ import annotations
 from bisect import bisect_right
 
 import pyqtgraph as pg
-
-
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
@@ -169,8 +167,16 @@ class BuffersView(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.plot, 3)
         lay.addWidget(self.pipe, 2)
-        model.changed.connect(self.refresh)
+        self._throttle = QTimer(self)  # the plot and the pipe redraw at most ~10 times a second
+        self._throttle.setSingleShot(True)
+        self._throttle.setInterval(100)
+        self._throttle.timeout.connect(self.refresh)
+        model.changed.connect(self._schedule)
         self.retranslate()
+
+    def _schedule(self) -> None:
+        if not self._throttle.isActive():
+            self._throttle.start()
 
     def retranslate(self) -> None:
         self.legend.clear()
@@ -192,10 +198,10 @@ class BuffersView(QWidget):
     def set_model(self, model: StreamModel) -> None:
         if model is self.model:
             return
-        self.model.changed.disconnect(self.refresh)
+        self.model.changed.disconnect(self._schedule)
         self.model = model
         self.pipe.model = model
-        model.changed.connect(self.refresh)
+        model.changed.connect(self._schedule)
         self.new_run()
 
     def _cursor_moved(self) -> None:

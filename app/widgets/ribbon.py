@@ -11,16 +11,21 @@ datagram slots instead of bytes, since datagrams do not share a byte axis.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, bisect_right
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QWheelEvent
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QWheelEvent
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from app.models.stream_model import StreamModel
 from app.theme import THEME
 
 LANES = 3
+# Past this many visible items a lane is painted as one image row: every Qt call from Python
+# may wait for the GIL behind the socket workers, so a paint must make few of them.
+MAX_BOXES = 120
+REPAINT_MS = 66  # at most ~15 repaints a second while data streams in
 
 
 def printable(data: bytes) -> str:
@@ -50,12 +55,20 @@ class RibbonView(QWidget):
         self._drag_from: QPointF | None = None
         self.setMouseTracking(True)
         self.setMinimumHeight(180)
-        model.changed.connect(self.update)
+        self._repaint = QTimer(self)
+        self._repaint.setSingleShot(True)
+        self._repaint.setInterval(REPAINT_MS)
+        self._repaint.timeout.connect(self.update)
+        model.changed.connect(self._schedule)
+
+    def _schedule(self) -> None:
+        if not self._repaint.isActive():
+            self._repaint.start()
 
     def set_model(self, model: StreamModel) -> None:
-        self.model.changed.disconnect(self.update)
+        self.model.changed.disconnect(self._schedule)
         self.model = model
-        model.changed.connect(self.update)
+        model.changed.connect(self._schedule)
         self._span = 0.0
         self.update()
 
@@ -251,8 +264,8 @@ class RibbonView(QWidget):
         lw = THEME.line_width
         # lane 0: messages
         lo, hi = self._visible_range(m.msg_start, m.msg_end)
-        if hi - lo > width_px // 3:
-            self._paint_dense(p, 0, lambda off: m.message_at(off))
+        if hi - lo > min(MAX_BOXES, width_px // 3):
+            self._paint_dense(p, 0)
         else:
             for i in range(lo, hi):
                 s, e = m.msg_start[i], m.msg_end[i]
@@ -294,8 +307,8 @@ class RibbonView(QWidget):
         # lane 1: recv chunks as brackets
         lo, hi = self._visible_range(m.chunk_start, m.chunk_end)
         lane = self._lane_rect(1)
-        if hi - lo > width_px // 3:
-            self._paint_dense(p, 1, lambda off: bisect_right(m.chunk_start, off) - 1)
+        if hi - lo > min(MAX_BOXES, width_px // 3):
+            self._paint_dense(p, 1)
         else:
             for i in range(lo, hi):
                 s, e = m.chunk_start[i], m.chunk_end[i]
@@ -319,8 +332,8 @@ class RibbonView(QWidget):
                 self._label(p, box, text, colour)
         # lane 2: application messages
         lo, hi = self._visible_range(m.frame_start, m.frame_end)
-        if hi - lo > width_px // 3:
-            self._paint_dense(p, 2, lambda off: bisect_right(m.frame_start, off) - 1, by_intact=True)
+        if hi - lo > min(MAX_BOXES, width_px // 3):
+            self._paint_dense(p, 2)
         else:
             for i in range(lo, hi):
                 s, e = m.frame_start[i], m.frame_end[i]
@@ -335,26 +348,56 @@ class RibbonView(QWidget):
                     mark = "✓ " if ok else "✗ "
                     self._label(p, box, mark + printable(m.frame_payload[i]))
 
-    def _paint_dense(self, p: QPainter, lane: int, index_at, by_intact: bool = False) -> None:  # type: ignore[no-untyped-def]
-        """More items than pixels: paint each pixel column in the colour of the item under it."""
+    def _paint_dense(self, p: QPainter, lane: int) -> None:
+        """More items than pixels: one image row, each pixel in the colour of the item under it.
+
+        Plain Python on purpose: one ``bisect`` per pixel column walking forwards, no numpy.
+        numpy releases the GIL inside each call, and on the GUI thread every re-acquisition can
+        wait behind the socket workers; a pixel loop of ~1,000 steps never gives the GIL away.
+        """
         m = self.model
         r = self._lane_rect(lane)
-        last_end = m.sent_bytes if lane == 0 else (m.received_bytes if lane == 1 else m.decoded_bytes)
-        for px in range(int(r.left()), int(r.right())):
-            off = int(self._offset_at(px + 0.5))
-            if off >= last_end or off < 0:
-                continue
-            i = index_at(off)
+        width = int(r.width())
+        if width <= 0:
+            return
+        if lane == 0:
+            starts, ends, limit = m.msg_start, m.msg_end, m.sent_bytes
+        elif lane == 1:
+            starts, ends, limit = m.chunk_start, m.chunk_end, m.received_bytes
+        else:
+            starts, ends, limit = m.frame_start, m.frame_end, m.decoded_bytes
+        n = len(starts)
+        if not n:
+            return
+        x0, x1 = self.visible()
+        step = (x1 - x0) / width
+        palette = [THEME.message_colour(k).rgba() for k in range(8)]
+        alert, ok = THEME.alert_colour.rgba(), THEME.ok_colour.rgba()
+        greys = (0xFFAAAAAA, 0xFF777777)
+        ids, merged, intact = m.msg_id, m.chunk_merged, m.frame_intact
+        row = array("I", bytes(4 * width))
+        i = 0
+        for px in range(width):
+            off = x0 + (px + 0.5) * step
+            if off >= limit:
+                break
+            i = bisect_right(starts, off, i) - 1
             if i < 0:
+                i = 0
                 continue
-            if by_intact:
-                colour = THEME.ok_colour if m.frame_intact[i] else THEME.alert_colour
-            elif lane == 0:
-                colour = THEME.message_colour(m.msg_id[i])
+            if off >= ends[i]:
+                continue
+            if lane == 0:
+                row[px] = palette[ids[i] % 8]
+            elif lane == 1:
+                row[px] = alert if i < len(merged) and merged[i] else greys[i % 2]
             else:
-                merged = i < len(m.tracker.chunk_first) and m.tracker.chunk_last[i] > m.tracker.chunk_first[i]
-                colour = THEME.alert_colour if merged else QColor("#777777" if i % 2 else "#AAAAAA")
-            p.fillRect(QRectF(px, r.top(), 1, r.height()), colour)
+                row[px] = ok if intact[i] else alert
+        image = QImage(row.tobytes(), width, 1, width * 4, QImage.Format.Format_ARGB32).copy()
+        p.save()
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        p.drawImage(QRectF(r.left(), r.top(), width, r.height()), image)
+        p.restore()
 
     def _paint_udp(self, p: QPainter) -> None:
         m = self.model
