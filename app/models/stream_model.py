@@ -159,8 +159,8 @@ class StreamModel(QObject):
         log_first = len(self.log)
         while self._backlog:
             batch = self._backlog[0]
-            take = batch[:500]
-            del batch[:500]
+            take = batch[:200]
+            del batch[:200]
             if not batch:
                 self._backlog.popleft()
             self._apply(take)

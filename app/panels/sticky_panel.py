@@ -37,7 +37,9 @@ from netsim.trace import Trace, TraceFormatError
 
 # (spec, label source) - labels are translated in retranslate()
 FRAMINGS = ("none", "length", "length:!H", "length:i", "delimiter", "fixed:32", "json")
-GUI_RECORD_BYTES = 16 * 1024 * 1024  # bytes kept for hover/labels per run; offsets stay exact past it
+GUI_RECORD_BYTES = 16 * 1024 * 1024
+WORKER_NICE = 10  # socket workers yield the CPU to the GUI thread (see StreamLab)
+WORKER_YIELD_S = 0.0002  # and step aside for the GIL every few messages (see StreamLab)
 
 
 class StickyPanel(QWidget):
@@ -478,7 +480,13 @@ class StickyPanel(QWidget):
         try:
             scenario = self.scenario()
             recorder = Recorder()
-            lab = StreamLab(scenario, recorder=recorder, stepping=stepping)
+            lab = StreamLab(
+                scenario,
+                recorder=recorder,
+                stepping=stepping,
+                worker_nice=WORKER_NICE,
+                gui_yield_s=WORKER_YIELD_S,
+            )
         except ValueError as exc:
             QMessageBox.warning(self, self.tr("Cannot run this scenario"), str(exc))
             return

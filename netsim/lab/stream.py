@@ -13,9 +13,11 @@ error, not something to forget about.
 from __future__ import annotations
 
 import errno
+import os
 import socket
 import struct
 import threading
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -42,6 +44,7 @@ _POLL_S = 0.05  # how often a blocked call wakes up to look at the stop flag
 _UDP_IDLE_S = 0.3  # after the sender is done, how long the UDP receiver waits for stragglers
 _BURST_BATCH = 1 << 20  # a burst is sent in batches of at most 1 MiB (bounded memory)
 _CALL_SAMPLES_MAX_MESSAGES = 2000  # sample queues at every call only for runs this small
+_YIELD_EVERY = 32  # with gui_yield_s: messages between two pauses of a worker
 
 
 class _Stopped(Exception):
@@ -59,7 +62,13 @@ class StreamLab:
     """Runs one :class:`Scenario`.  Every public method is non-blocking except ``wait``/``close``."""
 
     def __init__(
-        self, scenario: Scenario, *, recorder: Recorder | None = None, stepping: bool = False
+        self,
+        scenario: Scenario,
+        *,
+        recorder: Recorder | None = None,
+        stepping: bool = False,
+        worker_nice: int = 0,
+        gui_yield_s: float = 0.0,
     ) -> None:
         self.scenario = scenario
         self.codec = make_codec(scenario.framing)  # a malformed spec fails here, before any socket
@@ -82,6 +91,12 @@ class StreamLab:
         self._threads: list[threading.Thread] = []
         self._started = False
         self._sample_calls = scenario.message_count <= _CALL_SAMPLES_MAX_MESSAGES
+        # A GUI passes a positive nice value so that streaming workers never starve its thread
+        # of a CPU (two busy workers on a two-core machine otherwise do).
+        self._worker_nice = worker_nice
+        # ...and, every few messages, step aside for a moment: CPython hands the GIL to no thread
+        # in particular, so a GUI thread may otherwise wait tens of milliseconds for its turn.
+        self._yield_s = gui_yield_s
 
     # ----------------------------------------------------------------- control
     def start(self) -> None:
@@ -147,9 +162,17 @@ class StreamLab:
                 message = f"[{errno.errorcode.get(code, code)}] {message}"
         self.recorder.emit(SocketFailed(now_ns(), endpoint, call, type(exc).__name__, message, code))
 
+    def _lower_priority(self) -> None:
+        if self._worker_nice > 0 and hasattr(os, "setpriority"):
+            try:  # Linux: a thread's native id is its own scheduling entity
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), self._worker_nice)
+            except OSError:
+                pass  # not allowed here: run at normal priority
+
     def _guard(self, endpoint: str, body: Callable[[], None]) -> None:
         """Run a worker body; nothing escapes the thread, and the last one out ends the run."""
         try:
+            self._lower_priority()
             body()
         except (_Stopped, GateClosed):
             pass
@@ -225,6 +248,7 @@ class StreamLab:
     def _sampler(self) -> None:
         if not QUEUES_AVAILABLE or self.scenario.sample_hz <= 0:
             return
+        self._lower_priority()
         period = 1.0 / self.scenario.sample_hz
         while not self._stop.is_set() and not self._finished.is_set():
             with self._lock:
@@ -305,6 +329,8 @@ class StreamLab:
             self.recorder.emit(BytesReceived(now_ns(), "server", offset, end, self._keep("server", data)))
             for start, stop, message in decoder.feed_spans(data):
                 frames = self._emit_frame(frames, start, stop, message)
+                if self._yield_s and not frames % _YIELD_EVERY:
+                    time.sleep(self._yield_s)
             offset = end
         decoder.close()  # raises IncompleteFrameError if the peer stopped mid-frame
 
@@ -466,6 +492,8 @@ class StreamLab:
                 self._abort(sock, wire[: max(0, sc.reset_after_bytes - offset)])
                 return
             self._send_all(sock, wire)
+            if self._yield_s and not (i + 1) % _YIELD_EVERY:
+                time.sleep(self._yield_s)
             end = offset + len(wire)
             self.recorder.emit(
                 BytesSent(now_ns(), "client", i, offset, end, head, self._keep("client", wire), tail)

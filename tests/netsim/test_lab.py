@@ -223,3 +223,13 @@ def test_start_stop_cycles_leave_nothing_behind() -> None:
             assert lab.wait(5.0)
     assert threading.active_count() == threads
     assert fds() == files
+
+
+def test_gui_friendly_workers_still_deliver_everything() -> None:
+    """A GUI lowers the workers' priority and makes them step aside; the stream stays exact."""
+    sc = Scenario(count=3000, size=20, framing="length", recv_bytes=4096)
+    with StreamLab(sc, worker_nice=5, gui_yield_s=0.0001) as lab:
+        lab.start()
+        assert lab.wait(20.0)
+    a = Trace(lab.recorder.events).analyze()
+    assert a.app_messages == 3000 and a.app_messages_match and not a.errors
