@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
+    QLabel,
     QListWidget,
     QMainWindow,
     QMessageBox,
@@ -35,17 +36,24 @@ def load_panels() -> list[QWidget]:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, translations: Translations, settings: QSettings | None = None) -> None:
+    def __init__(
+        self, translations: Translations, settings: QSettings | None = None, *, defer_panels: bool = False
+    ) -> None:
+        """``defer_panels``: build the window first and the panels in ``install_panels()``.
+
+        ``netsim-lab`` shows the window, then loads the panels (pyqtgraph alone takes half a
+        second to import), so the window is on screen at once with "Loading…" in it.
+        """
         super().__init__()
         self.translations = translations
         self.settings = settings if settings is not None else QSettings("NetSim Lab", "netsim-lab")
-        self.panels = load_panels()
+        self.panels: list[QWidget] = []
         self.panel_list = QListWidget()
         self.panel_list.setObjectName("panelList")
         self.stack = QStackedWidget()
-        for panel in self.panels:
-            self.stack.addWidget(panel)
-            self.panel_list.addItem("")
+        self.loading = QLabel()
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.loading)
         self.panel_list.currentRowChanged.connect(self._show_panel)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.panel_list)
@@ -58,9 +66,23 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._restore_preferences()
-        self.panel_list.setCurrentRow(0)
         self.retranslate()
         self.resize(1440, 900)
+        if not defer_panels:
+            self.install_panels()
+
+    def install_panels(self) -> None:
+        """Build every panel of ``PANELS`` and put it in the list and the stack."""
+        if self.panels:
+            return
+        self.panels = load_panels()
+        for panel in self.panels:
+            self.stack.addWidget(panel)
+            self.panel_list.addItem("")
+        self.stack.removeWidget(self.loading)
+        self.set_scale(THEME.scale, save=False)
+        self.panel_list.setCurrentRow(0)
+        self.retranslate()
 
     # ------------------------------------------------------------ building
     def _action(self, slot, shortcut: QKeySequence | str | None = None, checkable: bool = False) -> QAction:
@@ -181,12 +203,14 @@ class MainWindow(QMainWindow):
         self.retranslate()
 
     # --------------------------------------------------------------- panels
-    def current_panel(self) -> QWidget:
-        return self.panels[self.stack.currentIndex()]
+    def current_panel(self) -> QWidget | None:
+        if not self.panels:
+            return None
+        return self.panels[self.panel_list.currentRow()] if self.panel_list.currentRow() >= 0 else None
 
     def _show_panel(self, row: int) -> None:
         if 0 <= row < len(self.panels):
-            self.stack.setCurrentIndex(row)
+            self.stack.setCurrentWidget(self.panels[row])
             self._status()
 
     def _panel_call(self, name: str) -> None:
@@ -195,11 +219,12 @@ class MainWindow(QMainWindow):
             method()
 
     def _status(self) -> None:
-        if not hasattr(self, "panels") or not self.panels:
+        panel = self.current_panel()
+        if panel is None:
             return
         self.statusBar().showMessage(
             self.tr("{panel} · zoom {zoom:.0%} · F5 run · Space step · F6 pause · Ctrl+R reset").format(
-                panel=self.current_panel().title(), zoom=THEME.scale
+                panel=panel.title(), zoom=THEME.scale
             )
         )
 
@@ -230,7 +255,7 @@ class MainWindow(QMainWindow):
             self, self.tr("Export the view as PNG"), "netsim.png", self.tr("PNG images (*.png)")
         )
         if path:
-            self.current_panel().grab().save(path, "PNG")
+            (self.current_panel() or self.stack).grab().save(path, "PNG")
 
     def about(self) -> None:
         QMessageBox.about(
@@ -252,6 +277,7 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("NetSim Lab"))
+        self.loading.setText(self.tr("Loading the panels…"))
         self.menu_file.setTitle(self.tr("&File"))
         self.menu_run.setTitle(self.tr("&Run"))
         self.menu_presets.setTitle(self.tr("&Presets"))
