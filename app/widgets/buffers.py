@@ -13,12 +13,14 @@ from bisect import bisect_right
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from app.models.stream_model import StreamModel
 from app.theme import THEME
 from app.widgets.ribbon import printable
+
+PIPE_PIECES = 12  # messages drawn one by one in a pipe box; the rest share one grey piece
 
 
 class PipeView(QWidget):
@@ -51,7 +53,7 @@ class PipeView(QWidget):
         m = self.model
         out: list[tuple[int, int, int]] = []
         i = max(0, bisect_right(m.msg_start, start) - 1)
-        while i < len(m.msg_start) and m.msg_start[i] < end and len(out) < 64:
+        while i < len(m.msg_start) and m.msg_start[i] < end and len(out) < PIPE_PIECES:
             lo, hi = max(start, m.msg_start[i]), min(end, m.msg_end[i])
             if hi > lo:
                 out.append((i, lo, hi))
@@ -99,7 +101,8 @@ class PipeView(QWidget):
             p.setPen(QPen(THEME.text_colour, THEME.line_width * 1.5))
             p.drawRoundedRect(box, 6, 6)
             inner = box.adjusted(6, 6, -6, -26 * THEME.scale)
-            total = sum(hi - lo for _, lo, hi in pieces)
+            shown_bytes = sum(hi - lo for _, lo, hi in pieces)
+            total = max(shown_bytes, nbytes if pieces else 0)
             x0 = inner.left()
             p.setFont(THEME.font(0.9))
             for i, lo, hi in pieces:
@@ -116,6 +119,11 @@ class PipeView(QWidget):
                     )
                     p.drawText(seg, Qt.AlignmentFlag.AlignCenter, shown)
                 x0 += seg_w
+            if total > shown_bytes:  # more messages than PIPE_PIECES: the rest in one grey piece
+                rest = QRectF(x0, inner.top(), inner.right() - x0, inner.height())
+                p.fillRect(rest, QBrush(QColor("#999999"), Qt.BrushStyle.Dense5Pattern))
+                p.setPen(QColor("#000000"))
+                p.drawText(rest, Qt.AlignmentFlag.AlignCenter, "…")
             p.setPen(THEME.text_colour)
             caption = self.tr("{n} B").format(n=nbytes) + (f" · {note}" if note else "")
             p.drawText(
@@ -151,6 +159,8 @@ class BuffersView(QWidget):
         self.plot = pg.PlotWidget(background="w")
         self.plot.setMinimumHeight(120)
         self.plot.showGrid(x=True, y=True, alpha=0.3)
+        self.plot.disableAutoRange()
+        self._range = (100.0, 16.0)  # ms, bytes
         self.legend = self.plot.addLegend(offset=(10, 5))
         # A sample holds until the next one: draw steps, not slopes.
         self.send_curve = self.plot.plot([], [], stepMode="right", pen=pg.mkPen("#0072B2", width=3))
@@ -167,9 +177,9 @@ class BuffersView(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.plot, 3)
         lay.addWidget(self.pipe, 2)
-        self._throttle = QTimer(self)  # the plot and the pipe redraw at most ~10 times a second
+        self._throttle = QTimer(self)  # the plot and the pipe redraw at most 5 times a second
         self._throttle.setSingleShot(True)
-        self._throttle.setInterval(100)
+        self._throttle.setInterval(200)
         self._throttle.timeout.connect(self.refresh)
         model.changed.connect(self._schedule)
         self.retranslate()
@@ -210,15 +220,34 @@ class BuffersView(QWidget):
             self.pipe.set_time(float(self.cursor.value()) / 1000)
 
     def new_run(self) -> None:
+        self._range = (100.0, 16.0)
         self._following = True
         self.cursor.setVisible(False)
         self.pipe.set_time(None)
         self.refresh()
 
+    def _grow_ranges(self) -> None:
+        """Ranges that grow by doubling: the axes (costly to redraw) change a few times per run."""
+        m = self.model
+        t_ms = max(m.send_t[-1] if len(m.send_t) else 0.0, m.recv_t[-1] if len(m.recv_t) else 0.0) * 1000
+        top = max(max(m.send_q, default=0), max(m.recv_q, default=0), 1)
+        x_max, y_max = self._range
+        if m.finished:
+            x_max, y_max = max(t_ms, 1.0), top  # the final picture fits the data exactly
+        else:
+            while x_max < t_ms:
+                x_max *= 2
+            while y_max < top:
+                y_max *= 2
+        if (x_max, y_max) != self._range or m.finished:
+            self._range = (x_max, y_max)
+            self.plot.setRange(xRange=(0, x_max), yRange=(0, y_max * 1.05), padding=0.02)
+
     def refresh(self) -> None:
         m = self.model
         self.send_curve.setData([t * 1000 for t in m.send_t], m.send_q)
         self.recv_curve.setData([t * 1000 for t in m.recv_t], m.recv_q)
+        self._grow_ranges()
         if m.finished and self._following:
             peak = m.peak_recv_queue_time()
             t = peak if peak is not None else m.duration
