@@ -59,7 +59,7 @@ class SocketCalled(Event):
 
 @dataclass(frozen=True, slots=True)
 class BytesSent(Event):
-    """Message ``msg_id`` put on the wire as ``[start, end)``.
+    """Message ``msg_id`` put on the wire as ``[start, end)``; ``t_ns`` is when ``send`` was called.
 
     ``data`` is the wire bytes; the first ``header_bytes`` and the last ``trailer_bytes`` of them
     are framing (a length prefix, a delimiter), the rest is the payload.

@@ -83,6 +83,12 @@ PRESETS: tuple[Preset, ...] = (
         Scenario(transport="udp", count=2, size=100, recv_bytes=16, receiver_delay_ms=20),
     ),
     Preset(
+        "udp-loss",
+        "UDP loss: a full receive buffer drops datagrams",
+        "Fifty 1,000-byte datagrams in a burst into a small SO_RCVBUF: most are dropped, none resent.",
+        Scenario(transport="udp", count=50, size=1000, send_mode="burst", rcvbuf=4096, receiver_delay_ms=20),
+    ),
+    Preset(
         "udp-size-limit",
         "UDP size limit: 65,507 bytes",
         "65,507 bytes fit in one datagram (65,535 - 20 IP - 8 UDP); 65,508 fail with EMSGSIZE.",

@@ -281,6 +281,12 @@ class StickyPanel(QWidget):
                     "A 100-byte datagram read with recvfrom(16): the rest of it is discarded, not kept for later."
                 ),
             ),
+            "udp-loss": (
+                self.tr("UDP loss: a full receive buffer drops datagrams"),
+                self.tr(
+                    "Fifty 1,000-byte datagrams in a burst into a small SO_RCVBUF: most are dropped, none resent."
+                ),
+            ),
             "udp-size-limit": (
                 self.tr("UDP size limit: 65,507 bytes"),
                 self.tr(

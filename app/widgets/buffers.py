@@ -67,7 +67,17 @@ class PipeView(QWidget):
         st = m.state_at(t)
         waiting = max(0, m.messages_intended - st["messages_sent"])
         boxes: list[tuple[int, list[tuple[int, int, int]], str]] = []
-        boxes.append((0, [], self.tr("{n} messages not yet sent").format(n=waiting) if waiting else ""))
+        # Bytes handed to send() that the kernel has not taken yet (a blocking sendall at work).
+        in_app = 0
+        if m.transport == "tcp" and m.queues_available:
+            in_app = max(0, st["sent"] - st["received"] - st["recv_q"] - st["send_q"])
+        notes = []
+        if in_app:
+            notes.append(self.tr("{n} B still in sendall()").format(n=in_app))
+        if waiting:
+            notes.append(self.tr("{n} messages not yet sent").format(n=waiting))
+        pieces = self.segments(st["sent"] - in_app, st["sent"]) if in_app else []
+        boxes.append((in_app, pieces, " · ".join(notes)))
         udp = m.transport == "udp"
         if m.queues_available:
             sq = st["send_q"]
@@ -190,6 +200,8 @@ class BuffersView(QWidget):
 
     def retranslate(self) -> None:
         self.legend.clear()
+        self.legend.setLabelTextColor("#202020")
+        self.legend.setLabelTextSize(f"{9 * THEME.scale:.0f}pt")
         self.legend.addItem(self.send_curve, self.tr("sender: kernel send queue (TIOCOUTQ)"))
         self.legend.addItem(self.recv_curve, self.tr("receiver: kernel receive queue (FIONREAD)"))
         self.plot.setLabel("bottom", self.tr("time (ms)"))
@@ -203,7 +215,7 @@ class BuffersView(QWidget):
             self.plot.getAxis(axis).setTickFont(font)
             self.plot.getAxis(axis).label.setFont(font)
         self.pipe.setMinimumHeight(int(110 * factor))
-        self.pipe.update()
+        self.retranslate()  # the legend's text size follows the scale
 
     def set_model(self, model: StreamModel) -> None:
         if model is self.model:

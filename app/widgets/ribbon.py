@@ -446,6 +446,14 @@ class RibbonView(QWidget):
                 else self.tr("{size} B").format(size=size)
             )
             self._label(p, box, label, THEME.alert_colour if truncated else None)
+        lost = m.lost_datagrams
+        if lost:  # the kernel dropped them: say how many where they would have been
+            box = self._box(p, 1, len(m.chunk_start) + 0.05, max(len(m.chunk_start) + 1, slots) - 0.05)
+            p.setPen(QPen(THEME.alert_colour, lw * 2, Qt.PenStyle.DashLine))
+            p.drawRect(box)
+            self._label(
+                p, box, self.tr("{n} datagrams lost (receive buffer full)").format(n=lost), THEME.alert_colour
+            )
         for i in range(len(m.frame_start)):
             slot = m.frame_index[i]
             box = self._box(p, 2, slot + 0.05, slot + 0.95)

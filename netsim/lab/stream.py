@@ -470,8 +470,8 @@ class StreamLab:
                     data = b"".join(batch)
                     label = "sendall(" + (f"{n} messages, " if n > 1 else "") + f"{len(data)} B)"
                     self._gate("client", label)
+                    t = now_ns()  # a send is stamped when the application hands the bytes over
                     self._send_all(sock, data)
-                    t = now_ns()
                     self.recorder.extend(
                         BytesSent(t, "client", mid, s, e, h, self._keep("client", w), tr)
                         for mid, s, e, w, h, tr in records
@@ -491,13 +491,12 @@ class StreamLab:
             if sc.reset_after_bytes and offset + len(wire) > sc.reset_after_bytes:
                 self._abort(sock, wire[: max(0, sc.reset_after_bytes - offset)])
                 return
+            t = now_ns()
             self._send_all(sock, wire)
             if self._yield_s and not (i + 1) % _YIELD_EVERY:
                 time.sleep(self._yield_s)
             end = offset + len(wire)
-            self.recorder.emit(
-                BytesSent(now_ns(), "client", i, offset, end, head, self._keep("client", wire), tail)
-            )
+            self.recorder.emit(BytesSent(t, "client", i, offset, end, head, self._keep("client", wire), tail))
             if self._sample_calls:
                 self._sample("client", "send", sock)
             offset = end
@@ -523,15 +522,14 @@ class StreamLab:
             head, tail = self.codec.overhead(message)
             call = f"sendto({preview(wire)}, {address})"
             self._gate("client", call)
+            t = now_ns()
             try:
                 self._blocking(lambda w=wire: sock.sendto(w, address))  # type: ignore[misc]
             except OSError as exc:  # e.g. EMSGSIZE past 65,507 bytes: that datagram is not sent
                 self._emit_fail("client", call, exc)
                 continue
             end = offset + len(wire)
-            self.recorder.emit(
-                BytesSent(now_ns(), "client", i, offset, end, head, self._keep("client", wire), tail)
-            )
+            self.recorder.emit(BytesSent(t, "client", i, offset, end, head, self._keep("client", wire), tail))
             with self._lock:
                 self._datagrams_sent += 1
             offset = end
