@@ -18,6 +18,8 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "handshake",
     "auth",
     "bench",
+    "servers",
+    "addresses",
 )
 
 
