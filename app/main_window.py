@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 
 from PySide6.QtCore import QEvent, QSettings, Qt
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -100,8 +100,9 @@ class MainWindow(QMainWindow):
         self.act_export_trace = self._action(self.export_trace, QKeySequence.StandardKey.Save)
         self.act_quit = self._action(self.close, QKeySequence.StandardKey.Quit)
         self.act_run = self._action(lambda: self._panel_call("run"), "F5")
-        self.act_step = self._action(lambda: self._panel_call("step"), "Space")
-        self.act_step_f10 = self._action(lambda: self._panel_call("step"), "F10")
+        # Space steps too, but not as a window-wide shortcut: a focused button, check box or
+        # text field keeps its own Space (see keyPressEvent).
+        self.act_step = self._action(lambda: self._panel_call("step"), "F10")
         self.act_pause = self._action(lambda: self._panel_call("pause"), "F6")
         self.act_reset = self._action(lambda: self._panel_call("reset"), "Ctrl+R")
         self.act_zoom_in = self._action(lambda: self.set_scale(THEME.scale * SCALE_STEP), "Ctrl+=")
@@ -269,6 +270,14 @@ class MainWindow(QMainWindow):
             ).format(version=netsim.__version__),
         )
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Reaches the window only when the focused widget did not use the key itself.
+        if event.key() == Qt.Key.Key_Space and not event.modifiers():
+            self._panel_call("step")
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     # ------------------------------------------------------------ language
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -289,7 +298,7 @@ class MainWindow(QMainWindow):
         self.act_export_png.setText(self.tr("Export view as &PNG…"))
         self.act_quit.setText(self.tr("&Quit"))
         self.act_run.setText(self.tr("&Run"))
-        self.act_step.setText(self.tr("&Step"))
+        self.act_step.setText(self.tr("&Step (Space, F10)"))
         self.act_pause.setText(self.tr("&Pause"))
         self.act_reset.setText(self.tr("R&eset"))
         self.act_zoom_in.setText(self.tr("Zoom &in"))

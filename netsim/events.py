@@ -78,7 +78,8 @@ class BytesSent(Event):
 class BytesReceived(Event):
     """One ``recv()``/``recvfrom()`` returned ``data`` covering ``[start, end)``.
 
-    For UDP, ``datagram`` is the datagram's number and ``truncated`` says the kernel cut it
+    For UDP, ``datagram`` is the number of the message this datagram carried (found by content
+    among those sent, since datagrams can be lost), ``truncated`` says the kernel cut it
     (``MSG_TRUNC``); ``wire_size`` is then the datagram's real size.
     """
 

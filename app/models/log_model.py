@@ -71,4 +71,26 @@ class EventLogModel(QAbstractTableModel):
             return call
         if col == 3:
             return "" if size < 0 else str(size)
+        return self.result_text(result)
+
+    def result_text(self, result: str) -> str:
+        """The core's result words, translated (OS error texts stay as the OS wrote them)."""
+        fixed = {
+            "ok": self.tr("ok"),
+            "closed": self.tr("closed"),
+            "listening": self.tr("listening"),
+            "connected": self.tr("connected"),
+            "b'' - peer closed": self.tr("b'' - the peer closed the connection"),
+            "truncated (MSG_TRUNC)": self.tr("truncated (MSG_TRUNC)"),
+            "SO_LINGER 0: close sends RST": self.tr("SO_LINGER 0: close() sends RST"),
+        }
+        if result in fixed:
+            return fixed[result]
+        head, _, rest = result.partition(" ")
+        if head == "fd" and rest.isdigit():
+            return self.tr("fd {n}").format(n=rest)
+        if head == "port" and rest.isdigit():
+            return self.tr("port {n}").format(n=rest)
+        if head == "from" and rest:
+            return self.tr("from {address}").format(address=rest)
         return result

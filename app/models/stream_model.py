@@ -29,6 +29,8 @@ from netsim.events import (
     SocketCalled,
     SocketFailed,
 )
+from netsim.framing import Codec, FramingError, make_codec
+from netsim.lab.scenario import generated_message
 from netsim.trace import BoundaryTracker
 
 LOG_MAX_ROWS = 5000
@@ -50,6 +52,10 @@ class StreamModel(QObject):
 
     def _clear(self, config: dict | None) -> None:
         self.config: dict = dict(config or {})
+        try:
+            self._codec: Codec | None = make_codec(str(self.config.get("framing", "none")))
+        except ValueError:
+            self._codec = None
         self.transport: str = self.config.get("transport", "tcp")
         self.framing: str = self.config.get("framing", "none")
         self.queues_available: bool = bool(self.config.get("queues_available", False))
@@ -66,7 +72,8 @@ class StreamModel(QObject):
         self.chunk_start = array("q")
         self.chunk_end = array("q")
         self.chunk_data: list[bytes] = []
-        self.chunk_truncated: list[int] = []  # UDP: indexes of truncated datagrams
+        self.chunk_truncated: set[int] = set()  # UDP: indexes of truncated datagrams
+        self.chunk_slot = array("q")  # UDP: which message each received datagram carried
         self.chunk_wire = array("q")
         self.frame_t = array("d")
         self.frame_index = array("q")
@@ -208,7 +215,8 @@ class StreamModel(QObject):
                 self.chunk_end.append(ev.end)
                 self.chunk_wire.append(ev.wire_size if ev.wire_size >= 0 else ev.end - ev.start)
                 if ev.truncated:
-                    self.chunk_truncated.append(i)
+                    self.chunk_truncated.add(i)
+                self.chunk_slot.append(ev.datagram if ev.datagram >= 0 else i)
                 if len(self.chunk_data) < KEEP_BYTES_ITEMS:
                     self.chunk_data.append(ev.data)
                 if not udp:
@@ -258,6 +266,29 @@ class StreamModel(QObject):
             self.chunk_merged.append(1 if last[i] > first[i] else 0)
 
     # ------------------------------------------------------------ queries
+    def message_wire(self, i: int) -> bytes | None:
+        """Wire bytes of message column ``i``: kept, or re-made for generated messages, or None."""
+        if i < len(self.msg_data) and (self.msg_data[i] or self.msg_start[i] == self.msg_end[i]):
+            return self.msg_data[i]
+        count, size = int(self.config.get("count") or 0), int(self.config.get("size") or 0)
+        if count and self._codec is not None and i < len(self.msg_id):
+            try:
+                return self._codec.encode(generated_message(self.msg_id[i], size))
+            except FramingError:
+                return None
+        return None
+
+    def frame_bytes(self, i: int) -> bytes | None:
+        """Payload the application got for frame ``i``: kept, or re-made when it was intact."""
+        if i < len(self.frame_payload) and (
+            self.frame_payload[i] or self.frame_start[i] == self.frame_end[i]
+        ):
+            return self.frame_payload[i]
+        count, size = int(self.config.get("count") or 0), int(self.config.get("size") or 0)
+        if count and i < len(self.frame_intact) and self.frame_intact[i]:
+            return generated_message(self.frame_index[i], size)
+        return None
+
     def state_at(self, t: float) -> dict[str, int]:
         """Where the bytes were at ``t`` seconds: ends of sent/received/decoded, queue sizes."""
 
@@ -301,8 +332,10 @@ class StreamModel(QObject):
         out = bytearray()
         i = bisect_right(self.msg_start, start) - 1
         i = max(i, 0)
-        while i < len(self.msg_data) and i < len(self.msg_start) and self.msg_start[i] < end:
-            s, data = self.msg_start[i], self.msg_data[i]
+        while i < len(self.msg_start) and self.msg_start[i] < end:
+            s, data = self.msg_start[i], self.message_wire(i)
+            if data is None:
+                return None
             lo, hi = max(start, s), min(end, s + len(data))
             if hi > lo:
                 out += data[lo - s : hi - s]

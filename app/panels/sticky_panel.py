@@ -50,6 +50,7 @@ class StickyPanel(QWidget):
         super().__init__(parent)
         self.lab: StreamLab | None = None
         self.recorder: Recorder | None = None
+        self._trace: Trace | None = None  # a trace opened from a file
         self.model = StreamModel(self)
         self.prev_model = StreamModel(self)
         self.has_previous = False
@@ -92,6 +93,8 @@ class StickyPanel(QWidget):
         for spec in FRAMINGS:
             self.framing.addItem("", spec)
         self.framing.activated.connect(self._framing_changed)
+        for combo in (self.preset_combo, self.framing):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.send_mode = QComboBox()
         self.send_mode.addItem("", "separate")
         self.send_mode.addItem("", "burst")
@@ -148,6 +151,8 @@ class StickyPanel(QWidget):
         self.pause_btn = QPushButton()
         self.step_btn = QPushButton()
         self.reset_btn = QPushButton()
+        for b in (self.run_btn, self.pause_btn, self.step_btn, self.reset_btn):
+            b.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves Space free for "step"
         self.run_btn.clicked.connect(self.run)
         self.pause_btn.clicked.connect(self.pause)
         self.step_btn.clicked.connect(self.step)
@@ -377,6 +382,7 @@ class StickyPanel(QWidget):
             w.setFont(THEME.font(1.15, bold=True))
         self.ribbon.setMinimumHeight(int(170 * factor))
         self.prev_ribbon.setMinimumHeight(int(150 * factor))
+        self.tabs.setMinimumHeight(int(300 * factor))
         self.buffers.set_scale(factor)
         for w in (self.ribbon, self.prev_ribbon):
             w.update()
@@ -473,6 +479,7 @@ class StickyPanel(QWidget):
     def _controls_changed(self) -> None:
         udp = self.transport.currentData() == "udp"
         self.nodelay.setEnabled(not udp)
+        self.send_delay.setEnabled(self.send_mode.currentData() == "separate")
 
     def _framing_changed(self) -> None:
         """Switching framing re-runs the same scenario and keeps the last run above it."""
@@ -498,6 +505,11 @@ class StickyPanel(QWidget):
             return
         self._stop_lab()
         if keep_previous and (self.model.finished or self.model.msg_start):
+            # The run that becomes "before" gets everything it recorded, even if it was cut short.
+            while self.model.process(budget_s=1.0):
+                pass
+            self.model.tracker.finish()
+            self.model.changed.emit()
             self.model, self.prev_model = self.prev_model, self.model
             self.prev_ribbon.set_model(self.prev_model)
             self.has_previous = True
@@ -509,6 +521,7 @@ class StickyPanel(QWidget):
         self.model.reset()
         self._rebind_model()
         self.lab, self.recorder = lab, recorder
+        self._trace = None
         self.bridge.attach(recorder)
         self.buffers.new_run()
         lab.start()
@@ -537,7 +550,7 @@ class StickyPanel(QWidget):
 
     def step(self) -> None:
         if self.lab is None or self.lab.finished:
-            self.start_run(stepping=True, keep_previous=self.has_previous)
+            self.start_run(stepping=True)  # a stepped run starts fresh, one call at a time
             return
         if not self.lab.gate.stepping:
             self.lab.pause()
@@ -546,6 +559,8 @@ class StickyPanel(QWidget):
 
     def reset(self) -> None:
         self._then.clear()
+        self.recorder = None
+        self._trace = None
         self._stop_lab()
         self.bridge.attach(None)
         self.model.reset()
@@ -574,9 +589,14 @@ class StickyPanel(QWidget):
 
     # ================================================================ traces
     def export_trace(self, path: str) -> None:
-        if self.recorder is None:
+        """Save the run on screen (a live run, or the trace opened from a file) as JSON Lines."""
+        trace = (
+            self._trace if self._trace is not None else Trace(self.recorder.events) if self.recorder else None
+        )
+        if trace is None:
+            QMessageBox.information(self, self.tr("Nothing to export"), self.tr("Run a scenario first."))
             return
-        Trace(self.recorder.events).save(path)
+        trace.save(path)
 
     def open_trace(self, path: str) -> None:
         try:
@@ -585,7 +605,14 @@ class StickyPanel(QWidget):
             QMessageBox.warning(self, self.tr("Cannot open the trace"), str(exc))
             return
         self.reset()
-        self.recorder = None
+        try:  # show the settings the run was made with
+            self._loading = True
+            self.set_controls(Scenario.from_dict(trace.config))
+        except (TypeError, ValueError):
+            pass
+        finally:
+            self._loading = False
+        self._trace = trace
         self.model.load(trace.events)
         self.lesson.setText(self.tr("Replaying {path} (no sockets).").format(path=path))
         self._refresh_texts()

@@ -168,21 +168,29 @@ class RibbonView(QWidget):
         at = self._offset_at(pos.x())
         if self.udp:
             slot = int(at)
-            if lane == 0 and 0 <= slot < len(m.msg_data):
-                data = m.msg_data[slot]
+            column = {0: m.msg_id, 1: m.chunk_slot, 2: m.frame_index}[lane]
+            j = bisect_left(column, slot)
+            if j >= len(column) or column[j] != slot:
+                return ""
+            if lane == 0:
+                data = m.message_wire(j) or b""
                 return self.tr("datagram #{n}: {size} B\n{hex}\n{text}").format(
-                    n=slot + 1, size=len(data), hex=hex_dump(data), text=printable(data[:64])
-                )
-            if lane == 1 and 0 <= slot < len(m.chunk_data):
-                data = m.chunk_data[slot]
-                return self.tr("recvfrom() #{n}: {size} of {wire} B\n{hex}\n{text}").format(
                     n=slot + 1,
-                    size=len(data),
-                    wire=m.chunk_wire[slot],
+                    size=m.msg_end[j] - m.msg_start[j],
                     hex=hex_dump(data),
                     text=printable(data[:64]),
                 )
-            return ""
+            if lane == 1:
+                data = m.chunk_data[j] if j < len(m.chunk_data) else b""
+                return self.tr("recvfrom() #{n}: {size} of {wire} B\n{hex}\n{text}").format(
+                    n=slot + 1,
+                    size=m.chunk_end[j] - m.chunk_start[j],
+                    wire=m.chunk_wire[j],
+                    hex=hex_dump(data),
+                    text=printable(data[:64]),
+                )
+            got = m.frame_bytes(j) or b""
+            return f"{hex_dump(got)}\n{printable(got[:64])}"
         offset = int(at)
         if lane == 0:
             i = m.message_at(offset)
@@ -232,6 +240,7 @@ class RibbonView(QWidget):
             )
             p.setPen(QPen(QColor("#CCCCCC"), 1))
             p.drawLine(QPointF(r.left(), r.bottom() + 3), QPointF(r.right(), r.bottom() + 3))
+        p.setClipRect(self._plot_rect().adjusted(0, -2, 0, 2))  # boxes wider than the view stay in it
         if self.udp:
             self._paint_udp(p)
         else:
@@ -250,6 +259,7 @@ class RibbonView(QWidget):
         return QRectF(x0, r.top(), max(1.0, x1 - x0), r.height())
 
     def _label(self, p: QPainter, box: QRectF, text: str, colour: QColor | None = None) -> None:
+        box = box.intersected(self._plot_rect())  # centre the text on the part in view
         if box.width() < 14 * THEME.scale or not text:
             return
         p.setPen(colour or THEME.text_colour)
@@ -299,8 +309,9 @@ class RibbonView(QWidget):
                     )
                 )
                 p.drawRect(box)
-                if i < len(m.msg_data):
-                    payload = m.msg_data[i][head : len(m.msg_data[i]) - tail]
+                wire = m.message_wire(i)
+                if wire is not None:
+                    payload = wire[head : len(wire) - tail]
                     text = printable(payload)
                     if split:
                         text = self.tr("{text}  (split ×{n})").format(text=text, n=m.tracker.msg_chunks[i])
@@ -346,11 +357,12 @@ class RibbonView(QWidget):
                 p.fillRect(box, fill)
                 p.setPen(QPen(THEME.ok_colour if ok else THEME.alert_colour, lw * 2))
                 p.drawRect(box.adjusted(1, 1, -1, -1))
-                if i < len(m.frame_payload):
+                got = m.frame_bytes(i)
+                if got is not None:
                     mark = "✓ " if ok else "✗ "
-                    self._label(p, box, mark + printable(m.frame_payload[i]))
+                    self._label(p, box, mark + printable(got))
 
-    def _paint_dense(self, p: QPainter, lane: int) -> None:
+    def _paint_dense(self, p: QPainter, lane: int, udp: bool = False) -> None:
         """More items than pixels: one image row, each pixel in the colour of the item under it.
 
         Plain Python on purpose: one ``bisect`` per pixel column walking forwards, no numpy.
@@ -362,7 +374,10 @@ class RibbonView(QWidget):
         width = int(r.width())
         if width <= 0:
             return
-        if lane == 0:
+        if udp:  # slot space: item i covers [slot, slot + 1)
+            starts = (m.msg_id, m.chunk_slot, m.frame_index)[lane]
+            ends, limit = None, self.extent()
+        elif lane == 0:
             starts, ends, limit = m.msg_start, m.msg_end, m.sent_bytes
         elif lane == 1:
             starts, ends, limit = m.chunk_start, m.chunk_end, m.received_bytes
@@ -388,10 +403,12 @@ class RibbonView(QWidget):
             if i < 0:
                 i = 0
                 continue
-            if off >= ends[i]:
+            if off >= (starts[i] + 0.9 if ends is None else ends[i]):
                 continue
             if lane == 0:
                 row[px] = palette[ids[i] % 8]
+            elif lane == 1 and udp:
+                row[px] = alert if i in m.chunk_truncated else greys[i % 2]
             elif lane == 1:
                 row[px] = alert if i < len(merged) and merged[i] else greys[i % 2]
             else:
@@ -403,37 +420,46 @@ class RibbonView(QWidget):
         p.restore()
 
     def _paint_udp(self, p: QPainter) -> None:
+        """Datagrams as boxes, one slot per message: sent, received (or lost, or cut), obtained."""
         m = self.model
         p.setFont(THEME.font(1.0))
         lw = THEME.line_width
-        failed = dict(m.failed_sends)
-        sent_slot = 0
-        slots = int(self.extent())
-        data_i = 0
-        for slot in range(slots):
-            box = self._box(p, 0, slot + 0.05, slot + 0.95)
-            if slot in failed:
+        x0, x1 = self.visible()
+        first, last = max(0, int(x0)), int(x1) + 1
+        if last - first > 3 * MAX_BOXES:
+            for lane in range(LANES):
+                self._paint_dense(p, lane, udp=True)
+            return
+        for slot, why in m.failed_sends:
+            if first <= slot < last:
+                box = self._box(p, 0, slot + 0.05, slot + 0.95)
                 p.fillRect(box, QBrush(THEME.alert_colour, Qt.BrushStyle.BDiagPattern))
                 p.setPen(QPen(THEME.alert_colour, lw * 2))
                 p.drawRect(box)
-                self._label(p, box, self.tr("not sent: {why}").format(why=failed[slot]), THEME.alert_colour)
-                continue
-            if data_i >= len(m.msg_start):
-                continue
-            colour = THEME.message_colour(m.msg_id[data_i])
-            p.fillRect(box, colour)
-            size = m.msg_end[data_i] - m.msg_start[data_i]
-            text = printable(m.msg_data[data_i][:40]) if data_i < len(m.msg_data) else ""
+                self._label(p, box, self.tr("not sent: {why}").format(why=why), THEME.alert_colour)
+        sent_slots: list[int] = []
+        j = bisect_left(m.msg_id, first)
+        while j < len(m.msg_id) and m.msg_id[j] < last:
+            slot = m.msg_id[j]
+            sent_slots.append(slot)
+            box = self._box(p, 0, slot + 0.05, slot + 0.95)
+            p.fillRect(box, THEME.message_colour(slot))
+            wire = m.message_wire(j)
+            text = printable(wire[:40]) if wire is not None else ""
+            size = m.msg_end[j] - m.msg_start[j]
             self._label(p, box, self.tr("{text} ({size} B)").format(text=text or "b''", size=size))
-            data_i += 1
-            sent_slot += 1
-        for i in range(len(m.chunk_start)):
-            box = self._box(p, 1, i + 0.05, i + 0.95)
-            size = m.chunk_end[i] - m.chunk_start[i]
-            wire = m.chunk_wire[i]
-            truncated = i in m.chunk_truncated
-            if truncated and wire > 0:
-                kept = QRectF(box.left(), box.top(), box.width() * size / wire, box.height())
+            j += 1
+        received: set[int] = set()
+        j = bisect_left(m.chunk_slot, first)
+        while j < len(m.chunk_slot) and m.chunk_slot[j] < last:
+            slot = m.chunk_slot[j]
+            received.add(slot)
+            box = self._box(p, 1, slot + 0.05, slot + 0.95)
+            size = m.chunk_end[j] - m.chunk_start[j]
+            wire_size = m.chunk_wire[j]
+            truncated = j in m.chunk_truncated
+            if truncated and wire_size > 0:
+                kept = QRectF(box.left(), box.top(), box.width() * size / wire_size, box.height())
                 p.fillRect(box, QBrush(THEME.alert_colour, Qt.BrushStyle.BDiagPattern))
                 p.fillRect(kept, QColor("#DDDDDD"))
             p.setPen(
@@ -441,27 +467,30 @@ class RibbonView(QWidget):
             )
             p.drawRect(box)
             label = (
-                self.tr("truncated: {size} of {wire} B").format(size=size, wire=wire)
+                self.tr("truncated: {size} of {wire} B").format(size=size, wire=wire_size)
                 if truncated
                 else self.tr("{size} B").format(size=size)
             )
             self._label(p, box, label, THEME.alert_colour if truncated else None)
-        lost = m.lost_datagrams
-        if lost:  # the kernel dropped them: say how many where they would have been
-            box = self._box(p, 1, len(m.chunk_start) + 0.05, max(len(m.chunk_start) + 1, slots) - 0.05)
-            p.setPen(QPen(THEME.alert_colour, lw * 2, Qt.PenStyle.DashLine))
-            p.drawRect(box)
-            self._label(
-                p, box, self.tr("{n} datagrams lost (receive buffer full)").format(n=lost), THEME.alert_colour
-            )
-        for i in range(len(m.frame_start)):
-            slot = m.frame_index[i]
+            j += 1
+        if m.finished:  # sent but never received: the kernel dropped them
+            for slot in sent_slots:
+                if slot not in received:
+                    box = self._box(p, 1, slot + 0.05, slot + 0.95)
+                    p.setPen(QPen(THEME.alert_colour, lw * 2, Qt.PenStyle.DashLine))
+                    p.drawRect(box)
+                    self._label(p, box, self.tr("lost"), THEME.alert_colour)
+        j = bisect_left(m.frame_index, first)
+        while j < len(m.frame_index) and m.frame_index[j] < last:
+            slot = m.frame_index[j]
             box = self._box(p, 2, slot + 0.05, slot + 0.95)
-            ok = bool(m.frame_intact[i])
+            ok = bool(m.frame_intact[j])
             fill = QColor(THEME.ok_colour if ok else THEME.alert_colour)
             fill.setAlpha(60)
             p.fillRect(box, fill)
             p.setPen(QPen(THEME.ok_colour if ok else THEME.alert_colour, lw * 2))
             p.drawRect(box.adjusted(1, 1, -1, -1))
-            if i < len(m.frame_payload):
-                self._label(p, box, ("✓ " if ok else "✗ ") + (printable(m.frame_payload[i][:40]) or "b''"))
+            got = m.frame_bytes(j)
+            if got is not None:
+                self._label(p, box, ("✓ " if ok else "✗ ") + (printable(got[:40]) or "b''"))
+            j += 1

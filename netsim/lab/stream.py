@@ -42,6 +42,7 @@ T = TypeVar("T")
 
 _POLL_S = 0.05  # how often a blocked call wakes up to look at the stop flag
 _UDP_IDLE_S = 0.3  # after the sender is done, how long the UDP receiver waits for stragglers
+_UDP_MATCH_WINDOW = 4096  # how far ahead a received datagram is looked for among those sent
 _BURST_BATCH = 1 << 20  # a burst is sent in batches of at most 1 MiB (bounded memory)
 _CALL_SAMPLES_MAX_MESSAGES = 2000  # sample queues at every call only for runs this small
 _YIELD_EVERY = 32  # with gui_yield_s: messages between two pauses of a worker
@@ -349,6 +350,7 @@ class StreamLab:
         delay_s = sc.receiver_delay_ms / 1000
         offset = 0
         received = 0
+        expected = 0  # the message the next datagram should be, if none was lost
         call = f"recvfrom({sc.recv_bytes})"
         while True:
             if delay_s and self._stop.wait(delay_s):
@@ -377,21 +379,10 @@ class StreamLab:
             if wire_size is None or wire_size < len(data):
                 wire_size = len(data)
             end = offset + len(data)
-            self.recorder.emit(
-                BytesReceived(
-                    now_ns(),
-                    "server",
-                    offset,
-                    end,
-                    self._keep("server", data),
-                    received,
-                    truncated,
-                    wire_size,
-                )
-            )
             # A datagram is a whole unit: decode it alone, so framing errors stay inside it.
             decoder = self.codec.decoder()
             spans: list[tuple[int, int, object]] = []
+            failure: FramingError | None = None
             if not data and isinstance(self.codec, RawCodec):
                 spans = [(0, 0, b"")]  # an empty datagram is a message of its own
             else:
@@ -399,11 +390,32 @@ class StreamLab:
                     spans = decoder.feed_spans(data)
                     decoder.close()
                 except FramingError as exc:
-                    self._emit_fail("server", "decode", exc)
+                    failure = exc
+            # Which message was it?  Datagrams can be lost, so the receive count is no guide:
+            # look for it among the next messages the sender meant to send.
+            index = expected
+            if spans and not truncated:
+                index = self._match_datagram(spans[0][2], expected)
+            expected = index + 1
+            self.recorder.emit(
+                BytesReceived(
+                    now_ns(), "server", offset, end, self._keep("server", data), index, truncated, wire_size
+                )
+            )
+            if failure is not None:
+                self._emit_fail("server", "decode", failure)
             for start, stop, message in spans:
-                self._emit_frame(received, offset + start, offset + stop, message)
+                self._emit_frame(index, offset + start, offset + stop, message)
             received += 1
             offset = end
+
+    def _match_datagram(self, message: object, expected: int) -> int:
+        payload = message.body if isinstance(message, JsonFrame) else message
+        sc = self.scenario
+        for k in range(expected, min(expected + _UDP_MATCH_WINDOW, sc.message_count)):
+            if sc.message(k) == payload:
+                return k
+        return expected
 
     # --------------------------------------------------------------- client
     def _client(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from app.i18n import Translations
 from app.main_window import MainWindow
@@ -141,3 +141,48 @@ def test_presenter_scale_persists(qtbot, tmp_path) -> None:
     assert settings.value("view/scale", type=float) == pytest.approx(1.15)
     window.act_zoom_reset.trigger()
     window.shutdown()
+
+
+def test_framing_change_mid_run_keeps_the_whole_previous_run(qtbot, panel) -> None:
+    panel.load_preset("burst", run=False)
+    panel.count_spin.setValue(20000)
+    panel.recv_delay.setValue(1)
+    panel.recv_size.setValue(512)
+    panel.start_run()
+    qtbot.waitUntil(lambda: len(panel.model.msg_start) > 100, timeout=10000)
+    panel.framing.setCurrentIndex(panel.framing.findData("length"))
+    panel._framing_changed()
+    before = panel.prev_model
+    assert before.backlog == 0  # everything the cut-short run recorded was taken in
+    assert before.tracker.classified_chunks == len(before.chunk_start)
+    wait_idle(qtbot, panel)
+    assert panel.model.app_messages_match
+
+
+def test_space_steps_unless_a_control_wants_it(qtbot, tmp_path) -> None:
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(Translations(), settings)
+    qtbot.addWidget(window)
+    window.show()
+    sticky = window.panels[0]
+    sticky.load_preset("hello-world", run=False)
+    sticky.nodelay.setFocus()
+    qtbot.keyClick(sticky.nodelay, Qt.Key.Key_Space)
+    assert sticky.nodelay.isChecked() and sticky.lab is None  # the check box took its Space
+    window.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert sticky.lab is not None and sticky.lab.gate.stepping  # Space elsewhere steps
+    window.close()
+
+
+def test_opened_trace_sets_controls_and_exports_again(qtbot, panel, tmp_path) -> None:
+    panel.load_preset("delimiter", run=True)
+    wait_idle(qtbot, panel)
+    first = tmp_path / "a.jsonl"
+    panel.export_trace(str(first))
+    panel.load_preset("hello-world", run=False)
+    panel.open_trace(str(first))
+    assert panel.framing.currentData() == "delimiter"
+    again = tmp_path / "b.jsonl"
+    panel.export_trace(str(again))
+    assert again.read_text() == first.read_text()
