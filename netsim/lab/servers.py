@@ -462,9 +462,10 @@ class ServersLab:
         except OSError as exc:
             self._emit_fail("client", f"client {client}: {call}", exc)
         finally:
+            closing_ns = now_ns()  # stamped before close(): the server can only see EOF after it
             sock.close()
             if conn:
-                self.recorder.emit(ClientClosed(now_ns(), "client", client, conn))
+                self.recorder.emit(ClientClosed(closing_ns, "client", client, conn))
 
     def _recv_exactly(self, sock: socket.socket, size: int, deadline: float) -> bytes:
         buf = bytearray()
@@ -703,8 +704,8 @@ class _LabThreadingServer(socketserver.ThreadingTCPServer):
             self.lab._emit_fail("server", "handler", exc)
 
     def handler_threads(self) -> list[threading.Thread]:
-        threads = getattr(self, "_threads", None)
-        return list(threads) if threads else []
+        threads = getattr(self, "_threads", None)  # socketserver's _Threads list, once one started
+        return list(threads) if isinstance(threads, list) else []
 
 
 # ------------------------------------------------------------------------------- analysis
