@@ -821,8 +821,8 @@ def layers(frame: bytes) -> list[Layer]:
             (
                 ("src", socket.inet_ntoa(ip.src)),
                 ("dst", socket.inet_ntoa(ip.dst)),
-                ("ttl", str(ip.ttl)),
                 ("proto", f"{ip.p} ({proto_names.get(ip.p, '?')})"),
+                ("ttl", str(ip.ttl)),
                 ("total length", f"{ip.len} B"),
                 ("id", str(ip.id)),
                 ("flags", ",".join(flags) or "-"),
@@ -849,9 +849,9 @@ def layers(frame: bytes) -> list[Layer]:
                 (
                     ("src port", str(seg.sport)),
                     ("dst port", str(seg.dport)),
+                    ("flags", flag_text),
                     ("seq", str(seg.seq)),
                     ("ack", str(seg.ack)),
-                    ("flags", flag_text),
                     ("window", str(seg.win)),
                     ("header", f"{int(seg.off) * 4} B"),
                     ("checksum", f"0x{seg.sum:04x}"),

@@ -29,4 +29,5 @@ PANELS: tuple[str, ...] = (
     "app.panels.sticky_panel:StickyPanel",
     "app.panels.hmac_panel:HmacPanel",
     "app.panels.handshake_panel:HandshakePanel",
+    "app.panels.addresses_panel:AddressesPanel",
 )
