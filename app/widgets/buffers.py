@@ -20,6 +20,7 @@ from app.models.stream_model import StreamModel
 from app.theme import THEME
 from app.widgets.ribbon import printable
 
+STREAMING_REFRESH_MS = 500
 PIPE_PIECES = 12  # messages drawn one by one in a pipe box; the rest share one grey piece
 
 
@@ -187,16 +188,18 @@ class BuffersView(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.plot, 3)
         lay.addWidget(self.pipe, 2)
-        self._throttle = QTimer(self)  # the plot and the pipe redraw at most 5 times a second
+        self._throttle = QTimer(self)
         self._throttle.setSingleShot(True)
-        self._throttle.setInterval(200)
         self._throttle.timeout.connect(self.refresh)
         model.changed.connect(self._schedule)
         self.retranslate()
 
     def _schedule(self) -> None:
-        if not self._throttle.isActive():
-            self._throttle.start()
+        # While data streams in, twice a second is plenty for a plot; the final state at once.
+        if self.model.finished:
+            self._throttle.start(0)
+        elif not self._throttle.isActive():
+            self._throttle.start(STREAMING_REFRESH_MS)
 
     def retranslate(self) -> None:
         self.legend.clear()
