@@ -42,6 +42,7 @@ from netsim.addresses import (
     Layer,
     ListeningScan,
     PortInfo,
+    Transport,
     classify,
     default_gateway,
     encapsulate,
@@ -767,7 +768,7 @@ class AddressesPanel(QWidget):
     # ================================================================ layers
     def _show_layers(self) -> None:
         payload = self.message_edit.text().encode("utf-8")
-        transport = "udp" if self.transport.currentData() == "udp" else "tcp"
+        transport: Transport = "udp" if self.transport.currentData() == "udp" else "tcp"
         try:
             self._frame = encapsulate(payload, src_port=SRC_PORT, dst_port=DEFAULT_PORT, transport=transport)
         except ValueError as exc:
@@ -809,13 +810,19 @@ class AddressesPanel(QWidget):
     def layer_keys(self) -> list[str]:
         return [x.key for x in self._layers]
 
+    @staticmethod
+    def _rows(t: QTableWidget) -> list[tuple[str, ...]]:
+        def text(r: int, c: int) -> str:
+            item = t.item(r, c)
+            return item.text() if item is not None else ""
+
+        return [tuple(text(r, c) for c in range(t.columnCount())) for r in range(t.rowCount())]
+
     def interface_rows(self) -> list[tuple[str, ...]]:
-        t = self.iface_table
-        return [tuple(t.item(r, c).text() for c in range(t.columnCount())) for r in range(t.rowCount())]
+        return self._rows(self.iface_table)
 
     def listening_rows(self) -> list[tuple[str, ...]]:
-        t = self.listen_table
-        return [tuple(t.item(r, c).text() for c in range(t.columnCount())) for r in range(t.rowCount())]
+        return self._rows(self.listen_table)
 
     def run_default_preset(self) -> None:
         self.address_edit.setText(DEFAULT_ADDRESS)
