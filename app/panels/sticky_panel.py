@@ -30,6 +30,7 @@ from app.models.stream_model import StreamModel
 from app.theme import THEME
 from app.widgets.buffers import BuffersView
 from app.widgets.ribbon import RibbonView
+from netsim.framing import make_codec
 from netsim.lab import QUEUES_AVAILABLE, QUEUES_MISSING_REASON, Scenario, StreamLab
 from netsim.presets import PRESETS, PRESETS_BY_ID
 from netsim.recorder import Recorder
@@ -92,6 +93,9 @@ class StickyPanel(QWidget):
         self.framing = QComboBox()
         for spec in FRAMINGS:
             self.framing.addItem("", spec)
+        # Editable: any spec the CLI takes (length:!Q, delimiter:\r\n, fixed:64...) can be typed.
+        self.framing.setEditable(True)
+        self.framing.setInsertPolicy(QComboBox.InsertPolicy.InsertAtBottom)
         self.framing.activated.connect(self._framing_changed)
         for combo in (self.preset_combo, self.framing):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -325,6 +329,11 @@ class StickyPanel(QWidget):
             self.preset_combo.setItemText(i, titles[self.preset_combo.itemData(i)][0])
         for i, text in enumerate(self.framing_labels()):
             self.framing.setItemText(i, text)
+        self.framing.setToolTip(
+            self.tr(
+                "Choose a framing, or type a spec as the netsim command takes it: length:!Q, delimiter:\\r\\n, fixed:64"
+            )
+        )
         self.send_mode.setItemText(0, self.tr("one send per message"))
         self.send_mode.setItemText(1, self.tr("one sendall burst"))
         labels = {
@@ -457,7 +466,7 @@ class StickyPanel(QWidget):
             messages=messages or (b"",),
             count=count,
             size=size,
-            framing=self.framing.currentData(),
+            framing=self.framing_spec(),
             send_mode=self.send_mode.currentData(),
             send_delay_ms=self.send_delay.value(),
             receiver_delay_ms=self.recv_delay.value(),
@@ -481,10 +490,24 @@ class StickyPanel(QWidget):
         self.nodelay.setEnabled(not udp)
         self.send_delay.setEnabled(self.send_mode.currentData() == "separate")
 
+    def framing_spec(self) -> str:
+        """The chosen framing spec: a listed one, or one typed in the box."""
+        data = self.framing.currentData()
+        return str(data) if data else self.framing.currentText().strip()
+
     def _framing_changed(self) -> None:
         """Switching framing re-runs the same scenario and keeps the last run above it."""
         if self._loading:
             return
+        if not self.framing.currentData():  # typed in: check it, and remember it as a spec
+            spec = self.framing.currentText().strip()
+            try:
+                make_codec(spec)
+            except ValueError as exc:
+                QMessageBox.warning(self, self.tr("Unknown framing"), str(exc))
+                self.framing.removeItem(self.framing.currentIndex())
+                return
+            self.framing.setItemData(self.framing.currentIndex(), spec)
         if self.model.finished or self.lab is not None:
             self.start_run(keep_previous=True)
 

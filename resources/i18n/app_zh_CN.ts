@@ -4,22 +4,22 @@
 <context>
     <name>BuffersView</name>
     <message>
-        <location filename="../../app/widgets/buffers.py" line="205" />
+        <location filename="../../app/widgets/buffers.py" line="208" />
         <source>sender: kernel send queue (TIOCOUTQ)</source>
         <translation>发送端：内核发送队列（TIOCOUTQ）</translation>
     </message>
     <message>
-        <location filename="../../app/widgets/buffers.py" line="206" />
+        <location filename="../../app/widgets/buffers.py" line="209" />
         <source>receiver: kernel receive queue (FIONREAD)</source>
         <translation>接收端：内核接收队列（FIONREAD）</translation>
     </message>
     <message>
-        <location filename="../../app/widgets/buffers.py" line="207" />
+        <location filename="../../app/widgets/buffers.py" line="210" />
         <source>time (ms)</source>
         <translation>时间（毫秒）</translation>
     </message>
     <message>
-        <location filename="../../app/widgets/buffers.py" line="209" />
+        <location filename="../../app/widgets/buffers.py" line="212" />
         <source>bytes</source>
         <translation>字节</translation>
     </message>
@@ -289,52 +289,52 @@
 <context>
     <name>PipeView</name>
     <message>
-        <location filename="../../app/widgets/buffers.py" line="45" />
+        <location filename="../../app/widgets/buffers.py" line="46" />
         <source>app send buffer</source>
         <translation>应用发送缓冲</translation>
     </message>
     <message>
-        <location filename="../../app/widgets/buffers.py" line="46" />
+        <location filename="../../app/widgets/buffers.py" line="47" />
         <source>kernel send queue</source>
         <translation>内核发送队列</translation>
     </message>
     <message>
-        <location filename="../../app/widgets/buffers.py" line="47" />
+        <location filename="../../app/widgets/buffers.py" line="48" />
         <source>kernel receive queue</source>
         <translation>内核接收队列</translation>
     </message>
     <message>
-        <location filename="../../app/widgets/buffers.py" line="48" />
+        <location filename="../../app/widgets/buffers.py" line="49" />
         <source>app receive buffer</source>
         <translation>应用接收缓冲</translation>
     </message>
     <message>
-        <location filename="../../app/widgets/buffers.py" line="76" />
+        <location filename="../../app/widgets/buffers.py" line="77" />
         <source>{n} B still in sendall()</source>
         <translation>还有 {n} 字节在 sendall() 中</translation>
     </message>
     <message>
-        <location filename="../../app/widgets/buffers.py" line="78" />
+        <location filename="../../app/widgets/buffers.py" line="79" />
         <source>{n} messages not yet sent</source>
         <translation>还有 {n} 条消息未发送</translation>
     </message>
     <message>
-        <location filename="../../app/widgets/buffers.py" line="86" />
+        <location filename="../../app/widgets/buffers.py" line="87" />
         <source>next datagram</source>
         <translation>下一个数据报</translation>
     </message>
     <message>
-        <location filename="../../app/widgets/buffers.py" line="90" />
+        <location filename="../../app/widgets/buffers.py" line="91" />
         <source>not reported on this platform</source>
         <translation>此平台无法报告</translation>
     </message>
     <message>
-        <location filename="../../app/widgets/buffers.py" line="91" />
+        <location filename="../../app/widgets/buffers.py" line="92" />
         <source>bytes in flight</source>
         <translation>在途字节</translation>
     </message>
     <message>
-        <location filename="../../app/widgets/buffers.py" line="138" />
+        <location filename="../../app/widgets/buffers.py" line="139" />
         <source>{n} B</source>
         <translation>{n} 字节</translation>
     </message>
@@ -438,402 +438,412 @@
 <context>
     <name>StickyPanel</name>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="232" />
+        <location filename="../../app/panels/sticky_panel.py" line="238" />
         <source>Sticky packets (TCP/UDP)</source>
         <translation>黏包实验（TCP/UDP）</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="238" />
+        <location filename="../../app/panels/sticky_panel.py" line="244" />
         <source>Two sends, a slow receiver (sticky packets)</source>
         <translation>两次发送，接收方迟到（黏包）</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="239" />
+        <location filename="../../app/panels/sticky_panel.py" line="245" />
         <source>send(b'hello') and send(b'world') arrive in one recv(1024): b'helloworld'.</source>
         <translation>send(b'hello') 和 send(b'world') 被一次 recv(1024) 收到：b'helloworld'。</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="242" />
+        <location filename="../../app/panels/sticky_panel.py" line="248" />
         <source>Half packet: recv(4) on a longer message</source>
         <translation>半包：用 recv(4) 接收较长的消息</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="244" />
+        <location filename="../../app/panels/sticky_panel.py" line="250" />
         <source>One message comes out of several recv(4) calls; a program that trusts one recv gets pieces.</source>
         <translation>一条消息要几次 recv(4) 才能收完；以为一次 recv 就是一条消息的程序只会拿到碎片。</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="248" />
+        <location filename="../../app/panels/sticky_panel.py" line="254" />
         <source>One large message over many recv() calls</source>
         <translation>一条大消息分多次 recv() 收到</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="250" />
+        <location filename="../../app/panels/sticky_panel.py" line="256" />
         <source>A 200 KB message is returned 64 KiB at a time at most: recv() size caps every chunk.</source>
         <translation>200 KB 的消息每次最多返回 64 KiB：recv() 的大小限制了每一块。</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="254" />
+        <location filename="../../app/panels/sticky_panel.py" line="260" />
         <source>Twenty messages in one sendall burst</source>
         <translation>一次 sendall 连发二十条消息</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="256" />
+        <location filename="../../app/panels/sticky_panel.py" line="262" />
         <source>Twenty small messages sent in one burst come out of a few recv() calls, boundaries lost.</source>
         <translation>一口气发出的二十条小消息被几次 recv() 收到，消息边界丢失。</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="260" />
+        <location filename="../../app/panels/sticky_panel.py" line="266" />
         <source>The fix: a 4-byte length prefix with struct</source>
         <translation>解决办法：用 struct 加 4 字节长度前缀</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="262" />
+        <location filename="../../app/panels/sticky_panel.py" line="268" />
         <source>struct.pack('!I', len(data)) before each message: the receiver reads exactly one message each time.</source>
         <translation>每条消息前加 struct.pack('!I', len(data))：接收方每次正好读出一条消息。</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="266" />
+        <location filename="../../app/panels/sticky_panel.py" line="272" />
         <source>Delimiter framing: one message per line</source>
         <translation>分隔符分帧：一行一条消息</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="267" />
+        <location filename="../../app/panels/sticky_panel.py" line="273" />
         <source>A newline ends each message; the receiver splits the stream at every b'\n'.</source>
         <translation>每条消息以换行结束；接收方在每个 b'\n' 处切分字节流。</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="270" />
+        <location filename="../../app/panels/sticky_panel.py" line="276" />
         <source>The lesson's header: struct.pack('i', n)</source>
         <translation>课程里的报头：struct.pack('i', n)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="272" />
+        <location filename="../../app/panels/sticky_panel.py" line="278" />
         <source>The lesson's native 'i' header works here, but its byte order and size depend on the machine.</source>
         <translation>课程里的本机 'i' 报头在这里能用，但它的字节序和长度取决于机器。</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="276" />
+        <location filename="../../app/panels/sticky_panel.py" line="282" />
         <source>UDP keeps message boundaries</source>
         <translation>UDP 保留消息边界</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="278" />
+        <location filename="../../app/panels/sticky_panel.py" line="284" />
         <source>The same two sends over UDP: two datagrams, two recvfrom() calls, even with a slow reader.</source>
         <translation>同样两次发送改用 UDP：两个数据报，两次 recvfrom()，即使接收方迟到也一样。</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="282" />
+        <location filename="../../app/panels/sticky_panel.py" line="288" />
         <source>UDP truncation: recvfrom() smaller than the datagram</source>
         <translation>UDP 截断：recvfrom() 比数据报小</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="284" />
+        <location filename="../../app/panels/sticky_panel.py" line="290" />
         <source>A 100-byte datagram read with recvfrom(16): the rest of it is discarded, not kept for later.</source>
         <translation>用 recvfrom(16) 读 100 字节的数据报：剩下的部分被丢弃，不会留到下次。</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="288" />
+        <location filename="../../app/panels/sticky_panel.py" line="294" />
         <source>UDP loss: a full receive buffer drops datagrams</source>
         <translation>UDP 丢包：接收缓冲区满了就丢弃数据报</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="290" />
+        <location filename="../../app/panels/sticky_panel.py" line="296" />
         <source>Fifty 1,000-byte datagrams in a burst into a small SO_RCVBUF: most are dropped, none resent.</source>
         <translation>五十个 1,000 字节的数据报一口气发进很小的 SO_RCVBUF：大部分被丢弃，也不会重发。</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="294" />
+        <location filename="../../app/panels/sticky_panel.py" line="300" />
         <source>UDP size limit: 65,507 bytes</source>
         <translation>UDP 大小上限：65,507 字节</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="296" />
+        <location filename="../../app/panels/sticky_panel.py" line="302" />
         <source>65,507 bytes fit in one datagram (65,535 - 20 IP - 8 UDP); 65,508 fail with EMSGSIZE.</source>
         <translation>一个数据报最多 65,507 字节（65,535 - 20 IP 头 - 8 UDP 头）；65,508 字节会因 EMSGSIZE 失败。</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="300" />
+        <location filename="../../app/panels/sticky_panel.py" line="306" />
         <source>Empty message over TCP</source>
         <translation>TCP 发送空消息</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="301" />
+        <location filename="../../app/panels/sticky_panel.py" line="307" />
         <source>send(b'') puts nothing on the stream: the receiver never sees the empty message.</source>
         <translation>send(b'') 不会往字节流里放任何东西：接收方永远看不到这条空消息。</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="304" />
+        <location filename="../../app/panels/sticky_panel.py" line="310" />
         <source>Empty message over UDP</source>
         <translation>UDP 发送空消息</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="305" />
+        <location filename="../../app/panels/sticky_panel.py" line="311" />
         <source>sendto(b'') sends a real, empty datagram: recvfrom() returns b'' for it.</source>
         <translation>sendto(b'') 会发出一个真实的空数据报：recvfrom() 为它返回 b''。</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="311" />
+        <location filename="../../app/panels/sticky_panel.py" line="317" />
         <source>none (raw recv chunks)</source>
         <translation>不分帧（原始 recv 块）</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="312" />
+        <location filename="../../app/panels/sticky_panel.py" line="318" />
         <source>length prefix !I (4 bytes, network order)</source>
         <translation>长度前缀 !I（4 字节，网络字节序）</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="313" />
+        <location filename="../../app/panels/sticky_panel.py" line="319" />
         <source>length prefix !H (2 bytes)</source>
         <translation>长度前缀 !H（2 字节）</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="314" />
+        <location filename="../../app/panels/sticky_panel.py" line="320" />
         <source>length prefix 'i' (lesson, native order)</source>
         <translation>长度前缀 'i'（课程写法，本机字节序）</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="315" />
+        <location filename="../../app/panels/sticky_panel.py" line="321" />
         <source>delimiter \n</source>
         <translation>分隔符 \n</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="316" />
+        <location filename="../../app/panels/sticky_panel.py" line="322" />
         <source>fixed size, 32 bytes</source>
         <translation>定长，32 字节</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="317" />
+        <location filename="../../app/panels/sticky_panel.py" line="323" />
         <source>JSON header + body</source>
         <translation>JSON 报头 + 正文</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="326" />
+        <location filename="../../app/panels/sticky_panel.py" line="333" />
+        <source>Choose a framing, or type a spec as the netsim command takes it: length:!Q, delimiter:\r\n, fixed:64</source>
+        <translation>选择一种分帧方式，或按 netsim 命令的写法输入：length:!Q、delimiter:\r\n、fixed:64</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/sticky_panel.py" line="335" />
         <source>one send per message</source>
         <translation>每条消息单独发送</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="327" />
+        <location filename="../../app/panels/sticky_panel.py" line="336" />
         <source>one sendall burst</source>
         <translation>一次 sendall 全部发出</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="329" />
+        <location filename="../../app/panels/sticky_panel.py" line="338" />
         <source>Preset</source>
         <translation>预设</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="330" />
+        <location filename="../../app/panels/sticky_panel.py" line="339" />
         <source>Transport</source>
         <translation>传输协议</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="331" />
+        <location filename="../../app/panels/sticky_panel.py" line="340" />
         <source>Framing</source>
         <translation>分帧方式</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="332" />
+        <location filename="../../app/panels/sticky_panel.py" line="341" />
         <source>bytes</source>
         <translation>字节</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="333" />
+        <location filename="../../app/panels/sticky_panel.py" line="342" />
         <source>Sending</source>
         <translation>发送方式</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="334" />
+        <location filename="../../app/panels/sticky_panel.py" line="343" />
         <source>Delay between sends (ms)</source>
         <translation>两次发送间隔（毫秒）</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="335" />
+        <location filename="../../app/panels/sticky_panel.py" line="344" />
         <source>Receiver delay before each recv (ms)</source>
         <translation>接收方每次 recv 前等待（毫秒）</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="336" />
+        <location filename="../../app/panels/sticky_panel.py" line="345" />
         <source>recv() size (bytes)</source>
         <translation>recv() 大小（字节）</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="337" />
+        <location filename="../../app/panels/sticky_panel.py" line="346" />
         <source>SO_RCVBUF (0 = default)</source>
         <translation>SO_RCVBUF（0 = 默认）</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="341" />
+        <location filename="../../app/panels/sticky_panel.py" line="350" />
         <source>Messages (comma-separated)</source>
         <translation>消息（逗号分隔）</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="342" />
+        <location filename="../../app/panels/sticky_panel.py" line="351" />
         <source>Count × size</source>
         <translation>条数 × 大小</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="343" />
+        <location filename="../../app/panels/sticky_panel.py" line="352" />
         <source>Run (F5)</source>
         <translation>运行 (F5)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="344" />
+        <location filename="../../app/panels/sticky_panel.py" line="353" />
         <source>Pause (F6)</source>
         <translation>暂停 (F6)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="345" />
+        <location filename="../../app/panels/sticky_panel.py" line="354" />
         <source>Step (Space)</source>
         <translation>单步（空格）</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="346" />
+        <location filename="../../app/panels/sticky_panel.py" line="355" />
         <source>Reset (Ctrl+R)</source>
         <translation>重置 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="347" />
+        <location filename="../../app/panels/sticky_panel.py" line="356" />
         <source>Buffers</source>
         <translation>缓冲区</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="348" />
+        <location filename="../../app/panels/sticky_panel.py" line="357" />
         <source>Event log</source>
         <translation>事件日志</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="349" />
+        <location filename="../../app/panels/sticky_panel.py" line="358" />
         <source>send()</source>
         <translation>send()</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="349" />
+        <location filename="../../app/panels/sticky_panel.py" line="358" />
         <source>recv()</source>
         <translation>recv()</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="349" />
+        <location filename="../../app/panels/sticky_panel.py" line="358" />
         <source>app gets</source>
         <translation>应用收到</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="354" />
+        <location filename="../../app/panels/sticky_panel.py" line="363" />
         <source>Kernel queues as Linux reports them (FIONREAD, TIOCOUTQ). Drag the cursor to see where the bytes were.</source>
         <translation>Linux 报告的内核队列（FIONREAD、TIOCOUTQ）。拖动竖线查看某一时刻字节在哪里。</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="360" />
+        <location filename="../../app/panels/sticky_panel.py" line="369" />
         <source>This platform cannot report kernel queues ({why}); the pipe shows bytes in flight instead.</source>
         <translation>此平台无法报告内核队列（{why}）；管道图改为显示在途字节。</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="501" />
+        <location filename="../../app/panels/sticky_panel.py" line="505" />
+        <source>Unknown framing</source>
+        <translation>未知的分帧方式</translation>
+    </message>
+    <message>
+        <location filename="../../app/panels/sticky_panel.py" line="525" />
         <source>Cannot run this scenario</source>
         <translation>无法运行这个场景</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="592" />
+        <location filename="../../app/panels/sticky_panel.py" line="618" />
         <source>Nothing to export</source>
         <translation>没有可导出的内容</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="592" />
+        <location filename="../../app/panels/sticky_panel.py" line="618" />
         <source>Run a scenario first.</source>
         <translation>请先运行一个场景。</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="600" />
+        <location filename="../../app/panels/sticky_panel.py" line="626" />
         <source>Cannot open the trace</source>
         <translation>无法打开记录文件</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="612" />
+        <location filename="../../app/panels/sticky_panel.py" line="638" />
         <source>Replaying {path} (no sockets).</source>
         <translation>正在回放 {path}（不使用套接字）。</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="638" />
+        <location filename="../../app/panels/sticky_panel.py" line="664" />
         <source>client</source>
         <translation>客户端</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="638" />
+        <location filename="../../app/panels/sticky_panel.py" line="664" />
         <source>server</source>
         <translation>服务端</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="640" />
+        <location filename="../../app/panels/sticky_panel.py" line="666" />
         <source>{side} waits before: {call}</source>
         <translation>{side} 等待执行：{call}</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="642" />
+        <location filename="../../app/panels/sticky_panel.py" line="668" />
         <source>{side}: running…</source>
         <translation>{side}：运行中…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="648" />
+        <location filename="../../app/panels/sticky_panel.py" line="674" />
         <source>Before</source>
         <translation>之前</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="648" />
+        <location filename="../../app/panels/sticky_panel.py" line="674" />
         <source>Now</source>
         <translation>现在</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="650" />
+        <location filename="../../app/panels/sticky_panel.py" line="676" />
         <source>{which}: framing {framing} — {merged} merged, {wrong} wrong application messages</source>
         <translation>{which}：分帧方式 {framing} —— 黏包 {merged} 次，应用收到错误消息 {wrong} 条</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="661" />
+        <location filename="../../app/panels/sticky_panel.py" line="687" />
         <source>merged recv(): {n}</source>
         <translation>黏包的 recv()：{n}</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="662" />
+        <location filename="../../app/panels/sticky_panel.py" line="688" />
         <source>split messages: {n}</source>
         <translation>被拆开的消息（半包）：{n}</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="665" />
+        <location filename="../../app/panels/sticky_panel.py" line="691" />
         <source>app messages: {n} of {total}</source>
         <translation>应用消息：{n} / {total}</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="668" />
+        <location filename="../../app/panels/sticky_panel.py" line="694" />
         <source>wrong: {n}</source>
         <translation>错误：{n}</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="672" />
+        <location filename="../../app/panels/sticky_panel.py" line="698" />
         <source>truncated: {t} · lost: {lost}</source>
         <translation>截断：{t} · 丢失：{lost}</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="681" />
+        <location filename="../../app/panels/sticky_panel.py" line="707" />
         <source>✓ The application got exactly the messages that were sent.</source>
         <translation>✓ 应用收到的消息与发送的完全一致。</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="686" />
+        <location filename="../../app/panels/sticky_panel.py" line="712" />
         <source>✗ The application did NOT get the messages that were sent.</source>
         <translation>✗ 应用收到的不是发送的那些消息。</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="690" />
+        <location filename="../../app/panels/sticky_panel.py" line="716" />
         <source>Error: {e}</source>
         <translation>错误：{e}</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="694" />
+        <location filename="../../app/panels/sticky_panel.py" line="720" />
         <source>Running…</source>
         <translation>运行中…</translation>
     </message>
     <message>
-        <location filename="../../app/panels/sticky_panel.py" line="696" />
+        <location filename="../../app/panels/sticky_panel.py" line="722" />
         <source>Stepping: press Space for the next socket call.</source>
         <translation>单步模式：按空格执行下一个套接字调用。</translation>
     </message>

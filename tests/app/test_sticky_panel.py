@@ -186,3 +186,14 @@ def test_opened_trace_sets_controls_and_exports_again(qtbot, panel, tmp_path) ->
     again = tmp_path / "b.jsonl"
     panel.export_trace(str(again))
     assert again.read_text() == first.read_text()
+
+
+def test_a_typed_framing_spec_is_used(qtbot, panel) -> None:
+    panel.load_preset("hello-world", run=True)
+    wait_idle(qtbot, panel)
+    panel.framing.setEditText("length:!Q")
+    qtbot.keyClick(panel.framing.lineEdit(), Qt.Key.Key_Return)  # adds the item and activates it
+    wait_idle(qtbot, panel)
+    assert panel.framing_spec() == "length:!Q"
+    assert panel.model.framing == "length:!Q" and panel.model.app_messages_match
+    assert panel.model.msg_head[0] == 8  # an 8-byte header per message
