@@ -30,4 +30,5 @@ PANELS: tuple[str, ...] = (
     "app.panels.hmac_panel:HmacPanel",
     "app.panels.handshake_panel:HandshakePanel",
     "app.panels.addresses_panel:AddressesPanel",
+    "app.panels.servers_panel:ServersPanel",
 )

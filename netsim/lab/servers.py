@@ -372,7 +372,15 @@ class ServersLab:
         for i in range(1, self.config.clients + 1):
             if self._stop.is_set():
                 break
-            clients.append(self._spawn(f"netsim-servers-client-{i}", functools.partial(self._client, i)))
+            tried = threading.Event()
+            clients.append(
+                self._spawn(f"netsim-servers-client-{i}", functools.partial(self._client, i, tried))
+            )
+            # Client i+1 starts once client i has connected (or given up), so the clients reach
+            # the backlog in their numbered order even when the process is busy (a GUI).
+            deadline = time.monotonic() + 2.0
+            while not tried.wait(_POLL_S) and time.monotonic() < deadline:
+                self._check()
             self._stop.wait(_CLIENT_GAP_S)
         return clients
 
@@ -429,7 +437,7 @@ class ServersLab:
         self._emit_cpu(final=True)
 
     # ------------------------------------------------------------------------------ clients
-    def _client(self, client: int) -> None:
+    def _client(self, client: int, tried: threading.Event) -> None:
         cfg = self.config
         deadline = time.monotonic() + cfg.timeout_s
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -442,6 +450,7 @@ class ServersLab:
             sock.settimeout(_POLL_S)
             conn = sock.getsockname()[1]
             self.recorder.emit(ClientConnected(now_ns(), "client", client, conn))
+            tried.set()
             for index in range(1, cfg.requests + 1):
                 if index > 1 and cfg.think_ms and self._stop.wait(cfg.think_ms / 1000):
                     raise _Stopped
@@ -462,6 +471,7 @@ class ServersLab:
         except OSError as exc:
             self._emit_fail("client", f"client {client}: {call}", exc)
         finally:
+            tried.set()
             closing_ns = now_ns()  # stamped before close(): the server can only see EOF after it
             sock.close()
             if conn:
