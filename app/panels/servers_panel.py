@@ -383,10 +383,8 @@ class ServersPanel(QWidget):
         side.addWidget(self._table)
         side.addWidget(self._status)
         side.addStretch(1)
-        side_w = QWidget()
+        self._side = side_w = QWidget()
         side_w.setLayout(side)
-        side_w.setMaximumWidth(560)
-        side_w.setMinimumWidth(380)
 
         body = QHBoxLayout()
         body.addWidget(self._scroll, 3)
@@ -624,6 +622,8 @@ class ServersPanel(QWidget):
         self._explanation.setFont(THEME.font(1.05))
         self._view.set_scale(factor)
         self._table.setMaximumHeight(int(200 * factor))
+        self._side.setMaximumWidth(int(560 * factor))
+        self._side.setMinimumWidth(int(380 * factor))
 
     def run(self) -> None:
         try:
