@@ -102,24 +102,29 @@ class HandshakePanel(QWidget):
         self.pcap_button.clicked.connect(self._ask_pcap)
         self.png_button.clicked.connect(self._ask_png)
 
+        # Two rows, so the panel fits a projector's width at presenter zoom.
         controls = QHBoxLayout()
         self.scenario_label = QLabel()
+        self.scenario_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.scenario_box.setMinimumContentsLength(18)
+        for w in (self.scenario_label, self.scenario_box, self.model_only, self.absolute):
+            controls.addWidget(w)
+        controls.addStretch(1)
+        controls.addWidget(self.pcap_button)
+        controls.addWidget(self.png_button)
+        steps = QHBoxLayout()
         for w in (
-            self.scenario_label,
-            self.scenario_box,
-            self.model_only,
             self.step_button,
             self.run_button,
             self.pause_button,
             self.reset_button,
             self.speed_label,
             self.speed,
-            self.absolute,
         ):
-            controls.addWidget(w)
-        controls.addStretch(1)
-        controls.addWidget(self.pcap_button)
-        controls.addWidget(self.png_button)
+            steps.addWidget(w)
+        steps.addStretch(1)
 
         self.capture_banner = QLabel()
         self.capture_banner.setWordWrap(True)
@@ -168,6 +173,7 @@ class HandshakePanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
+        layout.addLayout(steps)
         layout.addWidget(self.capture_banner)
         layout.addWidget(self.kernel_banner)
         layout.addLayout(pending_row)

@@ -97,11 +97,12 @@ class StickyPanel(QWidget):
         self.framing.setEditable(True)
         self.framing.setInsertPolicy(QComboBox.InsertPolicy.InsertAtBottom)
         self.framing.activated.connect(self._framing_changed)
-        for combo in (self.preset_combo, self.framing):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.send_mode = QComboBox()
         self.send_mode.addItem("", "separate")
         self.send_mode.addItem("", "burst")
+        for combo in (self.preset_combo, self.framing, self.send_mode):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
         self.send_delay = QDoubleSpinBox()
         self.send_delay.setRange(0, 5000)
         self.send_delay.setDecimals(0)
@@ -122,34 +123,40 @@ class StickyPanel(QWidget):
             self.form_labels[key] = label
             return label
 
+        # Six columns (label, field) x 3, labels that wrap: the panel fits a 1280-pixel-wide
+        # projector in either language.
         grid = QGridLayout()
-        grid.setHorizontalSpacing(12)
+        grid.setHorizontalSpacing(10)
         grid.addWidget(lab("preset"), 0, 0)
         grid.addWidget(self.preset_combo, 0, 1, 1, 3)
         grid.addWidget(lab("transport"), 0, 4)
         grid.addWidget(self.transport, 0, 5)
-        grid.addWidget(lab("framing"), 0, 6)
-        grid.addWidget(self.framing, 0, 7)
-        grid.addWidget(self.list_radio, 1, 0)
-        grid.addWidget(self.messages_edit, 1, 1, 1, 3)
-        grid.addWidget(self.count_radio, 1, 4)
+        grid.addWidget(lab("framing"), 1, 0)
+        grid.addWidget(self.framing, 1, 1, 1, 3)
+        grid.addWidget(lab("send_mode"), 1, 4)
+        grid.addWidget(self.send_mode, 1, 5)
+        grid.addWidget(self.list_radio, 2, 0)
+        grid.addWidget(self.messages_edit, 2, 1, 1, 3)
+        grid.addWidget(self.count_radio, 2, 4)
         count_row = QHBoxLayout()
-        count_row.addWidget(self.count_spin)
+        count_row.addWidget(self.count_spin, 1)
         count_row.addWidget(QLabel("×"))
-        count_row.addWidget(self.size_spin)
+        count_row.addWidget(self.size_spin, 1)
         count_row.addWidget(lab("bytes"))
-        grid.addLayout(count_row, 1, 5, 1, 3)
-        grid.addWidget(lab("send_mode"), 2, 0)
-        grid.addWidget(self.send_mode, 2, 1)
-        grid.addWidget(lab("send_delay"), 2, 2)
-        grid.addWidget(self.send_delay, 2, 3)
-        grid.addWidget(lab("recv_delay"), 2, 4)
-        grid.addWidget(self.recv_delay, 2, 5)
-        grid.addWidget(lab("recv_size"), 2, 6)
-        grid.addWidget(self.recv_size, 2, 7)
-        grid.addWidget(self.nodelay, 3, 0, 1, 2)
-        grid.addWidget(lab("rcvbuf"), 3, 2)
-        grid.addWidget(self.rcvbuf, 3, 3)
+        grid.addLayout(count_row, 2, 5)
+        grid.addWidget(lab("send_delay"), 3, 0)
+        grid.addWidget(self.send_delay, 3, 1)
+        grid.addWidget(lab("recv_delay"), 3, 2)
+        grid.addWidget(self.recv_delay, 3, 3)
+        grid.addWidget(lab("recv_size"), 3, 4)
+        grid.addWidget(self.recv_size, 3, 5)
+        grid.addWidget(self.nodelay, 4, 0)
+        grid.addWidget(lab("rcvbuf"), 4, 2)
+        grid.addWidget(self.rcvbuf, 4, 3)
+        for column in (1, 3, 5):
+            grid.setColumnStretch(column, 1)
+        for label in self.form_labels.values():
+            label.setWordWrap(True)
 
         self.run_btn = QPushButton()
         self.pause_btn = QPushButton()
@@ -164,7 +171,7 @@ class StickyPanel(QWidget):
         buttons = QHBoxLayout()
         for b in (self.run_btn, self.pause_btn, self.step_btn, self.reset_btn):
             buttons.addWidget(b)
-        grid.addLayout(buttons, 3, 4, 1, 4)
+        grid.addLayout(buttons, 4, 4, 1, 2)
 
         self.lesson = QLabel()
         self.lesson.setWordWrap(True)
@@ -172,6 +179,7 @@ class StickyPanel(QWidget):
         self.pending_server = QLabel()
         for w in (self.pending_client, self.pending_server):
             w.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            w.setWordWrap(True)
         pending_row = QHBoxLayout()
         pending_row.addWidget(self.pending_client, 1)
         pending_row.addWidget(self.pending_server, 1)
@@ -189,6 +197,7 @@ class StickyPanel(QWidget):
         counter_row.addStretch(1)
         self.verdict = QLabel()
         self.verdict.setObjectName("verdict")
+        self.verdict.setWordWrap(True)
 
         self.prev_ribbon = RibbonView(self.prev_model)
         self.prev_ribbon.dimmed = True
