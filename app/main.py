@@ -99,7 +99,9 @@ def _screenshots(app, window, out_dir: Path, only: str | None) -> int:
     from PySide6.QtCore import QCoreApplication, QEventLoop
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    window.resize(1600, 1000)
+    # A projector-sized window: bigger zoom, bigger screen (1.5x -> 1920 x 1200).
+    scale = window.current_scale() if hasattr(window, "current_scale") else 1.0
+    window.resize(max(1600, int(1280 * scale)), max(1000, int(800 * scale)))
     window.show()
     saved = 0
     try:

@@ -180,6 +180,9 @@ class MainWindow(QMainWindow):
             self.settings.setValue("view/scale", factor)
         self._status()
 
+    def current_scale(self) -> float:
+        return THEME.scale
+
     def _toggle_contrast(self, on: bool) -> None:
         THEME.high_contrast = on
         self.settings.setValue("view/high_contrast", on)
