@@ -14,13 +14,18 @@ from bisect import bisect_right
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent, QPen, QPolygonF
-from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsView, QSizePolicy, QVBoxLayout, QWidget
 
 from app.models.stream_model import StreamModel
 from app.theme import THEME
 from app.widgets.ribbon import printable
 
-STREAMING_REFRESH_MS = 500
+# While a run streams, the plot redraws every 200 ms if it is small (a lesson, a stepped run),
+# every 2.5 s once it passes 1,000 messages: each pyqtgraph redraw costs the GUI thread tens of
+# milliseconds while the socket workers compete for the GIL (measured: tests/perf/gui_perf.py).
+LIVE_REFRESH_MS = 200
+STREAMING_REFRESH_MS = 2500
+STREAMING_MESSAGES = 1000
 PIPE_PIECES = 12  # messages drawn one by one in a pipe box; the rest share one grey piece
 
 
@@ -171,6 +176,8 @@ class BuffersView(QWidget):
         self.plot.setMinimumHeight(120)
         self.plot.showGrid(x=True, y=True, alpha=0.3)
         self.plot.disableAutoRange()
+        # Repaint only what changed (the curves), not the axes around them every time.
+        self.plot.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
         self._range = (100.0, 16.0)  # ms, bytes
         self.legend = self.plot.addLegend(offset=(10, 5))
         # A sample holds until the next one: draw steps, not slopes.
@@ -195,11 +202,11 @@ class BuffersView(QWidget):
         self.retranslate()
 
     def _schedule(self) -> None:
-        # While data streams in, twice a second is plenty for a plot; the final state at once.
         if self.model.finished:
-            self._throttle.start(0)
+            self._throttle.start(0)  # the final state at once
         elif not self._throttle.isActive():
-            self._throttle.start(STREAMING_REFRESH_MS)
+            big = len(self.model.msg_start) > STREAMING_MESSAGES
+            self._throttle.start(STREAMING_REFRESH_MS if big else LIVE_REFRESH_MS)
 
     def retranslate(self) -> None:
         self.legend.clear()
@@ -243,7 +250,7 @@ class BuffersView(QWidget):
         self.refresh()
 
     def _grow_ranges(self) -> None:
-        """Ranges that grow by doubling: the axes (costly to redraw) change a few times per run."""
+        """Ranges that grow fourfold: the axes (costly to redraw) change only a few times per run."""
         m = self.model
         t_ms = max(m.send_t[-1] if len(m.send_t) else 0.0, m.recv_t[-1] if len(m.recv_t) else 0.0) * 1000
         top = max(max(m.send_q, default=0), max(m.recv_q, default=0), 1)
@@ -252,9 +259,9 @@ class BuffersView(QWidget):
             x_max, y_max = max(t_ms, 1.0), top  # the final picture fits the data exactly
         else:
             while x_max < t_ms:
-                x_max *= 2
+                x_max *= 4
             while y_max < top:
-                y_max *= 2
+                y_max *= 4
         if (x_max, y_max) != self._range or m.finished:
             self._range = (x_max, y_max)
             self.plot.setRange(xRange=(0, x_max), yRange=(0, y_max * 1.05), padding=0.02)
