@@ -202,25 +202,11 @@ def test_every_message_is_translated() -> None:
         assert tr is not None and tr.text and tr.get("type") is None, m.findtext("source")
 
 
-def test_panel_speaks_chinese(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    import shutil
-    import subprocess
-    import sys
-
-    from PySide6.QtCore import QCoreApplication, QTranslator
-
-    tool = shutil.which("pyside6-lrelease") or str(Path(sys.executable).parent / "pyside6-lrelease")
-    qm = tmp_path / "handshake_zh_CN.qm"
-    subprocess.run([tool, "-silent", str(TS), "-qm", str(qm)], check=True, timeout=60)
-    translator = QTranslator()
-    assert translator.load(str(qm))
-    QCoreApplication.installTranslator(translator)
-    try:
-        p = HandshakePanel()
-        qtbot.addWidget(p)
-        assert p.title() == "TCP 握手与挥手"
-        assert p.step_button.text() == "单步"
-        assert p.machine.event_text("rcv FIN") == "收到 FIN"
-        p.shutdown()
-    finally:
-        QCoreApplication.removeTranslator(translator)
+def test_the_panel_speaks_chinese(qtbot, chinese) -> None:  # type: ignore[no-untyped-def]
+    """With the app's own translations installed (completeness: tests/app/test_i18n.py)."""
+    p = HandshakePanel()
+    qtbot.addWidget(p)
+    assert p.title() == "TCP 握手与挥手"
+    assert p.step_button.text() == "单步"
+    assert p.machine.event_text("rcv FIN") == "收到 FIN"
+    p.shutdown()

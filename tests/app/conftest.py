@@ -1,0 +1,27 @@
+"""Shared GUI-test fixtures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from app.i18n import Translations
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _translation_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """app.i18n builds .qm files into $XDG_CACHE_HOME; keep the tests' copies out of ~/.cache."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+    yield
+    mp.undo()
+
+
+@pytest.fixture
+def chinese(qapp: object) -> Iterator[Translations]:
+    """The app's own Simplified Chinese, installed the way netsim-lab does it; English after."""
+    translations = Translations()
+    translations.install("zh_CN")
+    yield translations
+    translations.install("en")
