@@ -10,7 +10,6 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.panels import PANELS
 from app.panels.addresses_panel import AddressesPanel, join_sentences
 
 LINUX = sys.platform.startswith("linux")
@@ -23,24 +22,6 @@ def panel(qtbot: QtBot) -> Iterator[AddressesPanel]:
     widget.resize(1400, 900)
     yield widget
     widget.shutdown()
-
-
-def test_panel_is_registered_with_the_interface_the_window_needs() -> None:
-    assert "app.panels.addresses_panel:AddressesPanel" in PANELS
-    for name in (
-        "title",
-        "retranslate",
-        "set_scale",
-        "run_default_preset",
-        "is_idle",
-        "run",
-        "step",
-        "pause",
-        "reset",
-        "shutdown",
-    ):
-        assert callable(getattr(AddressesPanel, name))
-    assert AddressesPanel.panel_id == "addresses"
 
 
 @pytest.mark.skipif(not LINUX, reason="the loopback interface is called lo on Linux")

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.panels import PANELS
 from app.panels.servers_panel import ServersPanel
 from netsim.lab.servers import BLOCKING, BUSY, MODES, SELECTORS, THREADED
 
@@ -30,24 +29,6 @@ def choose(panel: ServersPanel, mode: str, clients: int = 3, requests: int = 2, 
     panel._clients.setValue(clients)
     panel._requests.setValue(requests)
     panel._think.setValue(think_ms)
-
-
-def test_panel_is_registered_with_the_interface_the_window_needs() -> None:
-    assert "app.panels.servers_panel:ServersPanel" in PANELS
-    for name in (
-        "title",
-        "retranslate",
-        "set_scale",
-        "run_default_preset",
-        "is_idle",
-        "run",
-        "step",
-        "pause",
-        "reset",
-        "shutdown",
-    ):
-        assert callable(getattr(ServersPanel, name))
-    assert ServersPanel.panel_id == "servers"
 
 
 @pytest.mark.parametrize("mode", MODES)
