@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from netsim.events import CallPending, now_ns
@@ -53,13 +54,19 @@ class Gate:
         with self._cond:
             return self._closed
 
-    def wait(self, endpoint: str, call: str, detail: str = "") -> None:
-        """Called by a worker before a socket call; returns when the call may go ahead."""
+    def wait(self, endpoint: str, call: str | Callable[[], str], detail: str = "") -> None:
+        """Called by a worker before a socket call; returns when the call may go ahead.
+
+        ``call`` may be a function making the label: a hot loop then pays for the text only
+        while someone is stepping and will read it.
+        """
         with self._cond:
             if self._closed:
-                raise GateClosed(call)
+                raise GateClosed("gate closed")
             if not self._stepping:
                 return
+            if callable(call):
+                call = call()
             pending = PendingCall(next(self._seq), endpoint, call, detail, now_ns())
             self._pending[pending.seq] = pending
             if self._recorder is not None:

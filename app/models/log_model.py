@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 
 from app.models.stream_model import StreamModel
 
@@ -59,8 +60,6 @@ class EventLogModel(QAbstractTableModel):
             return None
         t_ms, side, call, size, result = self.stream.log[index.row()]
         if role == Qt.ItemDataRole.ForegroundRole:
-            from PySide6.QtGui import QColor
-
             return QColor("#D55E00") if "Error" in result or "[E" in result else None
         col = index.column()
         if col == 0:

@@ -93,7 +93,6 @@ class StreamModel(QObject):
         self.errors: list[str] = []
         self.finished = False
         self.finish_reason = ""
-        self.pending: list[str] = []
 
     # ------------------------------------------------------------ derived
     @property

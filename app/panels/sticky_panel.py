@@ -655,7 +655,6 @@ class StickyPanel(QWidget):
         if self.lab is not None:
             pending = self.lab.gate.pending()
             sides = {p.endpoint: p.call for p in pending}
-            self.model.pending = [p.label() for p in pending]
         else:
             sides = {}
         self._show_pending(sides)

@@ -190,7 +190,7 @@ class StreamLab:
                 self.recorder.emit(RunFinished(now_ns(), "lab", not self.failed, reason))
                 self._finished.set()
 
-    def _gate(self, endpoint: str, call: str) -> None:
+    def _gate(self, endpoint: str, call: str | Callable[[], str]) -> None:
         if self._stop.is_set():
             raise _Stopped
         self.gate.wait(endpoint, call)
@@ -499,7 +499,7 @@ class StreamLab:
                 raise _Stopped
             wire = codec.encode(message)
             head, tail = codec.overhead(message)
-            self._gate("client", f"sendall({preview(wire)})")
+            self._gate("client", lambda w=wire: f"sendall({preview(w)})")  # type: ignore[misc]
             if sc.reset_after_bytes and offset + len(wire) > sc.reset_after_bytes:
                 self._abort(sock, wire[: max(0, sc.reset_after_bytes - offset)])
                 return
