@@ -60,7 +60,9 @@ class HandshakePanel(QWidget):
         self.bridge.events_batch.connect(self._on_batch)
         self._lab: HandshakeLab | None = None
         self._starting = False
-        self._ready: queue.SimpleQueue[HandshakeLab | BaseException] = queue.SimpleQueue()
+        # (generation, started lab or the error that stopped it); a reset bumps the generation.
+        self._ready: queue.SimpleQueue[tuple[int, HandshakeLab | BaseException]] = queue.SimpleQueue()
+        self._generation = 0
         self._helpers: list[threading.Thread] = []
         self._auto = False
         self._last_step = 0.0
@@ -394,6 +396,9 @@ class HandshakePanel(QWidget):
 
     def reset(self) -> None:
         self._auto = False
+        # A lab still being started belongs to the old run: it is closed when it arrives.
+        self._generation += 1
+        self._starting = False
         lab, self._lab = self._lab, None
         if lab is not None:
             self._helper(lab.close, "handshake-close")
@@ -405,11 +410,15 @@ class HandshakePanel(QWidget):
         self.reset()
         self.bridge.stop()
         deadline = time.monotonic() + 10.0
-        while self._starting and time.monotonic() < deadline:
-            self._collect_started()
-            time.sleep(0.01)
-        for t in self._helpers:
+        for t in self._helpers:  # start helpers end by queueing their lab
             t.join(timeout=max(0.0, deadline - time.monotonic()))
+        while True:  # a lab that arrived after the reset: close it here, we are going away
+            try:
+                _generation, item = self._ready.get_nowait()
+            except queue.Empty:
+                break
+            if not isinstance(item, BaseException):
+                item.close()
         self._helpers = [t for t in self._helpers if t.is_alive()]
         if self._helpers:
             raise RuntimeError(f"helper threads did not stop: {[t.name for t in self._helpers]}")
@@ -430,24 +439,29 @@ class HandshakePanel(QWidget):
         self._set_run(HandshakeRun())
         self.bridge.attach(recorder)
         self._starting = True
+        generation = self._generation
 
         def start() -> None:
             try:
                 lab = HandshakeLab(scenario, recorder=recorder, capture=capture, stepping=True)
                 lab.start()
             except BaseException as exc:  # reported on the GUI thread
-                self._ready.put(exc)
+                self._ready.put((generation, exc))
             else:
-                self._ready.put(lab)
+                self._ready.put((generation, lab))
 
         self._helper(start, "handshake-start")
 
     def _collect_started(self) -> None:
         while True:
             try:
-                item = self._ready.get_nowait()
+                generation, item = self._ready.get_nowait()
             except queue.Empty:
                 return
+            if generation != self._generation:  # started before a reset: not ours any more
+                if not isinstance(item, BaseException):
+                    self._helper(item.close, "handshake-close")
+                continue
             self._starting = False
             if isinstance(item, BaseException):
                 self._auto = False
