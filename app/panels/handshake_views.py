@@ -630,7 +630,7 @@ class SegmentDetails(QTextBrowser):
                 + "</p>"
             )
             return
-        arrow = "client → server" if seg.endpoint == "client" else "server → client"
+        arrow = self.tr("client → server") if seg.endpoint == "client" else self.tr("server → client")
         how = (
             self.tr("captured on lo")
             if seg.captured

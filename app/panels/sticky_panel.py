@@ -155,8 +155,8 @@ class StickyPanel(QWidget):
         grid.addWidget(self.rcvbuf, 4, 3)
         for column in (1, 3, 5):
             grid.setColumnStretch(column, 1)
-        for label in self.form_labels.values():
-            label.setWordWrap(True)
+        for key, label in self.form_labels.items():
+            label.setWordWrap(key != "bytes")  # a unit stays on one line
 
         self.run_btn = QPushButton()
         self.pause_btn = QPushButton()

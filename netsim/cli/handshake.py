@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from typing import Any, TextIO
 
 from netsim.capture import CaptureUnavailable
@@ -109,6 +110,12 @@ def run(args: argparse.Namespace, out: TextIO | None = None, stdin: TextIO | Non
         for s in SCENARIOS.values():
             print(f"{s.name:18} {s.title}", file=out)
         return 0
+    if args.no_capture and (args.capture or args.pcap):
+        print("netsim handshake: --no-capture cannot go with --capture or --pcap", file=sys.stderr)
+        return 2
+    if args.timeout <= 0:
+        print("netsim handshake: --timeout must be a positive number of seconds", file=sys.stderr)
+        return 2
     capture: bool | None = True if (args.capture or args.pcap) else (False if args.no_capture else None)
     try:
         lab = HandshakeLab(args.scenario, capture=capture, stepping=args.step)
@@ -117,9 +124,13 @@ def run(args: argparse.Namespace, out: TextIO | None = None, stdin: TextIO | Non
         return 2
     interactive = args.step and stdin.isatty()
     text = not args.json
+    deadline = time.monotonic() + args.timeout
     try:
         lab.start()
         while not lab.finished:
+            if not args.step and time.monotonic() > deadline:
+                print(f"netsim handshake: the run did not finish within {args.timeout} s", file=sys.stderr)
+                return 1
             if args.step:
                 if not lab.wait_idle(args.timeout):
                     print("netsim handshake: timed out", file=sys.stderr)

@@ -439,7 +439,6 @@ class ServersLab:
     # ------------------------------------------------------------------------------ clients
     def _client(self, client: int, tried: threading.Event) -> None:
         cfg = self.config
-        deadline = time.monotonic() + cfg.timeout_s
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         conn = 0
         call = "connect()"
@@ -460,6 +459,7 @@ class ServersLab:
                 self._send_all(sock, data)
                 self.recorder.emit(RequestSent(sent_ns, "client", client, conn, index, data))
                 call = f"recv({len(data)})"
+                deadline = time.monotonic() + cfg.timeout_s  # the limit is per reply
                 reply = self._recv_exactly(sock, len(data), deadline)
                 t = now_ns()
                 ok = reply == data.upper()

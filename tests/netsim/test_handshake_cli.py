@@ -62,3 +62,18 @@ def test_pcap_option(tmp_path: Path) -> None:
     assert status == 0
     assert "pcap: 11 captured segments" in out
     assert path.stat().st_size > 24
+
+
+def test_conflicting_capture_flags_and_a_bad_timeout_are_refused(capsys) -> None:  # type: ignore[no-untyped-def]
+    from netsim.cli import main
+
+    assert main(["handshake", "--no-capture", "--pcap", "x.pcap"]) == 2
+    assert "--no-capture cannot go with" in capsys.readouterr().err
+    assert main(["handshake", "--timeout", "-1"]) == 2
+
+
+def test_timeout_bounds_a_run_that_is_not_stepped(capsys) -> None:  # type: ignore[no-untyped-def]
+    from netsim.cli import main
+
+    assert main(["handshake", "--no-capture", "--scenario", "simultaneous", "--timeout", "0.01"]) == 1
+    assert "did not finish within 0.01 s" in capsys.readouterr().err

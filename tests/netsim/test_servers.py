@@ -190,3 +190,9 @@ def test_cli_text_shows_the_timeline(capsys: pytest.CaptureFixture[str]) -> None
     assert "one at a time" in out
     assert main(["servers", "--clients", "0"]) == 2
     assert "clients must be" in capsys.readouterr().err
+
+
+def test_the_reply_time_limit_is_per_reply_not_per_session() -> None:
+    """Think time adds up over a session; only the wait for one reply is bounded."""
+    result, _events = run_lab(THREADED, clients=1, requests=3, think_ms=150, timeout_s=0.25)
+    assert result.all_echoed and result.ok, result.failures
