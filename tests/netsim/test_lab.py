@@ -227,8 +227,9 @@ def test_start_stop_cycles_leave_nothing_behind() -> None:
         with StreamLab(Scenario(messages=(b"ping",), sample_hz=0)) as lab:
             lab.start()
             assert lab.wait(5.0)
-    assert threading.active_count() == threads
-    assert fds() == files
+    # No growth (something another test left may close meanwhile: fewer is fine).
+    assert threading.active_count() <= threads
+    assert fds() <= files
 
 
 def test_gui_friendly_workers_still_deliver_everything() -> None:
