@@ -47,3 +47,25 @@ def no_leaked_threads_or_sockets() -> Iterator[None]:
     if leaked_sockets:
         problems.append(f"sockets left open: {sorted(leaked_sockets)}")
     pytest.fail("; ".join(problems))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Never hang at exit: a worker thread that outlived its test would keep the process alive.
+
+    The per-test fixture above has already failed that test; here the run ends with a clear
+    message instead of waiting forever for the thread (CI would time out).
+    """
+    stragglers = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
+    if not stragglers:
+        return
+    deadline = time.monotonic() + 5.0
+    for t in stragglers:
+        t.join(max(0.0, deadline - time.monotonic()))
+    alive = [t.name for t in stragglers if t.is_alive()]
+    if alive:
+        import sys
+
+        print(
+            f"\nthreads still running after the tests, exiting anyway: {alive}", file=sys.stderr, flush=True
+        )
+        session.config.add_cleanup(lambda: os._exit(exitstatus or 1))
