@@ -68,9 +68,21 @@ def step_through(qtbot, panel: HandshakePanel) -> list[tuple[int, dict[str, Stat
     panel.step()  # opens the run, stopped before the first call
     qtbot.waitUntil(panel.at_gate, timeout=10_000)
     seen = []
-    for _ in EXPECTED:
+    for n, client, server in EXPECTED:
         panel.step()
         qtbot.waitUntil(panel.at_gate, timeout=10_000)
+        # Captured segments reach the view through the capture thread: on a loaded machine a
+        # step's arrows can land a moment after the next call is already waiting.
+        want = {"client": client, "server": server}
+        try:
+            qtbot.waitUntil(
+                lambda n=n, want=want: (
+                    len(panel.sequence.arrow_items()) == n and panel.machine.highlighted() == want
+                ),
+                timeout=3_000,
+            )
+        except Exception:
+            pass  # recorded as it is; the caller's assertions say what differed
         seen.append(
             (len(panel.sequence.arrow_items()), panel.machine.highlighted(), panel.sequence.arrow_items())
         )
