@@ -162,6 +162,11 @@ def run(args: argparse.Namespace, out: TextIO | None = None, stdin: TextIO | Non
     history: dict[str, list[str]] = {}
     for ev in lab.observer.history:
         history.setdefault(ev.endpoint, []).append(ev.state)
+    # "Both close at once" is a race on loopback: say whether the FINs really crossed.  They did
+    # exactly when both ends went through TIME_WAIT (each closed before the other's FIN came).
+    crossed: bool | None = None
+    if lab.scenario.name == "simultaneous":
+        crossed = all("TIME_WAIT" in history.get(end, []) for end in ("client", "server"))
     if args.json:
         doc = {
             "scenario": lab.scenario.name,
@@ -169,6 +174,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, stdin: TextIO | Non
             "capture": lab.capturing,
             "capture_reason": lab.capture_reason,
             "kernel_states": history,
+            "fins_crossed": crossed,
             "pcap": {"path": args.pcap, "segments": written} if args.pcap else None,
             "events": [event_to_dict(e) for e in lab.recorder.events],
         }
@@ -176,6 +182,14 @@ def run(args: argparse.Namespace, out: TextIO | None = None, stdin: TextIO | Non
     else:
         for endpoint, states in history.items():
             print(f"kernel states, {endpoint}: {' -> '.join(states)}", file=out)
+        if crossed is not None:
+            print(
+                "the FINs crossed: both ends closed first, both went through TIME_WAIT"
+                if crossed
+                else "the FINs did not cross this time: one FIN arrived before the other close(), "
+                "so the kernel took the ordinary path (the diagram's CLOSING path is the textbook case)",
+                file=out,
+            )
         if args.pcap:
             print(f"pcap: {written} captured segments written to {args.pcap}", file=out)
     return 0 if lab.ok else 1

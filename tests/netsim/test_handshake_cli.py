@@ -77,3 +77,14 @@ def test_timeout_bounds_a_run_that_is_not_stepped(capsys) -> None:  # type: igno
 
     assert main(["handshake", "--no-capture", "--scenario", "simultaneous", "--timeout", "0.01"]) == 1
     assert "did not finish within 0.01 s" in capsys.readouterr().err
+
+
+def test_simultaneous_says_whether_the_fins_crossed(capsys) -> None:  # type: ignore[no-untyped-def]
+    from netsim.cli import main
+
+    main(["handshake", "--scenario", "simultaneous", "--no-capture", "--json"])
+    doc = json.loads(capsys.readouterr().out)
+    both_time_wait = all("TIME_WAIT" in doc["kernel_states"].get(end, []) for end in ("client", "server"))
+    assert doc["fins_crossed"] is both_time_wait
+    main(["handshake", "--scenario", "normal", "--no-capture", "--json"])
+    assert json.loads(capsys.readouterr().out)["fins_crossed"] is None
