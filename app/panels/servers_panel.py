@@ -491,6 +491,10 @@ class ServersPanel(QWidget):
     def verdict_for(self, result: ServersResult) -> str:
         if result.failures:
             return self.tr("The run failed: {reason}").format(reason=result.failures[0])
+        if not result.all_echoed:
+            return self.tr(
+                "Stopped before every client was served: these figures cover only part of the run."
+            )
         waits = [r for r in result.clients if r.wait_ns is not None]
         longest = max(waits, key=lambda r: r.wait_ns or 0) if waits else None
         ms = f"{(longest.wait_ns or 0) / 1e6:.0f}" if longest else "–"

@@ -97,6 +97,7 @@ def test_pause_stops_the_queue_and_keeps_what_ran(qtbot: QtBot, panel: ServersPa
     panel.pause()
     assert panel.is_idle()
     assert len(panel.timeline_rows()) == 1
+    assert "Stopped before every client was served" in panel.verdict_text()  # no lesson from half a run
 
 
 def test_scale_and_retranslate_keep_the_rows(qtbot: QtBot, panel: ServersPanel) -> None:
