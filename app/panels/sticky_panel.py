@@ -398,9 +398,10 @@ class StickyPanel(QWidget):
         self.lesson.setFont(THEME.font(1.1))
         for w in (self.pending_client, self.pending_server):
             w.setFont(THEME.font(1.15, bold=True))
-        self.ribbon.setMinimumHeight(int(170 * factor))
-        self.prev_ribbon.setMinimumHeight(int(150 * factor))
-        self.tabs.setMinimumHeight(int(300 * factor))
+        # Minimums that still fit a 1080-pixel projector at 1.5x; the splitter shares the rest.
+        self.ribbon.setMinimumHeight(int(130 * factor))
+        self.prev_ribbon.setMinimumHeight(int(115 * factor))
+        self.tabs.setMinimumHeight(int(210 * factor))
         self.buffers.set_scale(factor)
         for w in (self.ribbon, self.prev_ribbon):
             w.update()

@@ -224,8 +224,8 @@ class BuffersView(QWidget):
         for axis in ("bottom", "left"):
             self.plot.getAxis(axis).setTickFont(font)
             self.plot.getAxis(axis).label.setFont(font)
-        self.pipe.setMinimumHeight(int(100 * factor))
-        self.plot.setMinimumHeight(int(140 * factor))
+        self.pipe.setMinimumHeight(int(80 * factor))
+        self.plot.setMinimumHeight(int(95 * factor))
         self.retranslate()  # the legend's text size follows the scale
 
     def set_model(self, model: StreamModel) -> None:
