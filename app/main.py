@@ -64,8 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from app.i18n import Translations, system_language
-    from app.main_window import MainWindow
+    from app.shell.i18n import Translations, system_language
+    from app.shell.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(list(sys.argv[:1]))
     assert isinstance(app, QApplication)

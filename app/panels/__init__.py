@@ -26,9 +26,9 @@ Each entry below is ``"module:Class"``; the module is imported when the window i
 from __future__ import annotations
 
 PANELS: tuple[str, ...] = (
-    "app.panels.sticky_panel:StickyPanel",
-    "app.panels.hmac_panel:HmacPanel",
-    "app.panels.handshake_panel:HandshakePanel",
-    "app.panels.addresses_panel:AddressesPanel",
-    "app.panels.servers_panel:ServersPanel",
+    "app.lessons.sticky.panel:StickyPanel",
+    "app.lessons.hmac.panel:HmacPanel",
+    "app.lessons.handshake.panel:HandshakePanel",
+    "app.lessons.addresses.panel:AddressesPanel",
+    "app.lessons.servers.panel:ServersPanel",
 )

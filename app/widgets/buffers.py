@@ -16,9 +16,9 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsView, QSizePolicy, QVBoxLayout, QWidget
 
-from app.models.stream_model import StreamModel
-from app.theme import THEME
+from app.shell.theme import THEME
 from app.widgets.ribbon import printable
+from app.widgets.stream_model import StreamModel
 
 # While a run streams, the plot redraws every 200 ms if it is small (a lesson, a stepped run),
 # every 2.5 s once it passes 1,000 messages: each pyqtgraph redraw costs the GUI thread tens of

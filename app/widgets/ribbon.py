@@ -18,8 +18,8 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QWheelEvent
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from app.models.stream_model import StreamModel
-from app.theme import THEME
+from app.shell.theme import THEME
+from app.widgets.stream_model import StreamModel
 
 LANES = 3
 # Past this many visible items a lane is painted as one image row: every Qt call from Python

@@ -13,14 +13,15 @@ import sys
 from collections.abc import Sequence
 
 # One module per command group; each module's register() adds one or more sub-commands.
+# A lesson's commands live in its own package (``netsim/lessons/<name>/cli.py``).
 _COMMAND_MODULES: tuple[str, ...] = (
-    "sticky",
-    "chat",
-    "handshake",
-    "auth",
-    "bench",
-    "servers",
-    "addresses",
+    "netsim.lessons.sticky.cli",
+    "netsim.lessons.chat.cli",
+    "netsim.lessons.handshake.cli",
+    "netsim.lessons.hmac.cli",
+    "netsim.cli.bench",
+    "netsim.lessons.servers.cli",
+    "netsim.lessons.addresses.cli",
 )
 
 
@@ -31,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in _COMMAND_MODULES:
-        importlib.import_module(f"netsim.cli.{name}").register(sub)
+        importlib.import_module(name).register(sub)
     return parser
 
 

@@ -1,15 +1,2 @@
-"""The only modules that touch ``socket``: real servers and clients in worker threads."""
-
-from netsim.lab.kqueue import QUEUES_AVAILABLE, QUEUES_MISSING_REASON
-from netsim.lab.scenario import UDP_MAX_PAYLOAD, Scenario, generated_message
-from netsim.lab.stream import StreamLab, preview
-
-__all__ = [
-    "QUEUES_AVAILABLE",
-    "QUEUES_MISSING_REASON",
-    "UDP_MAX_PAYLOAD",
-    "Scenario",
-    "StreamLab",
-    "generated_message",
-    "preview",
-]
+"""Shared pieces for every lesson's lab: the Lab protocol and worker base, kernel queue probes,
+frame layouts.  Lessons (``netsim.lessons.*``) build on these and never on each other."""

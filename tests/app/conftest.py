@@ -6,12 +6,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from app.i18n import Translations
+from app.shell.i18n import Translations
 
 
 @pytest.fixture(autouse=True, scope="session")
 def _translation_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """app.i18n builds .qm files into $XDG_CACHE_HOME; keep the tests' copies out of ~/.cache."""
+    """app.shell.i18n builds .qm files into $XDG_CACHE_HOME; keep the tests' copies out of ~/.cache."""
     mp = pytest.MonkeyPatch()
     mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
     yield

@@ -27,9 +27,9 @@ import psutil
 from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
+from app.lessons.sticky.panel import StickyPanel
 from app.main import tune_interpreter
-from app.panels.sticky_panel import StickyPanel
-from netsim.lab import Scenario
+from netsim.lessons.sticky import Scenario
 
 
 def stream(panel: StickyPanel, scenario: Scenario, heartbeat_ms: int = 10) -> dict[str, float]:

@@ -1,0 +1,858 @@
+"""Addresses, ports and layers: the lesson's network basics (网络基础, OSI 七层) on this machine.
+
+Three parts: "This machine" (network cards with MAC, addresses with prefix and their kind,
+default gateway and the MAC ARP learnt for it), "Addresses and ports" (classify any address in
+one sentence, explain a port and who listens on it, the listening sockets), and "Layers" (a
+message wrapped in a real Ethernet/IPv4/TCP-or-UDP frame, drawn as nested boxes with the bytes
+in hex coloured by layer).  Everything comes from :mod:`netsim.lessons.addresses.analysis`; nothing is sent on
+the network, so no worker threads: the kernel is read on a button (or the optional auto-refresh
+timer), never while painting.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase, QFontMetricsF, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.shell.theme import THEME
+from netsim.lessons.addresses.analysis import (
+    AddressInfo,
+    Interface,
+    Layer,
+    ListeningScan,
+    PortInfo,
+    Transport,
+    classify,
+    default_gateway,
+    encapsulate,
+    interfaces,
+    layers,
+    neighbours,
+    port_info,
+    scan_listening,
+)
+
+DEFAULT_ADDRESS = "192.168.16.67"
+DEFAULT_PORT = 9001
+DEFAULT_MESSAGE = "hello"
+SRC_PORT = 50000
+AUTO_REFRESH_MS = 3000
+HEX_PER_LINE = 8
+HEX_MAX_BYTES = 1024
+
+# Okabe–Ito.  Layers use the handshake panel's colours (grey / sky blue / orange / green) so a
+# frame looks the same everywhere in the app.
+LAYER_COLOURS = {
+    "ethernet": QColor("#999999"),
+    "ipv4": QColor("#56B4E9"),
+    "tcp": QColor("#E69F00"),
+    "udp": QColor("#E69F00"),
+    "payload": QColor("#009E73"),
+    "unknown": QColor("#CC79A7"),
+}
+KIND_COLOURS = {
+    "loopback": QColor("#56B4E9"),
+    "private": QColor("#009E73"),
+    "global": QColor("#D55E00"),
+    "link-local": QColor("#999999"),
+    "unspecified": QColor("#E69F00"),
+    "multicast": QColor("#F0E442"),
+    "broadcast": QColor("#F0E442"),
+    "documentation": QColor("#CC79A7"),
+    "shared": QColor("#E69F00"),
+    "reserved": QColor("#999999"),
+    "ipv4-mapped": QColor("#56B4E9"),
+}
+INK = QColor("#202020")
+MUTED = QColor("#5a5a5a")
+OK_COLOUR = QColor("#007A5A")
+BAD_COLOUR = QColor("#C24E00")
+
+
+def join_sentences(parts: list[str]) -> str:
+    """Sentences joined with a space, or with nothing after a Chinese full stop."""
+    out = ""
+    for part in parts:
+        if out and not out.endswith(("。", "）", "！")):
+            out += " "
+        out += part
+    return out
+
+
+def tint(colour: QColor, alpha: int) -> QColor:
+    c = QColor(colour)
+    c.setAlpha(alpha)
+    return c
+
+
+def over_white(colour: QColor, alpha: int) -> str:
+    """The colour at ``alpha``/255 over white, as ``#rrggbb`` (rich text has no alpha)."""
+    a = alpha / 255
+    r, g, b = (round(255 - (255 - v) * a) for v in (colour.red(), colour.green(), colour.blue()))
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+@dataclass(frozen=True)
+class LayerText:
+    """What the view writes in one layer's box, already translated."""
+
+    title: str
+    osi: str
+    tcpip: str
+    size: str
+    fields: tuple[str, ...]
+
+
+class LayersView(QWidget):
+    """The frame as nested boxes: each layer's header on the left of its box, what it carries inside."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.layers: list[Layer] = []
+        self.texts: list[LayerText] = []
+        self.scale = 1.0
+        self.setMinimumHeight(200)
+
+    def set_layers(self, found: list[Layer], texts: list[LayerText]) -> None:
+        self.layers, self.texts = found, texts
+        self.update()
+
+    def set_scale(self, factor: float) -> None:
+        self.scale = factor
+        self.setMinimumHeight(int(150 * factor))
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(int(900 * self.scale), int(260 * self.scale))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.fillRect(self.rect(), QColor("#ffffff"))
+        n = len(self.layers)
+        if not n:
+            p.end()
+            return
+        s = self.scale
+        margin, inset_y, inset_r, pad = 4 * s, 10 * s, 8 * s, 6 * s
+        outer = QRectF(self.rect()).adjusted(margin, margin, -margin, -margin)
+        innermost_w = max(outer.width() * 0.2, 170 * s)
+        col_w = (outer.width() - innermost_w - (n - 1) * inset_r) / max(1, n - 1)
+        title_font = THEME.font(1.15, bold=True)
+        title_font.setPointSizeF(THEME.base_point_size * s * 1.15)
+        body_font = QFont(title_font)
+        body_font.setBold(False)
+        body_font.setPointSizeF(THEME.base_point_size * s * 0.95)
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono.setPointSizeF(THEME.base_point_size * s * 0.9)
+        pen_w = (2.0 if THEME.high_contrast else 1.5) * s
+        for i, (layer, text) in enumerate(zip(self.layers, self.texts, strict=True)):
+            box = QRectF(
+                outer.left() + i * col_w,
+                outer.top() + i * inset_y,
+                outer.width() - i * col_w - i * inset_r,
+                outer.height() - 2 * i * inset_y,
+            )
+            colour = LAYER_COLOURS.get(layer.key, LAYER_COLOURS["unknown"])
+            p.setPen(QPen(colour.darker(130), pen_w))
+            p.setBrush(QBrush(QColor("#ffffff")))
+            p.drawRoundedRect(box, 6 * s, 6 * s)
+            p.setBrush(QBrush(tint(colour, 70)))
+            p.drawRoundedRect(box, 6 * s, 6 * s)
+            width = (col_w if i < n - 1 else box.width()) - 2 * pad
+            x, y = box.left() + pad, box.top() + pad
+            lines: list[tuple[QFont, QColor, str]] = [
+                (title_font, INK, text.title),
+                (body_font, INK, text.osi),
+                (body_font, INK, text.tcpip),
+                (body_font, INK, text.size),
+            ]
+            lines += [(mono, MUTED, f) for f in text.fields]
+            bottom = box.bottom() - pad
+            for font, ink, line in lines:
+                fm = QFontMetricsF(font)
+                if y + fm.height() > bottom:
+                    break
+                p.setFont(font)
+                p.setPen(ink)
+                p.drawText(
+                    QRectF(x, y, width, fm.height()),
+                    int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                    fm.elidedText(line, Qt.TextElideMode.ElideRight, width),
+                )
+                y += fm.height() * 1.05
+        p.end()
+
+
+class AddressesPanel(QWidget):
+    panel_id = "addresses"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._scale = 1.0
+        self._ifaces: list[Interface] = []
+        self._scan: ListeningScan | None = None
+        self._address_info: AddressInfo | None = None
+        self._address_error = ""
+        self._port: PortInfo | None = None
+        self._frame = b""
+        self._layers: list[Layer] = []
+        self.timer = QTimer(self)
+        self.timer.setInterval(AUTO_REFRESH_MS)
+        self.timer.timeout.connect(self.refresh_machine)
+        self._build()
+        self.retranslate()
+        self.refresh_machine()
+        self.set_scale(THEME.scale)
+
+    # ================================================================ layout
+    def _build(self) -> None:
+        self._title = QLabel()
+        self._cs_bs = QLabel()
+        self._cs_bs.setWordWrap(True)
+
+        # ---- (1) this machine
+        self._machine_box = QGroupBox()
+        self._machine_note = QLabel()
+        self._machine_note.setWordWrap(True)
+        self.iface_table = QTableWidget(0, 5)
+        self._setup_table(self.iface_table)
+        self.gateway_label = QLabel()
+        self.gateway_label.setWordWrap(True)
+        self.gateway_label.setTextFormat(Qt.TextFormat.RichText)
+        self.gateway_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.refresh_btn = QPushButton()
+        self.refresh_btn.clicked.connect(self.refresh_machine)
+        self.auto_refresh = QCheckBox()
+        self.auto_refresh.toggled.connect(self._auto_toggled)
+        row = QHBoxLayout()
+        row.addWidget(self.gateway_label, 1)
+        row.addWidget(self.auto_refresh)
+        row.addWidget(self.refresh_btn)
+        ml = QVBoxLayout(self._machine_box)
+        ml.addWidget(self._machine_note)
+        ml.addWidget(self.iface_table, 1)
+        ml.addLayout(row)
+
+        # ---- (2) addresses and ports
+        self._ports_box = QGroupBox()
+        self._address_label = QLabel()
+        self.address_edit = QLineEdit()
+        self.address_edit.returnPressed.connect(self.classify_typed)
+        self.classify_btn = QPushButton()
+        self.classify_btn.clicked.connect(self.classify_typed)
+        self.address_result = QLabel()
+        self.address_result.setWordWrap(True)
+        self.address_result.setTextFormat(Qt.TextFormat.RichText)
+        self._port_label = QLabel()
+        self.port_spin = QSpinBox()
+        self.port_spin.setRange(0, 65535)
+        self.port_spin.setValue(DEFAULT_PORT)
+        self.port_spin.editingFinished.connect(self.explain_port)
+        self.port_btn = QPushButton()
+        self.port_btn.clicked.connect(self.explain_port)
+        self.port_result = QLabel()
+        self.port_result.setWordWrap(True)
+        self.port_result.setTextFormat(Qt.TextFormat.RichText)
+        self._listening_label = QLabel()
+        self.listen_table = QTableWidget(0, 4)
+        self._setup_table(self.listen_table)
+        self.listen_note = QLabel()
+        self.listen_note.setWordWrap(True)
+        arow = QHBoxLayout()
+        arow.addWidget(self._address_label)
+        arow.addWidget(self.address_edit, 1)
+        arow.addWidget(self.classify_btn)
+        prow = QHBoxLayout()
+        prow.addWidget(self._port_label)
+        prow.addWidget(self.port_spin, 1)
+        prow.addWidget(self.port_btn)
+        pl = QVBoxLayout(self._ports_box)
+        pl.addLayout(arow)
+        pl.addWidget(self.address_result)
+        pl.addLayout(prow)
+        pl.addWidget(self.port_result)
+        pl.addWidget(self._listening_label)
+        pl.addWidget(self.listen_table, 1)
+        pl.addWidget(self.listen_note)
+
+        # ---- (3) layers
+        self._layers_box = QGroupBox()
+        self._message_label = QLabel()
+        self.message_edit = QLineEdit(DEFAULT_MESSAGE)
+        self.message_edit.textChanged.connect(self._show_layers)
+        self.transport = QComboBox()
+        self.transport.addItem("TCP", "tcp")
+        self.transport.addItem("UDP", "udp")
+        self.transport.currentIndexChanged.connect(self._show_layers)
+        self.frame_summary = QLabel()
+        self.frame_summary.setWordWrap(True)
+        self._encap_note = QLabel()
+        self._encap_note.setWordWrap(True)
+        self.layers_view = LayersView()
+        self.hex_view = QTextBrowser()
+        self.hex_view.setOpenLinks(False)
+        lrow = QHBoxLayout()
+        lrow.addWidget(self._message_label)
+        lrow.addWidget(self.message_edit, 3)
+        lrow.addWidget(self.transport)
+        lrow.addWidget(self.frame_summary, 4)
+        lay_split = QSplitter(Qt.Orientation.Horizontal)
+        lay_split.addWidget(self.layers_view)
+        lay_split.addWidget(self.hex_view)
+        lay_split.setStretchFactor(0, 3)
+        lay_split.setStretchFactor(1, 1)
+        ll = QVBoxLayout(self._layers_box)
+        ll.addWidget(self._encap_note)
+        ll.addLayout(lrow)
+        ll.addWidget(lay_split, 1)
+        self._lay_split = lay_split
+
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(self._machine_box)
+        top.addWidget(self._ports_box)
+        top.setStretchFactor(0, 11)
+        top.setStretchFactor(1, 9)
+        main = QSplitter(Qt.Orientation.Vertical)
+        main.addWidget(top)
+        main.addWidget(self._layers_box)
+        main.setStretchFactor(0, 5)
+        main.setStretchFactor(1, 4)
+        self._top_split, self._main_split = top, main
+        outer = QVBoxLayout(self)
+        outer.addWidget(self._title)
+        outer.addWidget(self._cs_bs)
+        outer.addWidget(main, 1)
+
+    @staticmethod
+    def _setup_table(table: QTableWidget) -> None:
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.setWordWrap(False)
+
+    # =========================================================== translation
+    def title(self) -> str:
+        return self.tr("Addresses, ports and layers")
+
+    def kind_name(self, kind: str) -> str:
+        return {
+            "loopback": self.tr("loopback"),
+            "private": self.tr("private"),
+            "link-local": self.tr("link-local"),
+            "unspecified": self.tr("all interfaces (unspecified)"),
+            "multicast": self.tr("multicast"),
+            "broadcast": self.tr("broadcast"),
+            "shared": self.tr("shared (carrier NAT)"),
+            "documentation": self.tr("documentation"),
+            "reserved": self.tr("reserved"),
+            "ipv4-mapped": self.tr("IPv4-mapped"),
+            "global": self.tr("public (global)"),
+        }[kind]
+
+    def explain_address(self, info: AddressInfo) -> str:
+        """One translated sentence saying what the address is and what that means."""
+        a, b = info.address, info.block
+        sentences = {
+            "loopback": self.tr(
+                "{addr} is a loopback address ({block}): it never leaves this machine; "
+                "a program reaches another program on the same computer."
+            ),
+            "private": self.tr(
+                "{addr} is a private address ({block}): it works inside a LAN, "
+                "a router's NAT stands between it and the Internet."
+            ),
+            "link-local": self.tr(
+                "{addr} is a link-local address ({block}): it is valid only on one link "
+                "(one switch or cable) and routers do not forward it."
+            ),
+            "unspecified": self.tr(
+                '{addr} means "all interfaces": not a destination; a server bound to it '
+                "accepts connections on every address of this machine."
+            ),
+            "multicast": self.tr(
+                "{addr} is a multicast address ({block}): one packet reaches every member of a group."
+            ),
+            "broadcast": self.tr(
+                "{addr} is the broadcast address: one packet reaches every machine on the local network."
+            ),
+            "shared": self.tr(
+                "{addr} is in the carrier-grade NAT block ({block}): an ISP uses it between its "
+                "customers and the Internet."
+            ),
+            "documentation": self.tr(
+                "{addr} is a documentation address ({block}): reserved for examples, "
+                "never routed on the Internet."
+            ),
+            "reserved": self.tr("{addr} is a reserved address ({block}): not used by ordinary hosts."),
+            "ipv4-mapped": self.tr(
+                "{addr} is an IPv4 address written as IPv6 ({block}), as dual-stack sockets show it."
+            ),
+            "global": self.tr(
+                "{addr} is a public (global) address: routable on the Internet and unique worldwide."
+            ),
+        }
+        text = sentences[info.kind].format(addr=a, block=b or "-")
+        if info.version == 6:
+            text = self.tr("IPv6: {sentence}").format(sentence=text)
+        if info.network:
+            text = join_sentences(
+                [
+                    text,
+                    self.tr("Its network is {network} (netmask {netmask}).").format(
+                        network=info.network, netmask=info.netmask
+                    ),
+                ]
+            )
+        if info.mapped is not None:
+            text = join_sentences([text, self.explain_address(info.mapped)])
+        return text
+
+    def explain_port(self) -> None:
+        try:
+            self._scan = scan_listening()
+            self._port = port_info(self.port_spin.value(), scan=self._scan)
+        except ValueError:
+            self._port = None
+        self._fill_listening()
+        self._show_port()
+
+    def port_sentence(self, info: PortInfo) -> str:
+        ranges = {
+            "well-known": self.tr("{port} is a well-known port (0–1023)."),
+            "registered": self.tr("{port} is a registered port (1024–49151)."),
+            "dynamic": self.tr("{port} is a dynamic / private port (49152–65535)."),
+        }
+        parts = [ranges[info.range_class].format(port=info.port)]
+        if info.port == 0:
+            parts.append(self.tr("bind() to port 0 asks the operating system to choose a free port."))
+        elif info.privileged:
+            parts.append(
+                self.tr("Binding it needs root here (ports below {start} are privileged).").format(
+                    start=info.unprivileged_start
+                )
+            )
+        elif info.range_class == "well-known":
+            parts.append(
+                self.tr("This machine lets any program bind it (privileged ports end below {start}).").format(
+                    start=info.unprivileged_start
+                )
+            )
+        if info.in_ephemeral:
+            lo, hi = info.ephemeral
+            parts.append(
+                self.tr(
+                    "It lies in this machine's ephemeral range {lo}–{hi}, where client ports are picked: "
+                    "a server may find it taken."
+                ).format(lo=lo, hi=hi)
+            )
+        if info.good_for_lab_server:
+            parts.append(self.tr("A good port for your own server (the lesson: ports from 8000 up)."))
+        names = sorted({n for n in (info.service_tcp, info.service_udp) if n})
+        if names:
+            parts.append(self.tr("Known service: {name}.").format(name="/".join(names)))
+        if info.listeners:
+            who = ", ".join(
+                self._listener_text(s.transport, s.endpoint, s.process, s.pid) for s in info.listeners
+            )
+            parts.append(self.tr("Listening now: {who}.").format(who=who))
+        else:
+            parts.append(self.tr("Nobody listens on it now."))
+        return join_sentences(parts)
+
+    def _listener_text(self, transport: str, endpoint: str, process: str | None, pid: int | None) -> str:
+        if pid is None:
+            return f"{transport.upper()} {endpoint}"
+        return self.tr("{transport} {endpoint} ({process}, pid {pid})").format(
+            transport=transport.upper(), endpoint=endpoint, process=process or "?", pid=pid
+        )
+
+    def layer_texts(self, found: list[Layer]) -> list[LayerText]:
+        osi_names = {
+            "data link": self.tr("data link layer"),
+            "network": self.tr("network layer"),
+            "transport": self.tr("transport layer"),
+            "session / presentation / application": self.tr("session / presentation / application"),
+        }
+        tcpip_names = {
+            "link": self.tr("link layer"),
+            "internet": self.tr("internet layer"),
+            "transport": self.tr("transport layer"),
+            "application": self.tr("application layer"),
+        }
+        field_names = {
+            "dst MAC": self.tr("dst MAC"),
+            "src MAC": self.tr("src MAC"),
+            "type": self.tr("type"),
+            "src": self.tr("src"),
+            "dst": self.tr("dst"),
+            "ttl": "TTL",
+            "proto": self.tr("protocol"),
+            "total length": self.tr("total length"),
+            "id": "id",
+            "flags": self.tr("flags"),
+            "checksum": self.tr("checksum"),
+            "src port": self.tr("src port"),
+            "dst port": self.tr("dst port"),
+            "seq": "seq",
+            "ack": "ack",
+            "window": self.tr("window"),
+            "header": self.tr("header"),
+            "length": self.tr("length"),
+            "text": self.tr("text"),
+        }
+        out = []
+        for layer in found:
+            title = self.tr("Application data") if layer.key == "payload" else layer.name
+            size = (
+                self.tr("data: {n} bytes").format(n=layer.header_bytes)
+                if layer.key == "payload"
+                else self.tr("header: {n} bytes").format(n=layer.header_bytes)
+            )
+            fields = tuple(
+                f"{field_names.get(k, k)}: {v}"
+                for k, v in layer.fields
+                if not (layer.key == "payload" and k == "length")
+            )
+            out.append(
+                LayerText(
+                    title=title,
+                    osi=self.tr("OSI {n}: {name}").format(
+                        n=layer.osi_text.replace("-", "–"), name=osi_names.get(layer.osi_name, layer.osi_name)
+                    ),
+                    tcpip=self.tr("TCP/IP: {name}").format(
+                        name=tcpip_names.get(layer.tcpip_name, layer.tcpip_name)
+                    ),
+                    size=size,
+                    fields=fields,
+                )
+            )
+        return out
+
+    def retranslate(self) -> None:
+        self._title.setText(self.tr("Addresses, ports and layers — on this machine's real data"))
+        self._cs_bs.setText(
+            self.tr(
+                "C/S (client/server): you install a client program that talks to its server. "
+                "B/S (browser/server): the browser is the client and speaks HTTP to a web server. "
+                "Either way the client finds the server by IP address and port."
+            )
+        )
+        self._machine_box.setTitle(self.tr("This machine"))
+        self._machine_note.setText(
+            self.tr(
+                "A network card (NIC) has a MAC address from the factory. A switch connects the machines "
+                "of one LAN; a router (the gateway) connects LANs. ARP finds the MAC address for an IP address."
+            )
+        )
+        self.iface_table.setHorizontalHeaderLabels(
+            [
+                self.tr("Network card"),
+                self.tr("State"),
+                self.tr("MAC address"),
+                self.tr("IP address / prefix"),
+                self.tr("Kind"),
+            ]
+        )
+        self.refresh_btn.setText(self.tr("Refresh"))
+        self.auto_refresh.setText(self.tr("every 3 s"))
+        self._ports_box.setTitle(self.tr("Addresses and ports"))
+        self._address_label.setText(self.tr("Address:"))
+        self.address_edit.setPlaceholderText(self.tr("e.g. 192.168.16.67, 127.0.0.1, ::1, 10.0.0.1/8"))
+        self.classify_btn.setText(self.tr("Classify"))
+        self._port_label.setText(self.tr("Port:"))
+        self.port_btn.setText(self.tr("Explain"))
+        self._listening_label.setText(self.tr("Listening now on this machine:"))
+        self.listen_table.setHorizontalHeaderLabels(
+            [self.tr("Protocol"), self.tr("Local address"), self.tr("Port"), self.tr("Process (pid)")]
+        )
+        self._layers_box.setTitle(self.tr("Layers: encapsulation on real bytes"))
+        self._message_label.setText(self.tr("Message:"))
+        self._encap_note.setText(
+            self.tr(
+                "Sending wraps the message layer by layer (encapsulation): each layer puts its header in front. "
+                "The receiver takes them off in reverse order. Here: a loopback frame, 127.0.0.1 to 127.0.0.1, "
+                "port {src} → {dst}, MAC addresses all zero as on lo."
+            ).format(src=SRC_PORT, dst=DEFAULT_PORT)
+        )
+        self._fill_interfaces()
+        self._fill_listening()
+        self._show_address()
+        self._show_port()
+        self._show_layers()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # ================================================================= scale
+    def set_scale(self, factor: float) -> None:
+        self._scale = max(0.5, float(factor))
+        base = THEME.base_point_size * self._scale
+
+        def font(mult: float, bold: bool = False) -> QFont:
+            f = QFont(self.font())
+            f.setPointSizeF(base * mult)
+            f.setBold(bold)
+            return f
+
+        body = QFont(self.font())
+        body.setPointSizeF(base)
+        self.setFont(body)
+        self._title.setFont(font(1.5, bold=True))
+        self._cs_bs.setFont(font(1.05))
+        for box in (self._machine_box, self._ports_box, self._layers_box):
+            box.setFont(font(1.2, bold=True))
+            for child in box.findChildren(QWidget):
+                child.setFont(font(1.1))
+        for label in (self.address_result, self.port_result):
+            label.setFont(font(1.25, bold=True))
+        self.gateway_label.setFont(font(1.15))
+        self.frame_summary.setFont(font(1.15, bold=True))
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono.setPointSizeF(base * 1.1)
+        self.hex_view.setFont(mono)
+        fm = QFontMetricsF(mono)
+        hex_w = int(fm.horizontalAdvance("0" * (6 + 3 * HEX_PER_LINE)) + 40 * self._scale)
+        self.hex_view.setFixedWidth(hex_w)
+        self.layers_view.set_scale(self._scale)
+        for table in (self.iface_table, self.listen_table):
+            table.verticalHeader().setDefaultSectionSize(int(QFontMetricsF(font(1.1)).height() * 1.5))
+            table.resizeColumnsToContents()
+        self._show_layers()
+
+    # ============================================================ this machine
+    def refresh_machine(self) -> None:
+        """Read the interfaces, gateway and listening sockets again (button or timer)."""
+        self._ifaces = interfaces()
+        self._scan = scan_listening()
+        if self._port is not None:
+            self._port = port_info(self._port.port, scan=self._scan)
+        self._fill_interfaces()
+        self._fill_listening()
+        self._show_port()
+
+    def _fill_interfaces(self) -> None:
+        rows: list[tuple[Interface, str, str, str | None]] = []
+        for iface in self._ifaces:
+            if not iface.addresses:
+                rows.append((iface, "—", "", None))
+            for a in iface.addresses:
+                rows.append((iface, a.with_prefix, self.kind_name(a.info.kind), a.info.kind))
+        t = self.iface_table
+        t.setRowCount(len(rows))
+        for r, (iface, addr, kind_text, kind) in enumerate(rows):
+            up = self.tr("✔ up") if iface.up else self.tr("✘ down")
+            name = iface.name + (" " + self.tr("(loopback)") if iface.loopback else "")
+            cells = [name, up, iface.mac or "—", addr, kind_text]
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if c == 1:
+                    item.setForeground(QBrush(OK_COLOUR if iface.up else BAD_COLOUR))
+                if c in (3, 4) and kind is not None:
+                    item.setBackground(QBrush(QColor(over_white(KIND_COLOURS[kind], 90))))
+                t.setItem(r, c, item)
+        t.resizeColumnsToContents()
+        self._fill_gateway()
+
+    def _fill_gateway(self) -> None:
+        arp = {n.address: n for n in neighbours()}
+        parts = []
+        for version in (4, 6):
+            gw = default_gateway(version)
+            label = self.tr("Default gateway (IPv{v}):").format(v=version)
+            if gw.address is None:
+                unknown = self.tr("unknown (no default route could be read)")
+                parts.append(f"<b>{label}</b> {html.escape(unknown)}")
+                continue
+            text = self.tr("{addr} via {iface}").format(addr=gw.address, iface=gw.interface)
+            if gw.address in arp:
+                text += " — " + self.tr("its MAC {mac}, learnt by ARP").format(mac=arp[gw.address].mac)
+            parts.append(f"<b>{label}</b> {html.escape(text)}")
+        self.gateway_label.setText("<br>".join(parts))
+
+    def _auto_toggled(self, on: bool) -> None:
+        if on:
+            self.timer.start()
+        else:
+            self.timer.stop()
+
+    # ===================================================== addresses and ports
+    def classify_typed(self) -> None:
+        text = self.address_edit.text()
+        try:
+            self._address_info, self._address_error = classify(text), ""
+        except ValueError:
+            self._address_info, self._address_error = None, text
+        self._show_address()
+
+    def _show_address(self) -> None:
+        if self._address_info is not None:
+            info = self._address_info
+            colour = KIND_COLOURS[info.kind].darker(150).name()
+            self.address_result.setText(
+                f"<span style='color:{colour}'>■</span> {html.escape(self.explain_address(info))}"
+            )
+        elif self._address_error or self.address_edit.text().strip():
+            msg = self.tr(
+                "“{text}” is not an IP address: IPv4 is four numbers 0–255 separated by dots, "
+                "IPv6 eight groups of hex digits separated by colons."
+            ).format(text=self._address_error.strip())
+            self.address_result.setText(f"<span style='color:{BAD_COLOUR.name()}'>{html.escape(msg)}</span>")
+        else:
+            self.address_result.setText("")
+
+    def _show_port(self) -> None:
+        if self._port is None:
+            self.port_result.setText("")
+            return
+        colour = OK_COLOUR if self._port.good_for_lab_server else INK
+        self.port_result.setText(
+            f"<span style='color:{colour.name()}'>{html.escape(self.port_sentence(self._port))}</span>"
+        )
+
+    def _fill_listening(self) -> None:
+        t = self.listen_table
+        scan = self._scan
+        sockets = scan.sockets if scan else ()
+        t.setRowCount(len(sockets))
+        for r, s in enumerate(sockets):
+            who = f"{s.process or '?'} ({s.pid})" if s.pid is not None else self.tr("hidden")
+            for c, text in enumerate((s.transport.upper(), s.address, str(s.port), who)):
+                item = QTableWidgetItem(text)
+                if c == 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if self._port is not None and s.port == self._port.port:
+                    item.setBackground(QBrush(QColor(over_white(LAYER_COLOURS["tcp"], 90))))
+                t.setItem(r, c, item)
+        t.resizeColumnsToContents()
+        if scan is None:
+            self.listen_note.setText("")
+        elif not scan.complete:
+            self.listen_note.setText(
+                self.tr("Access denied: only the sockets of our own processes are listed.")
+            )
+        elif any(s.pid is None for s in sockets):
+            self.listen_note.setText(
+                self.tr(
+                    "Sockets: {n}; some owners are hidden (other users' or other containers' processes)."
+                ).format(n=len(sockets))
+            )
+        else:
+            self.listen_note.setText(self.tr("Sockets: {n}.").format(n=len(sockets)))
+
+    # ================================================================ layers
+    def _show_layers(self) -> None:
+        payload = self.message_edit.text().encode("utf-8")
+        transport: Transport = "udp" if self.transport.currentData() == "udp" else "tcp"
+        try:
+            self._frame = encapsulate(payload, src_port=SRC_PORT, dst_port=DEFAULT_PORT, transport=transport)
+        except ValueError as exc:
+            self._frame, self._layers = b"", []
+            self.frame_summary.setText(str(exc))
+            self.layers_view.set_layers([], [])
+            self.hex_view.setHtml("")
+            return
+        self._layers = layers(self._frame)
+        texts = self.layer_texts(self._layers)
+        self.layers_view.set_layers(self._layers, texts)
+        sizes = " + ".join(f"{t.title} {x.header_bytes}" for x, t in zip(self._layers, texts, strict=True))
+        self.frame_summary.setText(
+            self.tr("Frame: {sizes} = {total} bytes").format(sizes=sizes, total=len(self._frame))
+        )
+        self.hex_view.setHtml(self._hex_html())
+
+    def _hex_html(self) -> str:
+        owner = [""] * len(self._frame)
+        for layer in self._layers:
+            for i in range(layer.start, layer.header_end):
+                owner[i] = layer.key
+        lines = []
+        shown = min(len(self._frame), HEX_MAX_BYTES)  # a long message would make a slow page
+        for off in range(0, shown, HEX_PER_LINE):
+            cells = []
+            for i in range(off, min(off + HEX_PER_LINE, shown)):
+                bg = over_white(LAYER_COLOURS.get(owner[i], LAYER_COLOURS["unknown"]), 110)
+                cells.append(f"<span style='background-color:{bg}'>{self._frame[i]:02x}</span>")
+            lines.append(
+                f"<span style='color:{MUTED.name()}'>{off:04x}</span>&nbsp;&nbsp;" + "&nbsp;".join(cells)
+            )
+        if shown < len(self._frame):
+            more = self.tr("… {n} more bytes").format(n=len(self._frame) - shown)
+            lines.append(f"<span style='color:{MUTED.name()}'>{html.escape(more)}</span>")
+        return "<div style='white-space:pre'>" + "<br>".join(lines) + "</div>"
+
+    # ============================================================ interface
+    def layer_keys(self) -> list[str]:
+        return [x.key for x in self._layers]
+
+    @staticmethod
+    def _rows(t: QTableWidget) -> list[tuple[str, ...]]:
+        def text(r: int, c: int) -> str:
+            item = t.item(r, c)
+            return item.text() if item is not None else ""
+
+        return [tuple(text(r, c) for c in range(t.columnCount())) for r in range(t.rowCount())]
+
+    def interface_rows(self) -> list[tuple[str, ...]]:
+        return self._rows(self.iface_table)
+
+    def listening_rows(self) -> list[tuple[str, ...]]:
+        return self._rows(self.listen_table)
+
+    def run_default_preset(self) -> None:
+        self.address_edit.setText(DEFAULT_ADDRESS)
+        self.classify_typed()
+        self.port_spin.setValue(DEFAULT_PORT)
+        self.explain_port()
+        self.transport.setCurrentIndex(0)
+        self.message_edit.setText(DEFAULT_MESSAGE)
+        self._show_layers()
+
+    def is_idle(self) -> bool:
+        return True
+
+    def run(self) -> None:
+        """F5: read the machine again and redo the three answers."""
+        self.refresh_machine()
+        self.classify_typed()
+        self.explain_port()
+        self._show_layers()
+
+    def step(self) -> None:
+        """Nothing runs step by step here; Space reads the machine again."""
+        self.refresh_machine()
+
+    def pause(self) -> None:
+        self.auto_refresh.setChecked(False)
+
+    def reset(self) -> None:
+        self.auto_refresh.setChecked(False)
+        self.run_default_preset()
+
+    def shutdown(self) -> None:
+        self.timer.stop()

@@ -1,0 +1,567 @@
+"""Handshake panel: step through one real loopback TCP connection, call by call.
+
+The socket work happens in :class:`netsim.lessons.handshake.lab.HandshakeLab`'s worker threads; the lab is
+even created, started and closed from a helper thread (it opens the capture socket and closes
+sockets), so the GUI thread never makes a socket call.  Events reach the views through
+:class:`app.shell.bridge.Bridge`; a 30 ms timer picks up the lab once it exists, reaps helper threads
+and drives Run (auto-stepping at the chosen speed).
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QPainter, QPixmap, QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSlider,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.lessons.handshake.model import HandshakeRun
+from app.lessons.handshake.views import (
+    CLIENT,
+    SERVER,
+    SegmentDetails,
+    SequenceDiagram,
+    StateMachineView,
+    StateTimeline,
+    scaled_font,
+)
+from app.shell.bridge import Bridge
+from netsim.core.events import Event
+from netsim.lessons.handshake.capture import write_pcap
+from netsim.lessons.handshake.lab import DEFAULT_SCENARIO, SCENARIOS, HandshakeLab
+
+# Pause between automatic steps for each position of the speed slider (slow -> fast).
+SPEED_INTERVALS_MS = (2000, 1200, 700, 350, 120, 0)
+
+
+class HandshakePanel(QWidget):
+    panel_id = "handshake"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._scale = 1.0
+        self.run_model = HandshakeRun()
+        self.bridge = Bridge(self)
+        self.bridge.events_batch.connect(self._on_batch)
+        self._lab: HandshakeLab | None = None
+        self._starting = False
+        # (generation, started lab or the error that stopped it); a reset bumps the generation.
+        self._ready: queue.SimpleQueue[tuple[int, HandshakeLab | BaseException]] = queue.SimpleQueue()
+        self._generation = 0
+        self._helpers: list[threading.Thread] = []
+        self._auto = False
+        self._last_step = 0.0
+        self._new_rows = False
+        self._sized = False
+        self._build()
+        self._poll = QTimer(self)
+        self._poll.setInterval(30)
+        self._poll.timeout.connect(self._tick)
+        self._poll.start()
+        self.retranslate()
+
+    # ---- construction ------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.scenario_box = QComboBox()
+        for name in SCENARIOS:
+            self.scenario_box.addItem(name, name)
+        self.scenario_box.setCurrentIndex(list(SCENARIOS).index(DEFAULT_SCENARIO))
+        self.scenario_box.currentIndexChanged.connect(lambda _i: self.reset())
+        self.model_only = QCheckBox()
+        self.step_button = QPushButton()
+        self.run_button = QPushButton()
+        self.pause_button = QPushButton()
+        self.reset_button = QPushButton()
+        self.step_button.clicked.connect(self.step)
+        self.run_button.clicked.connect(self.run)
+        self.pause_button.clicked.connect(self.pause)
+        self.reset_button.clicked.connect(self.reset)
+        self.speed_label = QLabel()
+        self.speed = QSlider(Qt.Orientation.Horizontal)
+        self.speed.setRange(0, len(SPEED_INTERVALS_MS) - 1)
+        self.speed.setValue(3)
+        self.speed.setFixedWidth(140)
+        self.absolute = QCheckBox()
+        self.absolute.toggled.connect(self._on_absolute)
+        self.pcap_button = QPushButton()
+        self.png_button = QPushButton()
+        self.pcap_button.clicked.connect(self._ask_pcap)
+        self.png_button.clicked.connect(self._ask_png)
+
+        # Two rows, so the panel fits a projector's width at presenter zoom.
+        controls = QHBoxLayout()
+        self.scenario_label = QLabel()
+        self.scenario_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.scenario_box.setMinimumContentsLength(18)
+        for w in (self.scenario_label, self.scenario_box, self.model_only, self.absolute):
+            controls.addWidget(w)
+        controls.addStretch(1)
+        controls.addWidget(self.pcap_button)
+        controls.addWidget(self.png_button)
+        steps = QHBoxLayout()
+        for w in (
+            self.step_button,
+            self.run_button,
+            self.pause_button,
+            self.reset_button,
+            self.speed_label,
+            self.speed,
+        ):
+            steps.addWidget(w)
+        steps.addStretch(1)
+
+        self.capture_banner = QLabel()
+        self.capture_banner.setWordWrap(True)
+        self.kernel_banner = QLabel()
+        self.kernel_banner.setWordWrap(True)
+        self.client_pending = QLabel()
+        self.server_pending = QLabel()
+        self.client_pending.setStyleSheet(f"color:{CLIENT.name()}")
+        self.server_pending.setStyleSheet(f"color:{SERVER.name()}")
+        self.server_pending.setAlignment(Qt.AlignmentFlag.AlignRight)
+        pending_row = QHBoxLayout()
+        pending_row.addWidget(self.client_pending, 1)
+        pending_row.addWidget(self.server_pending, 1)
+
+        self.sequence = SequenceDiagram(self.run_model)
+        self.sequence.segment_clicked.connect(self._on_segment_clicked)
+        self.sequence_scroll = QScrollArea()
+        self.sequence_scroll.setWidgetResizable(True)
+        self.sequence_scroll.setWidget(self.sequence)
+        self.details = SegmentDetails()
+        self.machine = StateMachineView(self.run_model)
+        self.timeline = StateTimeline(self.run_model)
+        self.timeline_title = QLabel()
+        timeline_box = QWidget()
+        timeline_layout = QVBoxLayout(timeline_box)
+        timeline_layout.setContentsMargins(0, 0, 0, 0)
+        timeline_layout.addWidget(self.timeline_title)
+        timeline_layout.addWidget(self.timeline, 1)
+
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(self.sequence_scroll)
+        left.addWidget(self.details)
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 1)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.machine)
+        right.addWidget(timeline_box)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 1)
+        main = QSplitter(Qt.Orientation.Horizontal)
+        main.addWidget(left)
+        main.addWidget(right)
+        main.setStretchFactor(0, 11)
+        main.setStretchFactor(1, 9)
+        self._main_splitter = main
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(controls)
+        layout.addLayout(steps)
+        layout.addWidget(self.capture_banner)
+        layout.addWidget(self.kernel_banner)
+        layout.addLayout(pending_row)
+        layout.addWidget(main, 1)
+
+    # ---- texts -------------------------------------------------------------------------------
+
+    def title(self) -> str:
+        return self.tr("TCP handshake")
+
+    def scenario_title(self, name: str) -> str:
+        titles = {
+            "normal": self.tr("Normal open, client closes first"),
+            "server-closes": self.tr("Server closes first"),
+            "simultaneous": self.tr("Both close at once"),
+            "reset": self.tr("Close with unread data (RST)"),
+            "refused": self.tr("Connect to a port nobody listens on"),
+            "rebind": self.tr("Rebind a port in TIME-WAIT without SO_REUSEADDR"),
+            "rebind-reuseaddr": self.tr("Rebind a port in TIME-WAIT with SO_REUSEADDR"),
+            "data": self.tr("Data in both directions"),
+        }
+        return titles.get(name, name)
+
+    def note_text(self, note: str) -> str:
+        notes = {
+            "blocks until a client connects": self.tr("blocks until a client connects"),
+            "active close: FIN": self.tr("active close: FIN"),
+            "passive close: FIN": self.tr("passive close: FIN"),
+            "returns b'' - the peer closed": self.tr("returns b'' - the peer closed"),
+            "returns b''": self.tr("returns b''"),
+            "unread data in the receive queue: RST, not FIN": self.tr(
+                "unread data in the receive queue: RST, not FIN"
+            ),
+            "ECONNRESET": self.tr("fails with ECONNRESET"),
+            "ECONNREFUSED": self.tr("fails with ECONNREFUSED"),
+            "active close: this end will hold TIME-WAIT": self.tr(
+                "active close: this end will hold TIME-WAIT"
+            ),
+            "EADDRINUSE: TIME-WAIT holds it": self.tr("EADDRINUSE: the TIME-WAIT connection holds the port"),
+            "allowed: both sockets set SO_REUSEADDR": self.tr("allowed: both sockets set SO_REUSEADDR"),
+            "half-close: FIN, but can still receive": self.tr("half-close: FIN, but can still receive"),
+        }
+        return notes.get(note, note)
+
+    def capture_reason_text(self, reason: str) -> str:
+        known = {
+            "loopback capture needs root or CAP_NET_RAW": self.tr(
+                "loopback capture needs root or CAP_NET_RAW"
+            ),
+            "capture switched off; segments are modelled": self.tr("capture switched off (model only)"),
+        }
+        return known.get(reason, reason)
+
+    def retranslate(self) -> None:
+        self.scenario_label.setText(self.tr("Scenario:"))
+        for i in range(self.scenario_box.count()):
+            self.scenario_box.setItemText(i, self.scenario_title(str(self.scenario_box.itemData(i))))
+        self.model_only.setText(self.tr("Model only (no capture)"))
+        self.model_only.setToolTip(self.tr("Do not capture; draw the segments the state table predicts"))
+        self.step_button.setText(self.tr("Step"))
+        self.step_button.setToolTip(self.tr("Release the next socket call (Space)"))
+        self.run_button.setText(self.tr("Run"))
+        self.pause_button.setText(self.tr("Pause"))
+        self.reset_button.setText(self.tr("Reset"))
+        self.speed_label.setText(self.tr("Speed:"))
+        self.absolute.setText(self.tr("Absolute seq/ack"))
+        self.absolute.setToolTip(self.tr("Show absolute sequence numbers instead of relative ones"))
+        self.timeline_title.setText(self.tr("Kernel states over time (as the kernel reported them)"))
+        self.pcap_button.setText(self.tr("Export pcap…"))
+        self.png_button.setText(self.tr("Export PNG…"))
+        self._update_status()
+        self.update()
+        self.sequence.update()
+        self.machine.update()
+        self.timeline.update()
+        self.details.show_segment(self.details.segment)
+
+    def _update_status(self) -> None:
+        run = self.run_model
+        if run.capture is None:
+            self.capture_banner.setText(
+                self.tr(
+                    "Press Step or Run to open a real TCP connection on 127.0.0.1. "
+                    "Segments are captured on lo when the app has root or CAP_NET_RAW."
+                )
+            )
+            self.capture_banner.setStyleSheet("")
+        elif run.capture:
+            self.capture_banner.setText(
+                self.tr(
+                    "Captured: every arrow is a real segment read off the loopback interface (solid arrows)."
+                )
+            )
+            self.capture_banner.setStyleSheet("color:#00664d; font-weight:bold")
+        else:
+            self.capture_banner.setText(
+                self.tr(
+                    "Capture not available: %1. The arrows are MODELLED from the TCP state table "
+                    "(dashed), not captured; the sockets and the kernel states are still real."
+                ).replace("%1", self.capture_reason_text(run.capture_reason))
+            )
+            self.capture_banner.setStyleSheet("color:#a33b00; font-weight:bold")
+        if run.capture is None:
+            self.kernel_banner.setText("")
+        elif run.kernel_source:
+            self.kernel_banner.setText(
+                self.tr("Highlighted states are the kernel's own (read from %1).").replace(
+                    "%1", run.kernel_source
+                )
+            )
+        else:
+            self.kernel_banner.setText(
+                self.tr(
+                    "The kernel's TCP states cannot be read on this platform; the highlighted states "
+                    "come from the model."
+                )
+            )
+        for side, label in (("client", self.client_pending), ("server", self.server_pending)):
+            label.setText(self._pending_text(side))
+        if run.finished is not None:
+            text = (
+                self.tr("Run finished.")
+                if run.finished.ok
+                else self.tr("Run stopped: %1").replace("%1", run.finished.reason)
+            )
+            self.client_pending.setText(text)
+            self.server_pending.setText("")
+        self.pcap_button.setEnabled(any(s.captured for s in run.segments))
+        self.pcap_button.setToolTip(
+            "" if self.pcap_button.isEnabled() else self.tr("Nothing captured: pcap export needs capture")
+        )
+
+    def _pending_text(self, side: str) -> str:
+        name = self.tr("Client") if side == "client" else self.tr("Server")
+        lab = self._lab
+        waiting = {p.endpoint: p for p in lab.gate.pending()} if lab is not None else {}
+        if side in waiting:
+            p = waiting[side]
+            text = self.tr("%1 next: %2").replace("%1", name).replace("%2", p.call)
+            if p.detail:
+                text += f"  ({self.note_text(p.detail)})"
+            return text
+        if side in self.run_model.pending:
+            p2 = self.run_model.pending[side]
+            return self.tr("%1 is in %2 (blocked)").replace("%1", name).replace("%2", p2.call)
+        return self.tr("%1: —").replace("%1", name)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            self._main_splitter.setSizes([11_000, 9_000])  # the sequence diagram gets a bit more room
+
+    # ---- panel interface ---------------------------------------------------------------------
+
+    def set_scale(self, factor: float) -> None:
+        self._scale = factor
+        font = scaled_font(factor, 0.95)
+        for w in (
+            self.scenario_box,
+            self.model_only,
+            self.step_button,
+            self.run_button,
+            self.pause_button,
+            self.reset_button,
+            self.speed_label,
+            self.absolute,
+            self.pcap_button,
+            self.png_button,
+            self.scenario_label,
+            self.client_pending,
+            self.server_pending,
+            self.kernel_banner,
+        ):
+            w.setFont(font)
+        self.capture_banner.setFont(scaled_font(factor, 1.0, bold=True))
+        self.client_pending.setFont(scaled_font(factor, 1.1, bold=True))
+        self.server_pending.setFont(scaled_font(factor, 1.1, bold=True))
+        self.speed.setFixedWidth(int(140 * factor))
+        for view in (self.sequence, self.machine, self.timeline, self.details):
+            view.set_scale(factor)
+        self.timeline_title.setFont(scaled_font(factor, 1.0, bold=True))
+
+    def run_default_preset(self) -> None:
+        self.reset()
+        self.scenario_box.setCurrentIndex(list(SCENARIOS).index(DEFAULT_SCENARIO))
+        self.speed.setValue(len(SPEED_INTERVALS_MS) - 1)
+        self.run()
+
+    def is_idle(self) -> bool:
+        busy = self._starting or (self._lab is not None and not self._lab.finished)
+        return not busy and not any(t.is_alive() for t in self._helpers)
+
+    def at_gate(self) -> bool:
+        """A step has completed: a call waits at the gate (or the run ended), and its events are shown."""
+        lab = self._lab
+        if lab is None:
+            return False
+        ready = lab.finished or bool(lab.gate.pending())
+        self.bridge.drain()  # after the check: everything up to the waiting call is in the views now
+        return ready
+
+    def step(self) -> None:
+        if self._lab is None:
+            if not self._starting:
+                self._start_lab()
+            return
+        self._lab.step()
+        self._last_step = time.monotonic()
+
+    def run(self) -> None:
+        self._auto = True
+        if self._lab is None and not self._starting:
+            self._start_lab()
+
+    def pause(self) -> None:
+        self._auto = False
+
+    def reset(self) -> None:
+        self._auto = False
+        # A lab still being started belongs to the old run: it is closed when it arrives.
+        self._generation += 1
+        self._starting = False
+        lab, self._lab = self._lab, None
+        if lab is not None:
+            self._helper(lab.close, "handshake-close")
+        self.bridge.attach(None)
+        self._set_run(HandshakeRun())
+
+    def shutdown(self) -> None:
+        self._poll.stop()
+        self.reset()
+        self.bridge.stop()
+        deadline = time.monotonic() + 10.0
+        for t in self._helpers:  # start helpers end by queueing their lab
+            t.join(timeout=max(0.0, deadline - time.monotonic()))
+        while True:  # a lab that arrived after the reset: close it here, we are going away
+            try:
+                _generation, item = self._ready.get_nowait()
+            except queue.Empty:
+                break
+            if not isinstance(item, BaseException):
+                item.close()
+        self._helpers = [t for t in self._helpers if t.is_alive()]
+        if self._helpers:
+            raise RuntimeError(f"helper threads did not stop: {[t.name for t in self._helpers]}")
+
+    # ---- lab lifecycle -------------------------------------------------------------------------
+
+    def _helper(self, target: object, name: str) -> None:
+        t = threading.Thread(target=target, name=name)  # type: ignore[arg-type]
+        self._helpers.append(t)
+        t.start()
+
+    def _start_lab(self) -> None:
+        from netsim.core.recorder import Recorder
+
+        scenario = str(self.scenario_box.currentData())
+        capture = False if self.model_only.isChecked() else None
+        recorder = Recorder()
+        self._set_run(HandshakeRun())
+        self.bridge.attach(recorder)
+        self._starting = True
+        generation = self._generation
+
+        def start() -> None:
+            try:
+                lab = HandshakeLab(scenario, recorder=recorder, capture=capture, stepping=True)
+                lab.start()
+            except BaseException as exc:  # reported on the GUI thread
+                self._ready.put((generation, exc))
+            else:
+                self._ready.put((generation, lab))
+
+        self._helper(start, "handshake-start")
+
+    def _collect_started(self) -> None:
+        while True:
+            try:
+                generation, item = self._ready.get_nowait()
+            except queue.Empty:
+                return
+            if generation != self._generation:  # started before a reset: not ours any more
+                if not isinstance(item, BaseException):
+                    self._helper(item.close, "handshake-close")
+                continue
+            self._starting = False
+            if isinstance(item, BaseException):
+                self._auto = False
+                QMessageBox.warning(self, self.tr("TCP handshake"), str(item))
+            elif not self._poll.isActive():
+                self._helper(item.close, "handshake-close")  # shutting down: never keep it
+            else:
+                self._lab = item
+
+    def _tick(self) -> None:
+        self._collect_started()
+        self._helpers = [t for t in self._helpers if t.is_alive() or not self._join(t)]
+        lab = self._lab
+        if lab is not None and self._auto and not lab.finished and lab.gate.pending():
+            interval = SPEED_INTERVALS_MS[self.speed.value()] / 1000
+            if time.monotonic() - self._last_step >= interval:
+                self.step()
+        if lab is not None and lab.finished:
+            self._auto = False
+        self._update_status()
+
+    @staticmethod
+    def _join(t: threading.Thread) -> bool:
+        t.join()
+        return True
+
+    def _set_run(self, run: HandshakeRun) -> None:
+        self.run_model = run
+        for view in (self.sequence, self.machine, self.timeline):
+            view.run = run
+            view.refresh()
+        self.sequence.selected = -1
+        self.details.show_segment(None)
+        self._update_status()
+
+    # ---- events --------------------------------------------------------------------------------
+
+    def _on_batch(self, batch: list[Event]) -> None:
+        before = len(self.run_model.segments)
+        rows_before = len(self.run_model.rows)
+        self.run_model.feed(batch)
+        if len(self.run_model.segments) > before:
+            self.sequence.selected = len(self.run_model.segments) - 1
+            self.details.absolute = self.absolute.isChecked()
+            self.details.show_segment(self.run_model.segments[-1])
+        self.sequence.refresh()
+        self.machine.refresh()
+        self.timeline.refresh()
+        if len(self.run_model.rows) != rows_before:
+            QTimer.singleShot(0, self._scroll_to_end)
+        self._update_status()
+
+    def _scroll_to_end(self) -> None:
+        bar = self.sequence_scroll.verticalScrollBar()
+        bar.setValue(bar.maximum())
+
+    def _on_segment_clicked(self, index: int) -> None:
+        if 0 <= index < len(self.run_model.segments):
+            self.details.show_segment(self.run_model.segments[index])
+
+    def _on_absolute(self, on: bool) -> None:
+        self.sequence.set_absolute(on)
+
+    # ---- export --------------------------------------------------------------------------------
+
+    def export_pcap(self, path: str) -> int:
+        """Write the captured segments of this run; modelled ones are never written."""
+        return write_pcap(path, self.run_model.segments)
+
+    def export_png(self, path: str) -> bool:
+        """The sequence diagram (all of it), the state machine and the timeline, side by side."""
+        seq = self.sequence.grab()
+        machine = self.machine.grab()
+        timeline = self.timeline.grab()
+        width = seq.width() + machine.width()
+        height = max(seq.height(), machine.height() + timeline.height())
+        image = QPixmap(width, height)
+        image.fill(Qt.GlobalColor.white)
+        p = QPainter(image)
+        p.drawPixmap(0, 0, seq)
+        p.drawPixmap(seq.width(), 0, machine)
+        p.drawPixmap(seq.width(), machine.height(), timeline)
+        p.end()
+        return image.save(path, "PNG")
+
+    def _ask_pcap(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export pcap"), "handshake.pcap", self.tr("pcap files (*.pcap)")
+        )
+        if path:
+            n = self.export_pcap(path)
+            QMessageBox.information(
+                self, self.tr("Export pcap"), self.tr("%1 captured segments written.").replace("%1", str(n))
+            )
+
+    def _ask_png(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export PNG"), "handshake.png", self.tr("PNG images (*.png)")
+        )
+        if path and not self.export_png(path):
+            QMessageBox.warning(
+                self, self.tr("Export PNG"), self.tr("Could not write %1").replace("%1", path)
+            )

@@ -1,0 +1,716 @@
+"""Views of a :class:`~app.lessons.handshake.model.HandshakeRun`: sequence diagram, TCP state
+machine, kernel-state timeline and per-segment details.  QPainter, big fonts, Okabe–Ito colours.
+
+Each view reads the run when it paints; the panel calls ``refresh()`` after feeding a batch.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import ClassVar
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtWidgets import QApplication, QTextBrowser, QWidget
+
+from app.lessons.handshake.model import SIDES, HandshakeRun
+from netsim.core.events import SocketCalled, SocketFailed, TcpStateChanged
+from netsim.lab.packets import layer_spans
+from netsim.lessons.handshake.tcpstate import TRANSITIONS, Ev, SegmentSeen, State, flag_text
+
+# Okabe–Ito: blue for the client, vermillion for the server, reddish purple for the listener.
+CLIENT = QColor("#0072B2")
+SERVER = QColor("#D55E00")
+LISTENER = QColor("#CC79A7")
+SIDE_COLOURS = {"client": CLIENT, "server": SERVER, "listener": LISTENER}
+INK = QColor("#202020")
+MUTED = QColor("#6b6b6b")
+GRID = QColor("#c8c8c8")
+LAYER_COLOURS = {
+    "ethernet": QColor("#999999"),
+    "ipv4": QColor("#56B4E9"),
+    "tcp": QColor("#E69F00"),
+    "payload": QColor("#009E73"),
+}
+
+
+def tint(colour: QColor, alpha: int) -> QColor:
+    c = QColor(colour)
+    c.setAlpha(alpha)
+    return c
+
+
+def scaled_font(scale: float, factor: float = 1.0, *, bold: bool = False, mono: bool = False) -> QFont:
+    f = QFont(QApplication.font())
+    if mono:
+        f.setFamilies(["DejaVu Sans Mono", "Menlo", "Consolas", "monospace"])
+        f.setStyleHint(QFont.StyleHint.Monospace)
+    f.setPointSizeF(max(6.0, 11.0 * scale * factor))
+    f.setBold(bold)
+    return f
+
+
+def fit_text(
+    p: QPainter,
+    text: str,
+    width: float,
+    scale: float,
+    factor: float,
+    *,
+    bold: bool = False,
+    mono: bool = False,
+) -> str:
+    """Set the largest font (down to 70 % of ``factor``) in which ``text`` fits; elide if it still does not."""
+    f = factor
+    while True:
+        p.setFont(scaled_font(scale, f, bold=bold, mono=mono))
+        fm = p.fontMetrics()
+        if fm.horizontalAdvance(text) <= width or f <= factor * 0.7:
+            return fm.elidedText(text, Qt.TextElideMode.ElideMiddle, int(width))
+        f -= factor * 0.05
+
+
+def arrow_head(p: QPainter, tip: QPointF, frm: QPointF, size: float, colour: QColor) -> None:
+    angle = math.atan2(tip.y() - frm.y(), tip.x() - frm.x())
+    path = QPainterPath(tip)
+    for da in (math.pi - 0.42, math.pi + 0.42):
+        path.lineTo(tip.x() + size * math.cos(angle + da), tip.y() + size * math.sin(angle + da))
+    path.closeSubpath()
+    p.save()
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(colour)
+    p.drawPath(path)
+    p.restore()
+
+
+def segment_label(seg: SegmentSeen, absolute: bool) -> str:
+    seq, ack = (seg.seq, seg.ack) if absolute else (seg.rel_seq, seg.rel_ack)
+    text = f"[{seg.flag_text}]  seq={seq}"
+    if seg.flags & 0x10:
+        text += f"  ack={ack}"
+    text += f"  len={seg.payload_len}"
+    return text
+
+
+class SequenceDiagram(QWidget):
+    """Two lifelines; a row per socket call, per segment (an arrow) and per kernel state change.
+
+    Captured segments are solid arrows; modelled ones are dashed and labelled "modelled".
+    """
+
+    segment_clicked = Signal(int)
+
+    def __init__(self, run: HandshakeRun, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.run = run
+        self.scale = 1.0
+        self.absolute = False
+        self.selected = -1
+        self._row_rects: list[tuple[float, float, int]] = []
+        self.setAutoFillBackground(True)
+        self.refresh()
+
+    # geometry in unscaled pixels
+    HEADER = 64
+    ROW: ClassVar[dict[str, int]] = {"call": 30, "segment": 50, "state": 28}
+
+    def set_scale(self, factor: float) -> None:
+        self.scale = factor
+        self.refresh()
+
+    def set_absolute(self, on: bool) -> None:
+        self.absolute = on
+        self.update()
+
+    def content_height(self) -> int:
+        s = self.scale
+        h = self.HEADER * s + sum(self.ROW[r.kind] * s for r in self.run.rows) + 70 * s
+        return int(h)
+
+    def refresh(self) -> None:
+        self.setMinimumHeight(self.content_height())
+        self.setMinimumWidth(int(520 * self.scale))
+        self.updateGeometry()
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(int(760 * self.scale), self.content_height())
+
+    def arrow_items(self) -> list[dict[str, object]]:
+        """What the arrows look like (tests): sender, flags, solid or dashed, label."""
+        return [
+            {
+                "endpoint": seg.endpoint,
+                "flags": seg.flag_text,
+                "dashed": not seg.captured,
+                "label": segment_label(seg, self.absolute),
+            }
+            for seg in self.run.segments
+        ]
+
+    def lifeline_x(self) -> tuple[float, float]:
+        w = self.width()
+        return w * 0.30, w * 0.70
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        y = event.position().y()
+        for top, bottom, index in self._row_rects:
+            if top <= y <= bottom:
+                self.selected = index
+                self.segment_clicked.emit(index)
+                self.update()
+                return
+        super().mousePressEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        s = self.scale
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.fillRect(self.rect(), QColor("#ffffff"))
+        cx, sx = self.lifeline_x()
+        bottom = self.height() - 10 * s
+        # lifelines
+        for x, side in ((cx, "client"), (sx, "server")):
+            p.setPen(QPen(tint(SIDE_COLOURS[side], 150), 3 * s))
+            p.drawLine(QPointF(x, self.HEADER * s), QPointF(x, bottom))
+        # headers
+        names = {"client": self.tr("Client"), "server": self.tr("Server")}
+        for x, side in ((cx, "client"), (sx, "server")):
+            box = QRectF(x - 90 * s, 8 * s, 180 * s, 48 * s)
+            p.setPen(QPen(SIDE_COLOURS[side], 2.5 * s))
+            p.setBrush(tint(SIDE_COLOURS[side], 30))
+            p.drawRoundedRect(box, 8 * s, 8 * s)
+            p.setPen(INK)
+            p.setFont(scaled_font(s, 1.25, bold=True))
+            p.drawText(box.adjusted(0, 2 * s, 0, -22 * s), Qt.AlignmentFlag.AlignCenter, names[side])
+            p.setFont(scaled_font(s, 0.9))
+            p.drawText(
+                box.adjusted(0, 24 * s, 0, -2 * s),
+                Qt.AlignmentFlag.AlignCenter,
+                self.run.highlighted()[side].value,
+            )
+        y = self.HEADER * s + 6 * s
+        self._row_rects = []
+        for row in self.run.rows:
+            h = self.ROW[row.kind] * s
+            if row.kind == "call":
+                self._paint_call(p, row.endpoint, row.event, y, h, cx, sx)
+            elif row.kind == "segment":
+                assert isinstance(row.event, SegmentSeen)
+                self._paint_segment(p, row.event, row.index, y, h, cx, sx)
+                self._row_rects.append((y, y + h, row.index))
+            else:
+                assert isinstance(row.event, TcpStateChanged)
+                self._paint_state(p, row.event, y, h, cx if row.endpoint == "client" else sx)
+            y += h
+        # pending calls, greyed, at the bottom
+        for side, pend in self.run.pending.items():
+            x = cx if side == "client" else sx
+            p.setPen(MUTED)
+            rect = self._call_rect(side, x, y + 6 * s, 28 * s)
+            text = fit_text(p, self.tr("next: %1").replace("%1", pend.call), rect.width(), s, 0.95, bold=True)
+            p.drawText(rect, self._call_align(side), text)
+        p.end()
+
+    def _call_rect(self, side: str, x: float, y: float, h: float) -> QRectF:
+        s = self.scale
+        if side == "client":
+            return QRectF(4 * s, y, x - 16 * s, h)
+        return QRectF(x + 12 * s, y, self.width() - x - 16 * s, h)
+
+    @staticmethod
+    def _call_align(side: str) -> Qt.AlignmentFlag:
+        if side == "client":
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        return Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+
+    def _paint_call(
+        self, p: QPainter, side: str, ev: object, y: float, h: float, cx: float, sx: float
+    ) -> None:
+        s = self.scale
+        x = cx if side == "client" else sx
+        if isinstance(ev, SocketFailed):
+            p.setPen(SERVER)
+            text = f"✗ {ev.call}  {ev.message.split(':')[0]}"
+        elif isinstance(ev, SocketCalled):
+            p.setPen(INK)
+            text = ev.call
+            if ev.call.startswith(("recv", "accept", "bind")) and ev.result:
+                text += f" → {ev.result}"
+        else:
+            return
+        rect = self._call_rect(side, x, y, h)
+        p.drawText(rect, self._call_align(side), fit_text(p, text, rect.width(), s, 1.0, mono=True))
+        # a tick on the lifeline marks when the call returned
+        p.setPen(QPen(SIDE_COLOURS[side], 2 * s))
+        p.drawLine(QPointF(x - 7 * s, y + h / 2), QPointF(x + 7 * s, y + h / 2))
+
+    def _paint_state(self, p: QPainter, ev: TcpStateChanged, y: float, h: float, x: float) -> None:
+        s = self.scale
+        state = State.from_kernel(ev.state).value if ev.state != "CLOSED" else "CLOSED"
+        p.setFont(scaled_font(s, 0.85, bold=True))
+        w = p.fontMetrics().horizontalAdvance(state) + 18 * s
+        box = QRectF(x - w / 2, y + 3 * s, w, h - 6 * s)
+        colour = SIDE_COLOURS[ev.endpoint]
+        p.setPen(QPen(colour, 1.5 * s))
+        p.setBrush(QColor("#ffffff"))
+        p.drawRoundedRect(box, 6 * s, 6 * s)
+        p.setPen(colour.darker(130))
+        p.drawText(box, Qt.AlignmentFlag.AlignCenter, state)
+
+    def _paint_segment(
+        self, p: QPainter, seg: SegmentSeen, index: int, y: float, h: float, cx: float, sx: float
+    ) -> None:
+        s = self.scale
+        colour = SIDE_COLOURS.get(seg.endpoint, INK)
+        x0, x1 = (cx, sx) if seg.endpoint == "client" else (sx, cx)
+        y0, y1 = y + h * 0.55, y + h * 0.92
+        if index == self.selected:
+            p.fillRect(QRectF(min(cx, sx) - 10 * s, y, abs(sx - cx) + 20 * s, h), tint(QColor("#F0E442"), 90))
+        pen = QPen(colour, (3.2 if index == self.selected else 2.4) * s)
+        if not seg.captured:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        p.setPen(pen)
+        tip = QPointF(x1 + (-6 if x1 > x0 else 6) * s, y1)
+        p.drawLine(QPointF(x0, y0), tip)
+        arrow_head(p, QPointF(x1, y1), QPointF(x0, y0), 13 * s, colour)
+        label = fit_text(
+            p, segment_label(seg, self.absolute), abs(sx - cx) - 8 * s, s, 1.0, bold=True, mono=True
+        )
+        p.setPen(colour.darker(115))
+        p.drawText(QRectF(min(cx, sx), y, abs(sx - cx), h * 0.5), Qt.AlignmentFlag.AlignCenter, label)
+        # outside the lifelines: modelled tag (receiver side) and payload preview (sender side)
+        if not seg.captured:
+            p.setPen(MUTED)
+            side = "server" if seg.endpoint == "client" else "client"
+            rect = self._call_rect(side, x1, y + h * 0.45, h * 0.55)
+            text = fit_text(p, self.tr("modelled, not captured"), rect.width(), s, 0.85, bold=True)
+            p.drawText(rect, self._call_align(side), text)
+        if seg.payload:
+            p.setPen(INK)
+            rect = self._call_rect(seg.endpoint, x0, y + h * 0.45, h * 0.55)
+            p.drawText(
+                rect,
+                self._call_align(seg.endpoint),
+                fit_text(p, repr(seg.payload[:24]), rect.width(), s, 0.85),
+            )
+
+
+# RFC 9293 figure 5 layout: (column, row)
+POSITIONS: dict[State, tuple[int, int]] = {
+    State.CLOSED: (1, 0),
+    State.LISTEN: (1, 1),
+    State.SYN_RECEIVED: (0, 2),
+    State.SYN_SENT: (2, 2),
+    State.ESTABLISHED: (1, 3),
+    State.FIN_WAIT_1: (0, 4),
+    State.CLOSE_WAIT: (2, 4),
+    State.FIN_WAIT_2: (0, 5),
+    State.CLOSING: (1, 5),
+    State.LAST_ACK: (2, 5),
+    State.TIME_WAIT: (0, 6),
+}
+# Drawn faintly as the map; resets and aborts are left out to keep it readable (they are still
+# highlighted when they happen).
+_QUIET = {Ev.RCV_RST, Ev.ABORT}
+BASE_EDGES = sorted(
+    {(t.state, t.next) for t in TRANSITIONS if t.state is not t.next and t.event not in _QUIET},
+    key=lambda e: (e[0].value, e[1].value),
+)
+
+
+class StateMachineView(QWidget):
+    """The eleven states; both ends' current states highlighted, each end's last transition marked."""
+
+    def __init__(self, run: HandshakeRun, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.run = run
+        self.scale = 1.0
+        self.setMinimumSize(480, 420)
+
+    def set_scale(self, factor: float) -> None:
+        self.scale = factor
+        self.setMinimumSize(int(480 * factor), int(420 * factor))
+        self.update()
+
+    def refresh(self) -> None:
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(int(560 * self.scale), int(520 * self.scale))
+
+    def highlighted(self) -> dict[str, State]:
+        return self.run.highlighted()
+
+    def marked(self) -> dict[str, tuple[State, State]]:
+        return {
+            side: (State(t.prev), State(t.next))
+            for side, t in self.run.last_transition.items()
+            if side in SIDES
+        }
+
+    def event_text(self, event: str) -> str:
+        texts = {
+            Ev.PASSIVE_OPEN.value: self.tr("listen()"),
+            Ev.ACTIVE_OPEN.value: self.tr("connect()"),
+            Ev.SEND.value: self.tr("send()"),
+            Ev.CLOSE.value: self.tr("close()"),
+            Ev.ABORT.value: self.tr("close() with unread data"),
+            Ev.RCV_SYN.value: self.tr("rcv SYN"),
+            Ev.RCV_SYN_ACK.value: self.tr("rcv SYN/ACK"),
+            Ev.RCV_ACK.value: self.tr("rcv ACK"),
+            Ev.RCV_DATA.value: self.tr("rcv data"),
+            Ev.RCV_FIN.value: self.tr("rcv FIN"),
+            Ev.RCV_FIN_ACK.value: self.tr("rcv FIN/ACK of our FIN"),
+            Ev.RCV_RST.value: self.tr("rcv RST"),
+            Ev.TIMEOUT_2MSL.value: self.tr("2MSL timeout"),
+        }
+        return texts.get(event, event)
+
+    def _geometry(self) -> tuple[dict[State, QRectF], float]:
+        s = self.scale
+        w, h = self.width(), self.height()
+        top = 40 * s
+        node_w = min(175 * s, w / 3.4)
+        node_h = min(44 * s, (h - top) / 8.5)
+        xs = (w * 0.19, w * 0.5, w * 0.81)
+        step = (h - top - node_h - 10 * s) / 6
+        rects = {
+            st: QRectF(xs[c] - node_w / 2, top + r * step, node_w, node_h) for st, (c, r) in POSITIONS.items()
+        }
+        return rects, node_h
+
+    def _route(self, a: State, b: State, rects: dict[State, QRectF]) -> list[QPointF]:
+        ra, rb = rects[a], rects[b]
+        margin = 6 * self.scale
+        if b is State.CLOSED and POSITIONS[a][1] >= 4:
+            # around the outside, so the long way home does not cross the middle
+            if POSITIONS[a][0] == 0:
+                x = margin
+                return [
+                    QPointF(ra.left(), ra.center().y()),
+                    QPointF(x, ra.center().y()),
+                    QPointF(x, rb.center().y()),
+                    QPointF(rb.left(), rb.center().y()),
+                ]
+            x = self.width() - margin
+            return [
+                QPointF(ra.right(), ra.center().y()),
+                QPointF(x, ra.center().y()),
+                QPointF(x, rb.center().y()),
+                QPointF(rb.right(), rb.center().y()),
+            ]
+        if (a, b) == (State.FIN_WAIT_1, State.TIME_WAIT):
+            x = ra.left() - 14 * self.scale
+            return [
+                QPointF(ra.left() + 8 * self.scale, ra.bottom()),
+                QPointF(x, ra.bottom() + 10 * self.scale),
+                QPointF(x, rb.top() - 10 * self.scale),
+                QPointF(rb.left() + 8 * self.scale, rb.top()),
+            ]
+        return [self._clip(ra, rb.center()), self._clip(rb, ra.center())]
+
+    @staticmethod
+    def _clip(rect: QRectF, toward: QPointF) -> QPointF:
+        c = rect.center()
+        dx, dy = toward.x() - c.x(), toward.y() - c.y()
+        if dx == 0 and dy == 0:
+            return c
+        tx = (rect.width() / 2) / abs(dx) if dx else math.inf
+        ty = (rect.height() / 2) / abs(dy) if dy else math.inf
+        t = min(tx, ty)
+        return QPointF(c.x() + dx * t, c.y() + dy * t)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        s = self.scale
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.fillRect(self.rect(), QColor("#ffffff"))
+        rects, node_h = self._geometry()
+        p.setFont(scaled_font(s, 1.05, bold=True))
+        p.setPen(INK)
+        p.drawText(
+            QRectF(8 * s, 4 * s, self.width() - 16 * s, 30 * s),
+            Qt.AlignmentFlag.AlignLeft,
+            self.tr("TCP state machine (RFC 9293)"),
+        )
+        # the map
+        for a, b in BASE_EDGES:
+            pts = self._route(a, b, rects)
+            p.setPen(QPen(GRID, 1.6 * s))
+            for i in range(len(pts) - 1):
+                p.drawLine(pts[i], pts[i + 1])
+            arrow_head(p, pts[-1], pts[-2], 9 * s, GRID)
+        # last transition of each end, in its colour
+        for side, t in self.run.last_transition.items():
+            if side not in SIDES:
+                continue
+            a, b = State(t.prev), State(t.next)
+            colour = SIDE_COLOURS[side]
+            pen = QPen(colour, 4 * s)
+            p.setPen(pen)
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            if a is b:
+                r = rects[a]
+                cx = r.left() - 6 * s if side == "client" else r.right() + 6 * s
+                loop = QRectF(cx - 14 * s, r.center().y() - 14 * s, 28 * s, 28 * s)
+                p.drawEllipse(loop)
+                mid = QPointF(cx + (-18 if side == "client" else 18) * s, r.center().y())
+            else:
+                pts = self._route(a, b, rects)
+                for i in range(len(pts) - 1):
+                    p.drawLine(pts[i], pts[i + 1])
+                arrow_head(p, pts[-1], pts[-2], 15 * s, colour)
+                k = len(pts) // 2
+                mid = QPointF((pts[k - 1].x() + pts[k].x()) / 2, (pts[k - 1].y() + pts[k].y()) / 2)
+            label = self.event_text(t.event)
+            if t.sent:
+                label += " / " + flag_text(t.sent)
+            p.setFont(scaled_font(s, 0.85, bold=True))
+            fm = p.fontMetrics()
+            tw = fm.horizontalAdvance(label) + 12 * s
+            box = QRectF(mid.x() - tw / 2, mid.y() - fm.height() / 2 - 2 * s, tw, fm.height() + 4 * s)
+            box.moveLeft(max(2 * s, min(box.left(), self.width() - tw - 2 * s)))
+            p.setPen(QPen(colour, 1.5 * s))
+            p.setBrush(QColor(255, 255, 255, 235))
+            p.drawRoundedRect(box, 4 * s, 4 * s)
+            p.setPen(colour.darker(120))
+            p.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+        # nodes
+        here = self.run.highlighted() if self.run.capture is not None else {}
+        for st, r in rects.items():
+            sides = [side for side in SIDES if here.get(side) is st]
+            p.setPen(
+                QPen(
+                    INK if not sides else SIDE_COLOURS[sides[0]] if len(sides) == 1 else INK,
+                    (3.5 if sides else 1.4) * s,
+                )
+            )
+            if len(sides) == 2:
+                grad_left = QRectF(r.left(), r.top(), r.width() / 2, r.height())
+                grad_right = QRectF(r.center().x(), r.top(), r.width() / 2, r.height())
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.fillRect(grad_left, tint(CLIENT, 70))
+                p.fillRect(grad_right, tint(SERVER, 70))
+            else:
+                p.setBrush(tint(SIDE_COLOURS[sides[0]], 70) if sides else QBrush(QColor("#f7f7f7")))
+            p.drawRoundedRect(r, 7 * s, 7 * s)
+            p.setPen(INK)
+            p.setFont(scaled_font(s, 0.95, bold=bool(sides)))
+            if sides:
+                p.drawText(r.adjusted(0, 1 * s, 0, -node_h * 0.42), Qt.AlignmentFlag.AlignCenter, st.value)
+                names = {"client": self.tr("client"), "server": self.tr("server")}
+                p.setFont(scaled_font(s, 0.8, bold=True))
+                p.drawText(
+                    r.adjusted(0, node_h * 0.5, 0, 0),
+                    Qt.AlignmentFlag.AlignCenter,
+                    " + ".join(names[x] for x in sides),
+                )
+            else:
+                p.drawText(r, Qt.AlignmentFlag.AlignCenter, st.value)
+        p.end()
+
+
+class StateTimeline(QWidget):
+    """The kernel's states over the run: one band per socket, a column per poll that saw a change."""
+
+    ROWS = ("client", "server", "listener")
+
+    def __init__(self, run: HandshakeRun, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.run = run
+        self.scale = 1.0
+        self.refresh()
+
+    def set_scale(self, factor: float) -> None:
+        self.scale = factor
+        self.refresh()
+
+    def refresh(self) -> None:
+        s = self.scale
+        self.setMinimumHeight(int(8 * s + 3 * 34 * s + 26 * s))
+        self.setMinimumWidth(int(360 * s))
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(int(560 * self.scale), self.minimumHeight())
+
+    def columns(self) -> list[int]:
+        """Distinct report times: one poll of the kernel table may change several sockets at once."""
+        out: list[int] = []
+        for ev in self.run.timeline:
+            if not out or out[-1] != ev.t_ns:
+                out.append(ev.t_ns)
+        return out
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        s = self.scale
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.fillRect(self.rect(), QColor("#ffffff"))
+        left, top, band = 96 * s, 6 * s, 34 * s
+        names = {"client": self.tr("client"), "server": self.tr("server"), "listener": self.tr("listener")}
+        cols = self.columns()
+        col_of = {t: i for i, t in enumerate(cols)}
+        cw = (self.width() - left - 8 * s) / max(1, len(cols) + 1)
+        end_x = left + (len(cols) + 1) * cw
+        for i, side in enumerate(self.ROWS):
+            y = top + i * band
+            p.setPen(SIDE_COLOURS[side].darker(120))
+            p.setFont(scaled_font(s, 0.95, bold=True))
+            p.drawText(
+                QRectF(2 * s, y, left - 10 * s, band),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                names[side],
+            )
+            p.setPen(QPen(GRID, 1.2 * s))
+            p.drawLine(QPointF(left, y + band / 2), QPointF(end_x, y + band / 2))
+            changes = [ev for ev in self.run.timeline if ev.endpoint == side]
+            p.setFont(scaled_font(s, 0.8, bold=True))
+            fm = p.fontMetrics()
+            for j, ev in enumerate(changes):
+                x0 = left + col_of[ev.t_ns] * cw
+                x1 = left + (col_of[changes[j + 1].t_ns] if j + 1 < len(changes) else len(cols) + 1) * cw
+                if ev.state == "CLOSED":
+                    continue
+                r = QRectF(x0 + 2 * s, y + 4 * s, x1 - x0 - 4 * s, band - 8 * s)
+                p.setPen(QPen(SIDE_COLOURS[side], 1.5 * s))
+                p.setBrush(tint(SIDE_COLOURS[side], 45))
+                p.drawRoundedRect(r, 5 * s, 5 * s)
+                p.setPen(INK)
+                text = fm.elidedText(ev.state, Qt.TextElideMode.ElideRight, int(r.width() - 4 * s))
+                p.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
+        # time of each report, relative to the run's start
+        p.setFont(scaled_font(s, 0.75))
+        y = top + 3 * band
+        for k, t_ns in enumerate(cols):
+            p.setPen(QPen(GRID, 1.0 * s))
+            p.drawLine(QPointF(left + k * cw, top), QPointF(left + k * cw, y))
+            if cw < 44 * s and k % 2:
+                continue  # no room for every label
+            ms = (t_ns - self.run.t0_ns) / 1e6 if self.run.t0_ns else 0.0
+            p.setPen(MUTED)
+            p.drawText(
+                QRectF(left + k * cw - cw, y, 2 * cw, 22 * s), Qt.AlignmentFlag.AlignCenter, f"{ms:.0f} ms"
+            )
+        p.end()
+
+
+class SegmentDetails(QTextBrowser):
+    """Header fields of one segment and its bytes in hex, coloured by layer."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.scale = 1.0
+        self.segment: SegmentSeen | None = None
+        self.absolute = False
+        self.setOpenLinks(False)
+        self.show_segment(None)
+
+    def set_scale(self, factor: float) -> None:
+        self.scale = factor
+        self.setFont(scaled_font(factor))
+        self.show_segment(self.segment)
+
+    def layer_name(self, layer: str) -> str:
+        return {
+            "ethernet": self.tr("Ethernet (link)"),
+            "ipv4": self.tr("IPv4 (network)"),
+            "tcp": self.tr("TCP (transport)"),
+            "payload": self.tr("Payload (application)"),
+        }[layer]
+
+    def show_segment(self, seg: SegmentSeen | None) -> None:
+        self.segment = seg
+        pt = 11 * self.scale
+        if seg is None:
+            self.setHtml(
+                f"<p style='font-size:{pt}pt;color:#6b6b6b'>"
+                + self.tr("Click an arrow to see the segment's header fields and bytes.")
+                + "</p>"
+            )
+            return
+        arrow = self.tr("client → server") if seg.endpoint == "client" else self.tr("server → client")
+        how = (
+            self.tr("captured on lo")
+            if seg.captured
+            else self.tr("modelled from the state table, not captured")
+        )
+        rows = [
+            (self.tr("Direction"), f"{arrow} ({seg.src} → {seg.dst})" if seg.src else arrow),
+            (self.tr("Source"), how),
+            (self.tr("Flags"), seg.flag_text),
+            (
+                self.tr("Sequence number"),
+                self.tr("%1 relative, %2 absolute")
+                .replace("%1", str(seg.rel_seq))
+                .replace("%2", str(seg.seq)),
+            ),
+            (
+                self.tr("Acknowledgement number"),
+                self.tr("%1 relative, %2 absolute")
+                .replace("%1", str(seg.rel_ack))
+                .replace("%2", str(seg.ack)),
+            ),
+            (self.tr("Window"), str(seg.window) if seg.window >= 0 else "—"),
+            (self.tr("Payload length"), str(seg.payload_len)),
+            (self.tr("Caused by"), seg.cause or "—"),
+        ]
+        if seg.payload:
+            rows.append((self.tr("Payload"), repr(seg.payload)))
+        html = [f"<div style='font-size:{pt}pt'><table cellspacing='0' cellpadding='2'>"]
+        for k, v in rows:
+            html.append(f"<tr><td><b>{_esc(k)}</b>&nbsp;&nbsp;</td><td>{_esc(v)}</td></tr>")
+        html.append("</table>")
+        if seg.frame:
+            html.append("<p>")
+            for layer, colour in LAYER_COLOURS.items():
+                html.append(
+                    f"<span style='background-color:{_rgba(colour)}'>&nbsp;{_esc(self.layer_name(layer))}"
+                    "&nbsp;</span>&nbsp; "
+                )
+            html.append("</p>")
+            html.append(hex_dump_html(seg.frame))
+        else:
+            html.append(
+                "<p style='color:#6b6b6b'>"
+                + _esc(self.tr("No bytes: this segment was modelled from the state table, not captured."))
+                + "</p>"
+            )
+        html.append("</div>")
+        self.setHtml("".join(html))
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _rgba(colour: QColor) -> str:
+    # Qt's rich text takes #AARRGGBB poorly; a light solid tint reads the same on white.
+    c = QColor(colour)
+    r = int(255 - (255 - c.red()) * 0.38)
+    g = int(255 - (255 - c.green()) * 0.38)
+    b = int(255 - (255 - c.blue()) * 0.38)
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def hex_dump_html(frame: bytes, width: int = 16) -> str:
+    """Offset, hex and ASCII columns; each byte's background is its layer's colour."""
+    layer_of = [""] * len(frame)
+    for layer, a, b in layer_spans(frame):
+        for i in range(a, b):
+            layer_of[i] = layer
+    lines = ["<pre style='font-family:monospace'>"]
+    for off in range(0, len(frame), width):
+        chunk = range(off, min(off + width, len(frame)))
+        hexes = []
+        chars = []
+        for i in chunk:
+            bg = _rgba(LAYER_COLOURS[layer_of[i]]) if layer_of[i] else "#ffffff"
+            hexes.append(f"<span style='background-color:{bg}'>{frame[i]:02x}</span>")
+            ch = chr(frame[i]) if 32 <= frame[i] < 127 else "."
+            chars.append(f"<span style='background-color:{bg}'>{_esc(ch)}</span>")
+        pad = "   " * (width - len(chunk))
+        lines.append(f"{off:04x}  " + " ".join(hexes) + pad + "  " + "".join(chars))
+    lines.append("</pre>")
+    return "\n".join(lines)

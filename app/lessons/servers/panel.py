@@ -1,0 +1,696 @@
+"""Servers panel: serving many clients - blocking vs threaded (socketserver) vs non-blocking.
+
+One timeline per run, drawn with QPainter: a row per client (grey while connected but
+waiting, coloured while being served, ticks for each request and reply) and a row for the
+server's threads (how much of a CPU they burn).  Counters give wall time, server CPU time and
+CPU %; the verdict says the lesson in a sentence.  Up to four runs stay on screen, on one time
+axis, so the default preset ("compare all") shows the four designs side by side.
+
+All socket work happens in :class:`netsim.lessons.servers.lab.ServersLab`'s worker threads; this widget
+starts and closes labs and draws what the bridge drains from their recorder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.shell.bridge import Bridge
+from app.shell.theme import THEME
+from netsim.core.events import Event
+from netsim.core.recorder import Recorder
+from netsim.lessons.servers.lab import (
+    BLOCKING,
+    BUSY,
+    MAX_CLIENTS,
+    MAX_REQUESTS,
+    MAX_THINK_MS,
+    MODES,
+    SELECTORS,
+    THREADED,
+    ClientRow,
+    ServersConfig,
+    ServersLab,
+    ServersResult,
+    ServersTimeline,
+)
+
+MAX_RUNS = 4  # runs kept on screen (one per design fits a screenshot)
+WAIT_COLOUR = QColor("#BDBDBD")
+CPU_COLOUR = QColor("#D55E00")  # Okabe-Ito vermillion
+
+
+class TimelineView(QWidget):
+    """Paints runs (``ServersTimeline``s) on one time axis.  Texts come from the panel."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runs: list[ServersTimeline] = []
+        self.headers: list[str] = []
+        self.texts: dict[str, str] = {}
+        self.scale = 1.0
+        self._right_w = 100.0
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._relayout()
+
+    # geometry ---------------------------------------------------------------------------
+    def row_h(self) -> float:
+        return 20.0 * self.scale
+
+    def _run_height(self, run: ServersTimeline) -> float:
+        rows = max(1, int(run.config.get("clients", 1))) + 1  # clients + server
+        return self.row_h() * 1.6 + rows * self.row_h() * 1.25 + self.row_h() * 0.5
+
+    def _relayout(self) -> None:
+        h = self.row_h() * 2.2 + sum(self._run_height(r) for r in self.runs) + self.row_h() * 1.8
+        self.setMinimumHeight(int(max(h, 160 * self.scale)))
+        self.updateGeometry()
+        self.update()
+
+    def set_runs(self, runs: list[ServersTimeline], headers: list[str]) -> None:
+        self.runs = runs
+        self.headers = headers
+        self._relayout()
+
+    def set_scale(self, factor: float) -> None:
+        self.scale = factor
+        self._relayout()
+
+    def span_ns(self) -> int:
+        span = 0
+        for run in self.runs:
+            result = run.result()
+            span = max(span, int(result.wall_s * 1e9), run.last_ns)
+        return max(span, 100_000_000)
+
+    # painting ---------------------------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.fillRect(self.rect(), QColor("#FFFFFF"))
+        font = THEME.font(1.0)
+        bold = THEME.font(1.05, bold=True)
+        p.setFont(font)
+        fm = QFontMetricsF(font)
+        rh = self.row_h()
+        label_w = (
+            max(
+                fm.horizontalAdvance(self.texts.get("client", "client {n}").format(n=MAX_CLIENTS)),
+                fm.horizontalAdvance(self.texts.get("server", "server")),
+            )
+            + 16 * self.scale
+        )
+        left = 8 * self.scale + label_w
+        # room on the right for "waited 1234 ms" after the longest bar
+        self._right_w = (
+            fm.horizontalAdvance(self.texts.get("wait", "{ms}").format(ms="8888")) + 14 * self.scale
+        )
+        right = self.width() - self._right_w
+        width = max(10.0, right - left)
+        span = self.span_ns()
+
+        def x(t_ns: int | None) -> float:
+            return left + width * (t_ns or 0) / span
+
+        y = self._legend(p, fm, rh)
+        if not self.runs:
+            p.setPen(THEME.header_colour)
+            p.drawText(
+                QRectF(left, y, width, rh * 2), Qt.AlignmentFlag.AlignLeft, self.texts.get("empty", "")
+            )
+            p.end()
+            return
+        for run, header in zip(self.runs, self.headers, strict=False):
+            result = run.result()
+            p.setFont(bold)
+            p.setPen(THEME.text_colour)
+            p.drawText(
+                QRectF(8 * self.scale, y, self.width(), rh * 1.4), Qt.AlignmentFlag.AlignVCenter, header
+            )
+            p.setFont(font)
+            y += rh * 1.6
+            for row in result.clients:
+                self._client_row(p, row, y, rh, x, label_w, run.last_ns)
+                y += rh * 1.25
+            self._server_row(p, result, y, rh, left, x, span)
+            y += rh * 1.25 + rh * 0.5
+        self._axis(p, y, rh, left, width, span)
+        p.end()
+
+    def _legend(self, p: QPainter, fm: QFontMetricsF, rh: float) -> float:
+        x0 = 8 * self.scale
+        y = rh * 0.4
+        items = [
+            ("box", WAIT_COLOUR, self.texts.get("waiting", "")),
+            ("box", THEME.message_colour(4), self.texts.get("served", "")),
+            ("request", THEME.text_colour, self.texts.get("request", "")),
+            ("reply", THEME.text_colour, self.texts.get("reply", "")),
+            ("box", CPU_COLOUR, self.texts.get("cpu", "")),
+        ]
+        for kind, colour, text in items:
+            box = QRectF(x0, y + rh * 0.2, rh * 1.2, rh * 0.6)
+            if kind == "box":
+                p.fillRect(box, colour)
+            elif kind == "request":
+                self._request_tick(p, box.center().x(), y, rh, colour)
+            else:
+                self._reply_tick(p, box.center().x(), y, rh, colour)
+            p.setPen(THEME.text_colour)
+            p.drawText(QPointF(box.right() + 6 * self.scale, y + rh * 0.5 + fm.ascent() / 2.5), text)
+            x0 = box.right() + 6 * self.scale + fm.horizontalAdvance(text) + 22 * self.scale
+        return y + rh * 1.8
+
+    def _request_tick(self, p: QPainter, x: float, y: float, rh: float, colour: QColor) -> None:
+        s = rh * 0.28
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(colour)
+        p.drawPolygon(
+            QPolygonF(
+                [QPointF(x - s, y + rh * 0.05), QPointF(x + s, y + rh * 0.05), QPointF(x, y + rh * 0.45)]
+            )
+        )
+
+    def _reply_tick(self, p: QPainter, x: float, y: float, rh: float, colour: QColor) -> None:
+        p.setPen(QPen(colour, max(1.5, 2.0 * self.scale)))
+        p.drawLine(QPointF(x, y + rh * 0.1), QPointF(x, y + rh * 0.9))
+
+    def _client_row(
+        self,
+        p: QPainter,
+        row: ClientRow,
+        y: float,
+        rh: float,
+        x: Callable[[int | None], float],
+        label_w: float,
+        now_ns: int,
+    ) -> None:
+        p.setPen(THEME.text_colour)
+        label = self.texts.get("client", "client {n}").format(n=row.client)
+        p.drawText(QRectF(8 * self.scale, y, label_w, rh), Qt.AlignmentFlag.AlignVCenter, label)
+        if row.connected is None:
+            return
+        end_x = x(row.closed if row.closed is not None else now_ns)  # still connected: up to now
+        served_x = x(row.accepted) if row.accepted is not None else end_x
+        start_x = x(row.connected)
+        bar_top, bar_h = y + rh * 0.15, rh * 0.7
+        p.fillRect(QRectF(start_x, bar_top, max(1.0, served_x - start_x), bar_h), WAIT_COLOUR)
+        if row.accepted is not None:
+            colour = THEME.message_colour(row.client - 1)
+            p.fillRect(QRectF(served_x, bar_top, max(1.0, end_x - served_x), bar_h), colour)
+        dark = QColor("#000000") if THEME.high_contrast else QColor("#333333")
+        for t in row.requests:
+            self._request_tick(p, x(t), y, rh, dark)
+        for t in row.replies:
+            self._reply_tick(p, x(t), y, rh, dark)
+        if row.wait_ns is not None and row.closed is not None:
+            p.setPen(THEME.text_colour)
+            p.drawText(
+                QRectF(end_x + 6 * self.scale, y, self._right_w, rh),
+                Qt.AlignmentFlag.AlignVCenter,
+                self.texts.get("wait", "{ms}").format(ms=f"{row.wait_ns / 1e6:.0f}"),
+            )
+
+    def _server_row(
+        self,
+        p: QPainter,
+        result: ServersResult,
+        y: float,
+        rh: float,
+        left: float,
+        x: Callable[[int | None], float],
+        span: int,
+    ) -> None:
+        p.setPen(THEME.text_colour)
+        p.drawText(
+            QRectF(8 * self.scale, y, 400, rh), Qt.AlignmentFlag.AlignVCenter, self.texts.get("server", "")
+        )
+        base = QRectF(left, y + rh * 0.1, x(span) - left, rh * 0.8)
+        p.fillRect(base, QColor("#F3F3F3"))
+        prev_t, prev_cpu = 0, 0.0
+        for pt in result.cpu:
+            dt = pt.t_ns - prev_t
+            if dt > 0:
+                frac = max(0.0, min(1.0, (pt.cpu_s - prev_cpu) * 1e9 / dt))
+                h = base.height() * frac
+                p.fillRect(
+                    QRectF(x(prev_t), base.bottom() - h, max(1.0, x(pt.t_ns) - x(prev_t)), h), CPU_COLOUR
+                )
+            prev_t, prev_cpu = pt.t_ns, pt.cpu_s
+        if result.cpu:
+            p.setPen(CPU_COLOUR.darker(130))
+            p.drawText(
+                QRectF(base.right() + 6 * self.scale, y, self._right_w, rh),
+                Qt.AlignmentFlag.AlignVCenter,
+                f"{result.cpu_percent:.0f} %",
+            )
+
+    def _axis(self, p: QPainter, y: float, rh: float, left: float, width: float, span: int) -> None:
+        p.setPen(QPen(THEME.header_colour, THEME.line_width))
+        p.drawLine(QPointF(left, y), QPointF(left + width, y))
+        span_ms = span / 1e6
+        step = 10.0
+        while span_ms / step > 8:
+            step *= 2.5 if str(int(step)).startswith("2") else 2
+        t = 0.0
+        while t <= span_ms + 1e-9:
+            xx = left + width * t / span_ms
+            p.drawLine(QPointF(xx, y), QPointF(xx, y + rh * 0.3))
+            p.drawText(QPointF(xx - 10 * self.scale, y + rh * 1.2), f"{t:g}")
+            t += step
+        p.drawText(QPointF(left + width + 6 * self.scale, y + rh * 1.2), self.texts.get("ms", "ms"))
+
+
+class ServersPanel(QWidget):
+    panel_id = "servers"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._lab: ServersLab | None = None
+        self._recorder: Recorder | None = None
+        self._queue: list[ServersConfig] = []
+        self._runs: list[ServersTimeline] = []
+        self._error = ""
+        self._bridge = Bridge(self)
+        self._bridge.events_batch.connect(self._on_events)
+        self._tick = QTimer(self)
+        self._tick.setInterval(40)
+        self._tick.timeout.connect(self._on_tick)
+        self._build()
+        self.retranslate()
+        self.set_scale(THEME.scale)
+
+    # --- construction ---------------------------------------------------------------------
+    def _build(self) -> None:
+        self._title = QLabel()
+        self._subtitle = QLabel()
+        self._subtitle.setWordWrap(True)
+
+        self._mode = QComboBox()
+        for mode in MODES:
+            self._mode.addItem("", mode)
+        self._mode.currentIndexChanged.connect(lambda _i: self._update_explanation())
+        self._clients = QSpinBox()
+        self._clients.setRange(1, MAX_CLIENTS)
+        self._clients.setValue(3)
+        self._requests = QSpinBox()
+        self._requests.setRange(1, MAX_REQUESTS)
+        self._requests.setValue(3)
+        self._think = QSpinBox()
+        self._think.setRange(0, int(MAX_THINK_MS))
+        self._think.setSingleStep(10)
+        self._think.setValue(100)
+        self._mode_label, self._clients_label, self._requests_label, self._think_label = (
+            QLabel(),
+            QLabel(),
+            QLabel(),
+            QLabel(),
+        )
+        self._run_button = QPushButton()
+        self._compare_button = QPushButton()
+        self._reset_button = QPushButton()
+        self._run_button.clicked.connect(self.run)
+        self._compare_button.clicked.connect(self.compare_all)
+        self._reset_button.clicked.connect(self.reset)
+
+        controls = QHBoxLayout()
+        for label, widget in (
+            (self._mode_label, self._mode),
+            (self._clients_label, self._clients),
+            (self._requests_label, self._requests),
+            (self._think_label, self._think),
+        ):
+            controls.addWidget(label)
+            controls.addWidget(widget)
+        controls.addSpacing(12)
+        for button in (self._run_button, self._compare_button, self._reset_button):
+            controls.addWidget(button)
+        controls.addStretch(1)
+
+        self._explanation = QLabel()
+        self._explanation.setWordWrap(True)
+
+        self._view = TimelineView()
+        self._scroll = QScrollArea()
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setWidget(self._view)
+        self._scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+
+        self._counter_names: dict[str, QLabel] = {}
+        self._counters: dict[str, QLabel] = {}
+        counters = QGridLayout()
+        for col, key in enumerate(("wall", "cpu", "percent")):
+            name, value = QLabel(), QLabel("–")
+            name.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            value.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self._counter_names[key], self._counters[key] = name, value
+            counters.addWidget(name, 0, col)
+            counters.addWidget(value, 1, col)
+        self._last_run = QLabel()
+        self._verdict = QLabel()
+        self._verdict.setWordWrap(True)
+        self._status = QLabel()
+
+        self._table = QTableWidget(0, 5)
+        self._table.verticalHeader().setVisible(False)
+        self._table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self._table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self._table.horizontalHeader().setStretchLastSection(True)
+        self._table.setMaximumHeight(200)
+
+        side = QVBoxLayout()
+        side.addWidget(self._last_run)
+        side.addLayout(counters)
+        side.addWidget(self._verdict)
+        side.addWidget(self._table)
+        side.addWidget(self._status)
+        side.addStretch(1)
+        self._side = side_w = QWidget()
+        side_w.setLayout(side)
+
+        body = QHBoxLayout()
+        body.addWidget(self._scroll, 3)
+        body.addWidget(side_w, 2)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._title)
+        layout.addWidget(self._subtitle)
+        layout.addLayout(controls)
+        layout.addWidget(self._explanation)
+        layout.addLayout(body, 1)
+
+    # --- texts ------------------------------------------------------------------------------
+    def title(self) -> str:
+        return self.tr("Serving many clients")
+
+    def mode_names(self) -> dict[str, str]:
+        return {
+            BLOCKING: self.tr("Blocking"),
+            THREADED: self.tr("Threaded (socketserver)"),
+            BUSY: self.tr("Non-blocking: busy loop"),
+            SELECTORS: self.tr("Non-blocking: selectors"),
+        }
+
+    def mode_explanations(self) -> dict[str, str]:
+        return {
+            BLOCKING: self.tr(
+                "The lesson's first server: one thread accepts a client and serves it until it "
+                "leaves. The others are connected (the listen backlog) but nobody answers them."
+            ),
+            THREADED: self.tr(
+                "socketserver.ThreadingTCPServer: a new thread for every client, so all are served "
+                "at once. Here every handler thread is joined when the server shuts down."
+            ),
+            BUSY: self.tr(
+                "The lesson's setblocking(False) server: one thread asks every socket again and "
+                "again and catches BlockingIOError. It never sleeps, so it burns a CPU."
+            ),
+            SELECTORS: self.tr(
+                "The fix: the same single thread and non-blocking sockets, but selectors makes it "
+                "sleep until a socket is ready."
+            ),
+        }
+
+    def retranslate(self) -> None:
+        self._title.setText(self.tr("Serving many clients: blocking, threaded, non-blocking"))
+        self._subtitle.setText(
+            self.tr(
+                "Real sockets on 127.0.0.1: each client connects, sends its requests, waits for the "
+                "upper-cased echo, thinks a little between requests and closes. Who waits, and "
+                "what does it cost the server?"
+            )
+        )
+        names = self.mode_names()
+        for i in range(self._mode.count()):
+            self._mode.setItemText(i, names[self._mode.itemData(i)])
+        self._mode_label.setText(self.tr("Server:"))
+        self._clients_label.setText(self.tr("Clients:"))
+        self._requests_label.setText(self.tr("Requests each:"))
+        self._think_label.setText(self.tr("Think time:"))
+        self._think.setSuffix(self.tr(" ms"))
+        self._run_button.setText(self.tr("Run"))
+        self._compare_button.setText(self.tr("Compare all four"))
+        self._reset_button.setText(self.tr("Reset"))
+        self._counter_names["wall"].setText(self.tr("Wall time"))
+        self._counter_names["cpu"].setText(self.tr("Server CPU time"))
+        self._counter_names["percent"].setText(self.tr("Server thread CPU"))
+        self._table.setHorizontalHeaderLabels(
+            [self.tr("Server"), self.tr("Wall"), self.tr("Longest wait"), self.tr("CPU"), self.tr("CPU %")]
+        )
+        self._view.texts = {
+            "client": self.tr("client {n}"),
+            "server": self.tr("server"),
+            "waiting": self.tr("connected, waiting"),
+            "served": self.tr("being served"),
+            "request": self.tr("request sent"),
+            "reply": self.tr("reply received"),
+            "cpu": self.tr("server CPU use"),
+            "wait": self.tr("waited {ms} ms"),
+            "ms": self.tr("ms"),
+            "empty": self.tr("Press Run (one server) or Compare all four."),
+        }
+        self._update_explanation()
+        self._refresh()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _update_explanation(self) -> None:
+        mode = self._mode.currentData()
+        self._explanation.setText(f"{self.mode_names()[mode]} — {self.mode_explanations()[mode]}")
+
+    def _header(self, run: ServersTimeline) -> str:
+        cfg = run.config
+        return self.tr("{mode}: {clients} clients × {requests} requests, think {think} ms").format(
+            mode=self.mode_names().get(run.mode, run.mode),
+            clients=cfg.get("clients"),
+            requests=cfg.get("requests"),
+            think=f"{float(cfg.get('think_ms', 0)):g}",
+        )
+
+    def verdict_for(self, result: ServersResult) -> str:
+        if result.failures:
+            return self.tr("The run failed: {reason}").format(reason=result.failures[0])
+        if not result.all_echoed:
+            return self.tr(
+                "Stopped before every client was served: these figures cover only part of the run."
+            )
+        waits = [r for r in result.clients if r.wait_ns is not None]
+        longest = max(waits, key=lambda r: r.wait_ns or 0) if waits else None
+        ms = f"{(longest.wait_ns or 0) / 1e6:.0f}" if longest else "–"
+        pct = f"{result.cpu_percent:.0f}"
+        if result.mode == BLOCKING:
+            return self.tr(
+                "One at a time: client {n} was connected but waited {ms} ms before anyone answered it."
+            ).format(n=longest.client if longest else "–", ms=ms)
+        if result.mode == THREADED:
+            return self.tr(
+                "Concurrent: every client was answered at once (longest wait {ms} ms), one thread each."
+            ).format(ms=ms)
+        if result.mode == BUSY:
+            return self.tr(
+                "Busy loop: the server burns a CPU doing nothing — {pct} % of a CPU, "
+                "BlockingIOError caught {spins} times."
+            ).format(pct=pct, spins=f"{result.spins:,}")
+        return self.tr(
+            "selectors: the same clients served by one thread at {pct} % of a CPU — it sleeps "
+            "until a socket is ready."
+        ).format(pct=pct)
+
+    # --- runs ---------------------------------------------------------------------------------
+    def config(self) -> ServersConfig:
+        return ServersConfig(
+            mode=str(self._mode.currentData()),
+            clients=self._clients.value(),
+            requests=self._requests.value(),
+            think_ms=float(self._think.value()),
+        )
+
+    def start_runs(self, configs: list[ServersConfig]) -> None:
+        """Queue runs (one after another: their CPU figures must not disturb each other)."""
+        self._queue.extend(configs)
+        self._tick.start()
+        self._start_next()
+
+    def _start_next(self) -> None:
+        if self._lab is not None or not self._queue:
+            return
+        config = self._queue.pop(0)
+        self._recorder = Recorder(keep=False)
+        self._lab = ServersLab(config, recorder=self._recorder)
+        timeline = ServersTimeline()
+        self._runs.append(timeline)
+        del self._runs[:-MAX_RUNS]
+        self._bridge.attach(self._recorder)
+        self._lab.start()
+        self._refresh()
+
+    def _finish_lab(self) -> None:
+        lab = self._lab
+        if lab is None:
+            return
+        try:
+            lab.close()
+        except RuntimeError as exc:  # a thread would not stop: say so, loudly
+            self._error = str(exc)
+        self._bridge.drain()
+        self._bridge.attach(None)
+        self._lab = None
+        self._recorder = None
+
+    def _on_events(self, batch: list[Event]) -> None:
+        if self._runs:
+            self._runs[-1].feed(batch)
+        self._refresh()
+
+    def _on_tick(self) -> None:
+        if self._lab is not None and self._lab.finished:
+            self._finish_lab()
+            self._refresh()
+            self._start_next()
+        if self._lab is None and not self._queue:
+            self._tick.stop()
+
+    def _refresh(self) -> None:
+        self._view.set_runs(list(self._runs), [self._header(r) for r in self._runs])
+        results = [r.result() for r in self._runs]
+        self._last_run.setText(
+            self.tr("Last run: {mode}").format(mode=self.mode_names().get(results[-1].mode, ""))
+            if results
+            else ""
+        )
+        if results and results[-1].cpu:
+            last = results[-1]
+            self._counters["wall"].setText(f"{last.wall_s * 1000:.0f} ms")
+            self._counters["cpu"].setText(f"{last.server_cpu_s * 1000:.1f} ms")
+            pct = self._counters["percent"]
+            pct.setText(f"{last.cpu_percent:.0f} %")
+            colour = THEME.alert_colour if last.cpu_percent >= 50 else THEME.ok_colour
+            pct.setStyleSheet(f"color: {colour.name()}")
+        else:
+            for label in self._counters.values():
+                label.setText("–")
+                label.setStyleSheet("")
+        verdicts = [f"• {self.verdict_for(r)}" for r in results if r.finished]
+        self._verdict.setText("\n\n".join(verdicts))
+        self._table.setRowCount(len(results))
+        for i, r in enumerate(results):
+            waits = [c.wait_ns for c in r.clients if c.wait_ns is not None]
+            cells = [
+                self.mode_names().get(r.mode, r.mode),
+                f"{r.wall_s * 1000:.0f} ms",
+                f"{max(waits) / 1e6:.0f} ms" if waits else "–",
+                f"{r.server_cpu_s * 1000:.1f} ms",
+                f"{r.cpu_percent:.0f} %" if r.cpu else "–",
+            ]
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if j == 4 and r.cpu and r.cpu_percent >= 50:
+                    item.setForeground(THEME.alert_colour)
+                self._table.setItem(i, j, item)
+        if self._error:
+            self._status.setText(self._error)
+        elif self._lab is not None:
+            self._status.setText(self.tr("Running… ({left} more queued)").format(left=len(self._queue)))
+        else:
+            self._status.setText(self.tr("Ready."))
+
+    # --- panel interface ------------------------------------------------------------------
+    def set_scale(self, factor: float) -> None:
+        self._title.setFont(THEME.font(1.5, bold=True))
+        self._verdict.setFont(THEME.font(1.1, bold=True))
+        for label in self._counters.values():
+            label.setFont(THEME.font(2.0, bold=True))
+        for label in self._counter_names.values():
+            label.setFont(THEME.font(1.0))
+        self._explanation.setFont(THEME.font(1.05))
+        self._view.set_scale(factor)
+        self._table.setMaximumHeight(int(200 * factor))
+        self._side.setMaximumWidth(int(560 * factor))
+        self._side.setMinimumWidth(int(380 * factor))
+
+    def run(self) -> None:
+        try:
+            config = self.config()
+        except ValueError as exc:
+            QMessageBox.warning(self, self.tr("Cannot run"), str(exc))
+            return
+        self.start_runs([config])
+
+    def compare_all(self) -> None:
+        base = self.config()
+        self.start_runs([ServersConfig(mode, base.clients, base.requests, base.think_ms) for mode in MODES])
+
+    def step(self) -> None:
+        """No step mode here: a run is a few hundred milliseconds; start one."""
+        if self.is_idle():
+            self.run()
+
+    def pause(self) -> None:
+        """Stop what runs and what is queued (the runs so far stay on screen)."""
+        self._queue.clear()
+        self._finish_lab()
+        self._refresh()
+
+    def reset(self) -> None:
+        self._queue.clear()
+        self._finish_lab()
+        self._runs.clear()
+        self._error = ""
+        self._refresh()
+
+    def run_default_preset(self) -> None:
+        """The lesson in one picture: the four designs, one after another, on one time axis."""
+        self.reset()
+        self._mode.setCurrentIndex(0)
+        self._clients.setValue(3)
+        self._requests.setValue(3)
+        self._think.setValue(100)
+        self.compare_all()
+
+    def is_idle(self) -> bool:
+        return self._lab is None and not self._queue
+
+    def shutdown(self) -> None:
+        self._queue.clear()
+        self._tick.stop()
+        self._finish_lab()
+        self._bridge.stop()
+
+    # --- for tests ------------------------------------------------------------------------------
+    def timeline_rows(self) -> list[tuple[str, list[str]]]:
+        """(mode, [client labels…, "server"]) for each run on screen."""
+        out = []
+        for run in self._runs:
+            labels = [self._view.texts["client"].format(n=r.client) for r in run.rows()]
+            out.append((run.mode, [*labels, self._view.texts["server"]]))
+        return out
+
+    def results(self) -> list[ServersResult]:
+        return [r.result() for r in self._runs]
+
+    def counter_texts(self) -> dict[str, str]:
+        return {key: label.text() for key, label in self._counters.items()}
+
+    def verdict_text(self) -> str:
+        return self._verdict.text()

@@ -1,0 +1,739 @@
+"""The sticky-packet lab panel: real sockets, the byte ribbon, the buffers, the event log."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.shell.bridge import Bridge
+from app.shell.theme import THEME
+from app.widgets.buffers import BuffersView
+from app.widgets.log_model import EventLogModel
+from app.widgets.ribbon import RibbonView
+from app.widgets.stream_model import StreamModel
+from netsim.core.recorder import Recorder
+from netsim.core.trace import Trace, TraceFormatError
+from netsim.framing import make_codec
+from netsim.lessons.sticky import QUEUES_AVAILABLE, QUEUES_MISSING_REASON, Scenario, StreamLab
+from netsim.lessons.sticky.presets import PRESETS, PRESETS_BY_ID
+
+# (spec, label source) - labels are translated in retranslate()
+FRAMINGS = ("none", "length", "length:!H", "length:i", "delimiter", "fixed:32", "json")
+GUI_RECORD_BYTES = 16 * 1024 * 1024
+WORKER_NICE = 10  # socket workers yield the CPU to the GUI thread (see StreamLab)
+WORKER_YIELD_S = 0.0002  # and step aside for the GIL every few messages (see StreamLab)
+
+
+class StickyPanel(QWidget):
+    panel_id = "sticky"
+    run_finished = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lab: StreamLab | None = None
+        self.recorder: Recorder | None = None
+        self._trace: Trace | None = None  # a trace opened from a file
+        self.model = StreamModel(self)
+        self.prev_model = StreamModel(self)
+        self.has_previous = False
+        self._then: list[str] = []  # queued follow-ups (the default preset's framing comparison)
+        self._loading = False
+        self.bridge = Bridge(self)
+        self.bridge.events_batch.connect(lambda batch: self.model.feed(batch))
+        self.tick = QTimer(self)
+        self.tick.setInterval(25)
+        self.tick.timeout.connect(self._on_tick)
+        self.tick.start()
+        self._build()
+        self.retranslate()
+        self.load_preset("hello-world", run=False)
+
+    # ================================================================ layout
+    def _build(self) -> None:
+        self.preset_combo = QComboBox()
+        for p in PRESETS:
+            self.preset_combo.addItem("", p.preset_id)
+        self.preset_combo.activated.connect(
+            lambda i: self.load_preset(self.preset_combo.itemData(i), run=True)
+        )
+        self.transport = QComboBox()
+        self.transport.addItem("TCP", "tcp")
+        self.transport.addItem("UDP", "udp")
+        self.list_radio = QRadioButton()
+        self.count_radio = QRadioButton()
+        self.list_radio.setChecked(True)
+        self.messages_edit = QLineEdit()
+        self._explicit: tuple[bytes, ...] | None = None  # a preset's exact messages, until edited
+        self.messages_edit.textEdited.connect(self._messages_edited)
+        self.count_spin = QSpinBox()
+        self.count_spin.setRange(1, 10_000_000)
+        self.count_spin.setValue(20)
+        self.size_spin = QSpinBox()
+        self.size_spin.setRange(0, 16 * 1024 * 1024)
+        self.size_spin.setValue(16)
+        self.framing = QComboBox()
+        for spec in FRAMINGS:
+            self.framing.addItem("", spec)
+        # Editable: any spec the CLI takes (length:!Q, delimiter:\r\n, fixed:64...) can be typed.
+        self.framing.setEditable(True)
+        self.framing.setInsertPolicy(QComboBox.InsertPolicy.InsertAtBottom)
+        self.framing.activated.connect(self._framing_changed)
+        self.send_mode = QComboBox()
+        self.send_mode.addItem("", "separate")
+        self.send_mode.addItem("", "burst")
+        for combo in (self.preset_combo, self.framing, self.send_mode):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
+        self.send_delay = QDoubleSpinBox()
+        self.send_delay.setRange(0, 5000)
+        self.send_delay.setDecimals(0)
+        self.recv_delay = QDoubleSpinBox()
+        self.recv_delay.setRange(0, 5000)
+        self.recv_delay.setDecimals(0)
+        self.recv_size = QSpinBox()
+        self.recv_size.setRange(1, 1 << 20)
+        self.nodelay = QCheckBox("TCP_NODELAY")
+        self.rcvbuf = QSpinBox()
+        self.rcvbuf.setRange(0, 64 << 20)
+        self.rcvbuf.setSingleStep(4096)
+
+        self.form_labels: dict[str, QLabel] = {}
+
+        def lab(key: str) -> QLabel:
+            label = QLabel()
+            self.form_labels[key] = label
+            return label
+
+        # Six columns (label, field) x 3, labels that wrap: the panel fits a 1280-pixel-wide
+        # projector in either language.
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(10)
+        grid.addWidget(lab("preset"), 0, 0)
+        grid.addWidget(self.preset_combo, 0, 1, 1, 3)
+        grid.addWidget(lab("transport"), 0, 4)
+        grid.addWidget(self.transport, 0, 5)
+        grid.addWidget(lab("framing"), 1, 0)
+        grid.addWidget(self.framing, 1, 1, 1, 3)
+        grid.addWidget(lab("send_mode"), 1, 4)
+        grid.addWidget(self.send_mode, 1, 5)
+        grid.addWidget(self.list_radio, 2, 0)
+        grid.addWidget(self.messages_edit, 2, 1, 1, 3)
+        grid.addWidget(self.count_radio, 2, 4)
+        count_row = QHBoxLayout()
+        count_row.addWidget(self.count_spin, 1)
+        count_row.addWidget(QLabel("×"))
+        count_row.addWidget(self.size_spin, 1)
+        count_row.addWidget(lab("bytes"))
+        grid.addLayout(count_row, 2, 5)
+        grid.addWidget(lab("send_delay"), 3, 0)
+        grid.addWidget(self.send_delay, 3, 1)
+        grid.addWidget(lab("recv_delay"), 3, 2)
+        grid.addWidget(self.recv_delay, 3, 3)
+        grid.addWidget(lab("recv_size"), 3, 4)
+        grid.addWidget(self.recv_size, 3, 5)
+        grid.addWidget(self.nodelay, 4, 0)
+        grid.addWidget(lab("rcvbuf"), 4, 2)
+        grid.addWidget(self.rcvbuf, 4, 3)
+        for column in (1, 3, 5):
+            grid.setColumnStretch(column, 1)
+        for key, label in self.form_labels.items():
+            label.setWordWrap(key != "bytes")  # a unit stays on one line
+
+        self.run_btn = QPushButton()
+        self.pause_btn = QPushButton()
+        self.step_btn = QPushButton()
+        self.reset_btn = QPushButton()
+        for b in (self.run_btn, self.pause_btn, self.step_btn, self.reset_btn):
+            b.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves Space free for "step"
+        self.run_btn.clicked.connect(self.run)
+        self.pause_btn.clicked.connect(self.pause)
+        self.step_btn.clicked.connect(self.step)
+        self.reset_btn.clicked.connect(self.reset)
+        buttons = QHBoxLayout()
+        for b in (self.run_btn, self.pause_btn, self.step_btn, self.reset_btn):
+            buttons.addWidget(b)
+        grid.addLayout(buttons, 4, 4, 1, 2)
+
+        self.lesson = QLabel()
+        self.lesson.setWordWrap(True)
+        self.pending_client = QLabel()
+        self.pending_server = QLabel()
+        for w in (self.pending_client, self.pending_server):
+            w.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            w.setWordWrap(True)
+        pending_row = QHBoxLayout()
+        pending_row.addWidget(self.pending_client, 1)
+        pending_row.addWidget(self.pending_server, 1)
+
+        self.counters: dict[str, QLabel] = {}
+        counter_row = QHBoxLayout()
+        for key in ("merged", "split", "app", "wrong", "udp"):
+            label = QLabel()
+            label.setObjectName(f"counter_{key}")
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setFrameShape(QFrame.Shape.StyledPanel)
+            label.setContentsMargins(8, 2, 8, 2)
+            self.counters[key] = label
+            counter_row.addWidget(label)
+        counter_row.addStretch(1)
+        self.verdict = QLabel()
+        self.verdict.setObjectName("verdict")
+        self.verdict.setWordWrap(True)
+
+        self.prev_ribbon = RibbonView(self.prev_model)
+        self.prev_ribbon.dimmed = True
+        self.prev_ribbon.setVisible(False)
+        self.ribbon = RibbonView(self.model)
+        self.buffers = BuffersView(self.model)
+        self.queue_note = QLabel()
+        self.queue_note.setWordWrap(True)
+        buffers_page = QWidget()
+        bl = QVBoxLayout(buffers_page)
+        bl.setContentsMargins(0, 0, 0, 0)
+        bl.addWidget(self.queue_note)
+        bl.addWidget(self.buffers, 1)
+        self.log_model = EventLogModel(self.model, self)
+        self.log_view = QTableView()
+        self.log_view.setModel(self.log_model)
+        self.log_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.log_view.horizontalHeader().setStretchLastSection(True)
+        self.log_view.verticalHeader().setVisible(False)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(buffers_page, "")
+        self.tabs.addTab(self.log_view, "")
+
+        ribbons = QWidget()
+        rl = QVBoxLayout(ribbons)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.prev_ribbon, 1)
+        rl.addWidget(self.ribbon, 1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(ribbons)
+        split.addWidget(self.tabs)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+
+        top = QVBoxLayout(self)
+        top.addLayout(grid)
+        top.addWidget(self.lesson)
+        top.addLayout(pending_row)
+        top.addLayout(counter_row)
+        top.addWidget(self.verdict)
+        top.addWidget(split, 1)
+        for w in (self.transport, self.send_mode):
+            w.currentIndexChanged.connect(self._controls_changed)
+
+    # =========================================================== translation
+    def title(self) -> str:
+        return self.tr("Sticky packets (TCP/UDP)")
+
+    def preset_titles(self) -> dict[str, tuple[str, str]]:
+        """Preset id -> (title, one-sentence lesson), translated."""
+        return {
+            "hello-world": (
+                self.tr("Two sends, a slow receiver (sticky packets)"),
+                self.tr("send(b'hello') and send(b'world') arrive in one recv(1024): b'helloworld'."),
+            ),
+            "half-packet": (
+                self.tr("Half packet: recv(4) on a longer message"),
+                self.tr(
+                    "One message comes out of several recv(4) calls; a program that trusts one recv gets pieces."
+                ),
+            ),
+            "large-message": (
+                self.tr("One large message over many recv() calls"),
+                self.tr(
+                    "A 200 KB message is returned 64 KiB at a time at most: recv() size caps every chunk."
+                ),
+            ),
+            "burst": (
+                self.tr("Twenty messages in one sendall burst"),
+                self.tr(
+                    "Twenty small messages sent in one burst come out of a few recv() calls, boundaries lost."
+                ),
+            ),
+            "length-prefix": (
+                self.tr("The fix: a 4-byte length prefix with struct"),
+                self.tr(
+                    "struct.pack('!I', len(data)) before each message: the receiver reads exactly one message each time."
+                ),
+            ),
+            "delimiter": (
+                self.tr("Delimiter framing: one message per line"),
+                self.tr("A newline ends each message; the receiver splits the stream at every b'\\n'."),
+            ),
+            "lesson-native-i": (
+                self.tr("The lesson's header: struct.pack('i', n)"),
+                self.tr(
+                    "The lesson's native 'i' header works here, but its byte order and size depend on the machine."
+                ),
+            ),
+            "udp-boundaries": (
+                self.tr("UDP keeps message boundaries"),
+                self.tr(
+                    "The same two sends over UDP: two datagrams, two recvfrom() calls, even with a slow reader."
+                ),
+            ),
+            "udp-truncation": (
+                self.tr("UDP truncation: recvfrom() smaller than the datagram"),
+                self.tr(
+                    "A 100-byte datagram read with recvfrom(16): the rest of it is discarded, not kept for later."
+                ),
+            ),
+            "udp-loss": (
+                self.tr("UDP loss: a full receive buffer drops datagrams"),
+                self.tr(
+                    "Fifty 1,000-byte datagrams in a burst into a small SO_RCVBUF: most are dropped, none resent."
+                ),
+            ),
+            "udp-size-limit": (
+                self.tr("UDP size limit: 65,507 bytes"),
+                self.tr(
+                    "65,507 bytes fit in one datagram (65,535 - 20 IP - 8 UDP); 65,508 fail with EMSGSIZE."
+                ),
+            ),
+            "empty-tcp": (
+                self.tr("Empty message over TCP"),
+                self.tr("send(b'') puts nothing on the stream: the receiver never sees the empty message."),
+            ),
+            "empty-udp": (
+                self.tr("Empty message over UDP"),
+                self.tr("sendto(b'') sends a real, empty datagram: recvfrom() returns b'' for it."),
+            ),
+        }
+
+    def framing_labels(self) -> list[str]:
+        return [
+            self.tr("none (raw recv chunks)"),
+            self.tr("length prefix !I (4 bytes, network order)"),
+            self.tr("length prefix !H (2 bytes)"),
+            self.tr("length prefix 'i' (lesson, native order)"),
+            self.tr("delimiter \\n"),
+            self.tr("fixed size, 32 bytes"),
+            self.tr("JSON header + body"),
+        ]
+
+    def retranslate(self) -> None:
+        titles = self.preset_titles()
+        for i in range(self.preset_combo.count()):
+            self.preset_combo.setItemText(i, titles[self.preset_combo.itemData(i)][0])
+        for i, text in enumerate(self.framing_labels()):
+            self.framing.setItemText(i, text)
+        self.framing.setToolTip(
+            self.tr(
+                "Choose a framing, or type a spec as the netsim command takes it: length:!Q, delimiter:\\r\\n, fixed:64"
+            )
+        )
+        self.send_mode.setItemText(0, self.tr("one send per message"))
+        self.send_mode.setItemText(1, self.tr("one sendall burst"))
+        labels = {
+            "preset": self.tr("Preset"),
+            "transport": self.tr("Transport"),
+            "framing": self.tr("Framing"),
+            "bytes": self.tr("bytes"),
+            "send_mode": self.tr("Sending"),
+            "send_delay": self.tr("Delay between sends (ms)"),
+            "recv_delay": self.tr("Receiver delay before each recv (ms)"),
+            "recv_size": self.tr("recv() size (bytes)"),
+            "rcvbuf": self.tr("SO_RCVBUF (0 = default)"),
+        }
+        for key, text in labels.items():
+            self.form_labels[key].setText(text)
+        self.list_radio.setText(self.tr("Messages (comma-separated)"))
+        self.count_radio.setText(self.tr("Count × size"))
+        self.run_btn.setText(self.tr("Run (F5)"))
+        self.pause_btn.setText(self.tr("Pause (F6)"))
+        self.step_btn.setText(self.tr("Step (Space)"))
+        self.reset_btn.setText(self.tr("Reset (Ctrl+R)"))
+        self.tabs.setTabText(0, self.tr("Buffers"))
+        self.tabs.setTabText(1, self.tr("Event log"))
+        self.ribbon.lane_names = (self.tr("send()"), self.tr("recv()"), self.tr("app gets"))
+        self.prev_ribbon.lane_names = self.ribbon.lane_names
+        if QUEUES_AVAILABLE:
+            self.queue_note.setText(
+                self.tr(
+                    "Kernel queues as Linux reports them (FIONREAD, TIOCOUTQ). Drag the cursor to see where the bytes were."
+                )
+            )
+        else:
+            self.queue_note.setText(
+                self.tr(
+                    "This platform cannot report kernel queues ({why}); the pipe shows bytes in flight instead."
+                ).format(why=QUEUES_MISSING_REASON)
+            )
+        self.buffers.retranslate()
+        self.log_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 4)
+        self._update_lesson()
+        self._refresh_texts()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def set_scale(self, factor: float) -> None:
+        big = THEME.font(1.35, bold=True)
+        for label in self.counters.values():
+            label.setFont(big)
+        self.verdict.setFont(THEME.font(1.3, bold=True))
+        self.lesson.setFont(THEME.font(1.1))
+        for w in (self.pending_client, self.pending_server):
+            w.setFont(THEME.font(1.15, bold=True))
+        # Minimums that still fit a 1080-pixel projector at 1.5x; the splitter shares the rest.
+        self.ribbon.setMinimumHeight(int(130 * factor))
+        self.prev_ribbon.setMinimumHeight(int(115 * factor))
+        self.tabs.setMinimumHeight(int(210 * factor))
+        self.buffers.set_scale(factor)
+        for w in (self.ribbon, self.prev_ribbon):
+            w.update()
+
+    # ============================================================== presets
+    def presets(self) -> list[tuple[str, str]]:
+        titles = self.preset_titles()
+        return [(p.preset_id, titles[p.preset_id][0]) for p in PRESETS]
+
+    def load_preset(self, preset_id: str, run: bool = True) -> None:
+        sc = PRESETS_BY_ID[preset_id].scenario
+        self._loading = True
+        try:
+            self.preset_combo.setCurrentIndex(self.preset_combo.findData(preset_id))
+            self.set_controls(sc)
+        finally:
+            self._loading = False
+        self._update_lesson()
+        self.has_previous = False
+        self.prev_ribbon.setVisible(False)
+        if run:
+            self.start_run()
+
+    def set_controls(self, sc: Scenario) -> None:
+        self.transport.setCurrentIndex(self.transport.findData(sc.transport))
+        if sc.count > 0:
+            self.count_radio.setChecked(True)
+            self.count_spin.setValue(sc.count)
+            self.size_spin.setValue(sc.size)
+            self.messages_edit.setText("")
+        else:
+            self.list_radio.setChecked(True)
+            shown = []
+            for m in sc.messages:
+                text = m.decode("utf-8", "replace")
+                shown.append(text if len(text) <= 40 else f"{text[:1]}*{len(m)}")
+            self.messages_edit.setText(",".join(shown))
+        self._explicit = sc.messages if sc.count == 0 else None
+        idx = self.framing.findData(sc.framing)
+        if idx < 0:
+            self.framing.addItem(sc.framing, sc.framing)
+            idx = self.framing.count() - 1
+        self.framing.setCurrentIndex(idx)
+        self.send_mode.setCurrentIndex(self.send_mode.findData(sc.send_mode))
+        self.send_delay.setValue(sc.send_delay_ms)
+        self.recv_delay.setValue(sc.receiver_delay_ms)
+        self.recv_size.setValue(sc.recv_bytes)
+        self.nodelay.setChecked(sc.nodelay)
+        self.rcvbuf.setValue(sc.rcvbuf)
+
+    def scenario(self) -> Scenario:
+        """The scenario the controls describe."""
+        if self.count_radio.isChecked():
+            messages: tuple[bytes, ...] = ()
+            count, size = self.count_spin.value(), self.size_spin.value()
+        elif self._explicit is not None:
+            messages, count, size = self._explicit, 0, 64
+        else:
+            text = self.messages_edit.text()
+            parsed = []
+            for part in text.split(","):
+                # "x*65507" is shorthand for a long message (presets show big messages that way)
+                head, star, n = part.partition("*")
+                if star and n.isdigit() and len(head) == 1:
+                    parsed.append(head.encode() * int(n))
+                else:
+                    parsed.append(part.encode("utf-8"))
+            messages = tuple(parsed)
+            count, size = 0, 64
+        return Scenario(
+            transport=self.transport.currentData(),
+            messages=messages or (b"",),
+            count=count,
+            size=size,
+            framing=self.framing_spec(),
+            send_mode=self.send_mode.currentData(),
+            send_delay_ms=self.send_delay.value(),
+            receiver_delay_ms=self.recv_delay.value(),
+            recv_bytes=self.recv_size.value(),
+            nodelay=self.nodelay.isChecked(),
+            rcvbuf=self.rcvbuf.value(),
+            record_bytes_limit=GUI_RECORD_BYTES,
+        )
+
+    def _messages_edited(self) -> None:
+        self._explicit = None
+        self.list_radio.setChecked(True)
+
+    def _update_lesson(self) -> None:
+        pid = self.preset_combo.currentData()
+        if pid:
+            self.lesson.setText(self.preset_titles()[pid][1])
+
+    def _controls_changed(self) -> None:
+        udp = self.transport.currentData() == "udp"
+        self.nodelay.setEnabled(not udp)
+        self.send_delay.setEnabled(self.send_mode.currentData() == "separate")
+
+    def framing_spec(self) -> str:
+        """The chosen framing spec: a listed one, or one typed in the box."""
+        data = self.framing.currentData()
+        return str(data) if data else self.framing.currentText().strip()
+
+    def _framing_changed(self) -> None:
+        """Switching framing re-runs the same scenario and keeps the last run above it."""
+        if self._loading:
+            return
+        if not self.framing.currentData():  # typed in: check it, and remember it as a spec
+            spec = self.framing.currentText().strip()
+            try:
+                make_codec(spec)
+            except ValueError as exc:
+                QMessageBox.warning(self, self.tr("Unknown framing"), str(exc))
+                self.framing.removeItem(self.framing.currentIndex())
+                return
+            self.framing.setItemData(self.framing.currentIndex(), spec)
+        if self.model.finished or self.lab is not None:
+            self.start_run(keep_previous=True)
+
+    # ============================================================ run control
+    def start_run(self, stepping: bool = False, keep_previous: bool = False) -> None:
+        try:
+            scenario = self.scenario()
+            recorder = Recorder()
+            lab = StreamLab(
+                scenario,
+                recorder=recorder,
+                stepping=stepping,
+                worker_nice=WORKER_NICE,
+                gui_yield_s=WORKER_YIELD_S,
+            )
+        except ValueError as exc:
+            QMessageBox.warning(self, self.tr("Cannot run this scenario"), str(exc))
+            return
+        self._stop_lab()
+        if keep_previous and (self.model.finished or self.model.msg_start):
+            # The run that becomes "before" gets everything it recorded, even if it was cut short.
+            while self.model.process(budget_s=1.0):
+                pass
+            self.model.tracker.finish()
+            self.model.changed.emit()
+            self.model, self.prev_model = self.prev_model, self.model
+            self.prev_ribbon.set_model(self.prev_model)
+            self.has_previous = True
+            self.prev_ribbon.caption = self._caption(self.prev_model, previous=True)
+            self.prev_ribbon.setVisible(True)
+        elif not keep_previous:
+            self.has_previous = False
+            self.prev_ribbon.setVisible(False)
+        self.model.reset()
+        self._rebind_model()
+        self.lab, self.recorder = lab, recorder
+        self._trace = None
+        self.bridge.attach(recorder)
+        self.buffers.new_run()
+        lab.start()
+        self._refresh_texts()
+
+    def _rebind_model(self) -> None:
+        self.ribbon.set_model(self.model)
+        self.buffers.set_model(self.model)
+        self.log_model.set_stream(self.model)
+
+    def _stop_lab(self) -> None:
+        if self.lab is not None:
+            self.lab.close()
+            self.bridge.drain()
+            self.lab = None
+
+    def run(self) -> None:
+        if self.lab is not None and not self.lab.finished and self.lab.gate.stepping:
+            self.lab.resume()
+        else:
+            self.start_run()
+
+    def pause(self) -> None:
+        if self.lab is not None and not self.lab.finished:
+            self.lab.pause()
+
+    def step(self) -> None:
+        if self.lab is None or self.lab.finished:
+            self.start_run(stepping=True)  # a stepped run starts fresh, one call at a time
+            return
+        if not self.lab.gate.stepping:
+            self.lab.pause()
+            return
+        self.lab.step()
+
+    def reset(self) -> None:
+        self._then.clear()
+        self.recorder = None
+        self._trace = None
+        self._stop_lab()
+        self.bridge.attach(None)
+        self.model.reset()
+        self.prev_model.reset()
+        self.has_previous = False
+        self.prev_ribbon.setVisible(False)
+        self.log_model.set_stream(self.model)
+        self.buffers.new_run()
+        self.model.changed.emit()
+        self._refresh_texts()
+
+    def run_default_preset(self) -> None:
+        """The lesson in one picture: hello/world without framing, then with a length prefix."""
+        self.load_preset("hello-world", run=True)
+        self._then = ["length"]
+
+    def is_idle(self) -> bool:
+        # The tick lets go of a lab only once its last event has reached the model and the views.
+        return self.lab is None and not self._then and self.model.backlog == 0
+
+    def shutdown(self) -> None:
+        self._then.clear()
+        self.tick.stop()
+        self._stop_lab()
+        self.bridge.stop()
+
+    # ================================================================ traces
+    def export_trace(self, path: str) -> None:
+        """Save the run on screen (a live run, or the trace opened from a file) as JSON Lines."""
+        trace = (
+            self._trace if self._trace is not None else Trace(self.recorder.events) if self.recorder else None
+        )
+        if trace is None:
+            QMessageBox.information(self, self.tr("Nothing to export"), self.tr("Run a scenario first."))
+            return
+        trace.save(path)
+
+    def open_trace(self, path: str) -> None:
+        try:
+            trace = Trace.load(path)
+        except (OSError, TraceFormatError) as exc:
+            QMessageBox.warning(self, self.tr("Cannot open the trace"), str(exc))
+            return
+        self.reset()
+        try:  # show the settings the run was made with
+            self._loading = True
+            self.set_controls(Scenario.from_dict(trace.config))
+        except (TypeError, ValueError):
+            pass
+        finally:
+            self._loading = False
+        self._trace = trace
+        self.model.load(trace.events)
+        self.lesson.setText(self.tr("Replaying {path} (no sockets).").format(path=path))
+        self._refresh_texts()
+
+    # ================================================================= ticks
+    def _on_tick(self) -> None:
+        self.model.process()
+        if self.lab is not None:
+            pending = self.lab.gate.pending()
+            sides = {p.endpoint: p.call for p in pending}
+        else:
+            sides = {}
+        self._show_pending(sides)
+        if self.lab is not None and self.lab.finished and self.model.backlog == 0 and self.model.finished:
+            self.bridge.drain()
+            self._stop_lab()
+            self.run_finished.emit()
+            if self._then:
+                spec = self._then.pop(0)
+                self.framing.setCurrentIndex(self.framing.findData(spec))
+                self._framing_changed()
+        self._refresh_texts()
+
+    def _show_pending(self, sides: dict[str, str]) -> None:
+        stepping = self.lab is not None and self.lab.gate.stepping
+        for side, label in (("client", self.pending_client), ("server", self.pending_server)):
+            name = self.tr("client") if side == "client" else self.tr("server")
+            if side in sides:
+                label.setText(self.tr("{side} waits before: {call}").format(side=name, call=sides[side]))
+            elif stepping:
+                label.setText(self.tr("{side}: running…").format(side=name))
+            else:
+                label.setText("")
+
+    def _caption(self, m: StreamModel, previous: bool) -> str:
+        framing = self.framing.itemText(self.framing.findData(m.framing)) if m.framing else ""
+        which = self.tr("Before") if previous else self.tr("Now")
+        return self.tr(
+            "{which}: framing {framing} — {merged} merged, {wrong} wrong application messages"
+        ).format(which=which, framing=framing, merged=m.merged_chunks, wrong=m.wrong_app_messages)
+
+    def _refresh_texts(self) -> None:
+        m = self.model
+        udp = m.transport == "udp"
+
+        def counter(key: str, text: str, bad: bool) -> None:
+            colour = THEME.alert_colour.name() if bad else THEME.ok_colour.name()
+            self.counters[key].setText(f"<span style='color:{colour}'>{text}</span>")
+
+        counter("merged", self.tr("merged recv(): {n}").format(n=m.merged_chunks), m.merged_chunks > 0)
+        counter("split", self.tr("split messages: {n}").format(n=m.split_messages), m.split_messages > 0)
+        counter(
+            "app",
+            self.tr("app messages: {n} of {total}").format(n=m.app_messages, total=m.messages_intended),
+            m.finished and m.app_messages != m.messages_intended,
+        )
+        counter("wrong", self.tr("wrong: {n}").format(n=m.wrong_app_messages), m.wrong_app_messages > 0)
+        if udp:
+            counter(
+                "udp",
+                self.tr("truncated: {t} · lost: {lost}").format(
+                    t=m.truncated_datagrams, lost=m.lost_datagrams
+                ),
+                bool(m.truncated_datagrams or m.lost_datagrams),
+            )
+        self.counters["udp"].setVisible(udp)
+        if m.finished:
+            if m.app_messages_match:
+                text, colour = (
+                    self.tr("✓ The application got exactly the messages that were sent."),
+                    THEME.ok_colour,
+                )
+            else:
+                text, colour = (
+                    self.tr("✗ The application did NOT get the messages that were sent."),
+                    THEME.alert_colour,
+                )
+            if m.errors:
+                text += "  " + self.tr("Error: {e}").format(e=m.errors[0])
+            self.verdict.setText(f"<span style='color:{colour.name()}'>{text}</span>")
+        elif self.lab is not None:
+            self.verdict.setText(
+                self.tr("Running…")
+                if not self.lab.gate.stepping
+                else self.tr("Stepping: press Space for the next socket call.")
+            )
+        else:
+            self.verdict.setText("")
+        self.ribbon.caption = self._caption(m, previous=False) if self.has_previous else ""
+        if self.has_previous:
+            self.prev_ribbon.caption = self._caption(self.prev_model, previous=True)

@@ -1,0 +1,342 @@
+"""What the sticky-packet panel shows, kept as compact columns and fed by event batches.
+
+Events arrive from the bridge in batches; ``feed`` queues them and ``process`` digests them
+within a time budget, so a flood of events never stalls the GUI thread (the rest waits for
+the next tick).  Offsets live in ``array('q')`` columns - a million messages cost a few tens of
+megabytes, not a million Python objects per lane.  Merged/split analysis is the core's
+:class:`~netsim.core.trace.BoundaryTracker`, the same code the CLI uses.
+"""
+
+from __future__ import annotations
+
+import time
+from array import array
+from bisect import bisect_right
+from collections import deque
+from collections.abc import Iterable
+
+from PySide6.QtCore import QObject, Signal
+
+from netsim.core.events import (
+    BytesReceived,
+    BytesSent,
+    CallPending,
+    Event,
+    FrameDecoded,
+    QueueSampled,
+    RunFinished,
+    RunStarted,
+    SocketCalled,
+    SocketFailed,
+)
+from netsim.core.trace import BoundaryTracker
+from netsim.framing import Codec, FramingError, make_codec
+from netsim.lessons.sticky.scenario import generated_message
+
+LOG_MAX_ROWS = 5000
+KEEP_BYTES_ITEMS = 20_000  # per lane: bytes kept for hover/labels for the first items only
+
+
+class StreamModel(QObject):
+    changed = Signal()
+    log_appended = Signal(int, int)  # first, last new row
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.reset()
+
+    def reset(self, config: dict | None = None) -> None:
+        """Forget everything, queued events included."""
+        self._backlog: deque[list[Event]] = deque()
+        self._clear(config)
+
+    def _clear(self, config: dict | None) -> None:
+        self.config: dict = dict(config or {})
+        try:
+            self._codec: Codec | None = make_codec(str(self.config.get("framing", "none")))
+        except ValueError:
+            self._codec = None
+        self.transport: str = self.config.get("transport", "tcp")
+        self.framing: str = self.config.get("framing", "none")
+        self.queues_available: bool = bool(self.config.get("queues_available", False))
+        self.t0_ns: int = 0
+        self.msg_id = array("q")
+        self.msg_t = array("d")  # seconds since the run started
+        self.msg_start = array("q")
+        self.msg_end = array("q")
+        self.msg_head = array("q")
+        self.msg_tail = array("q")
+        self.msg_data: list[bytes] = []
+        self.failed_sends: list[tuple[int, str]] = []  # (message slot, error) - UDP size limit
+        self.chunk_t = array("d")
+        self.chunk_start = array("q")
+        self.chunk_end = array("q")
+        self.chunk_data: list[bytes] = []
+        self.chunk_truncated: set[int] = set()  # UDP: indexes of truncated datagrams
+        self.chunk_slot = array("q")  # UDP: which message each received datagram carried
+        self.chunk_wire = array("q")
+        self.frame_t = array("d")
+        self.frame_index = array("q")
+        self.frame_start = array("q")
+        self.frame_end = array("q")
+        self.frame_intact = array("b")
+        self.frames_intact = 0
+        self.frame_payload: list[bytes] = []
+        self.tracker = BoundaryTracker()
+        self.chunk_merged = array("b")  # per classified recv chunk: 1 if it holds bytes of 2+ messages
+        self.send_t = array("d")
+        self.send_q = array("q")
+        self.recv_t = array("d")
+        self.recv_q = array("q")
+        self.log: list[tuple[float, str, str, int, str]] = []
+        self.log_dropped = 0
+        self.errors: list[str] = []
+        self.finished = False
+        self.finish_reason = ""
+
+    # ------------------------------------------------------------ derived
+    @property
+    def sent_bytes(self) -> int:
+        return self.msg_end[-1] if self.msg_end else 0
+
+    @property
+    def received_bytes(self) -> int:
+        return self.chunk_end[-1] if self.chunk_end else 0
+
+    @property
+    def decoded_bytes(self) -> int:
+        return self.frame_end[-1] if self.frame_end else 0
+
+    @property
+    def messages_intended(self) -> int:
+        return int(self.config.get("count") or 0) or len(self.config.get("messages", ()))
+
+    @property
+    def merged_chunks(self) -> int:
+        return self.tracker.merged_chunks
+
+    @property
+    def split_messages(self) -> int:
+        return self.tracker.split_messages
+
+    @property
+    def app_messages(self) -> int:
+        return len(self.frame_start)
+
+    @property
+    def wrong_app_messages(self) -> int:
+        return len(self.frame_intact) - self.frames_intact
+
+    @property
+    def truncated_datagrams(self) -> int:
+        return len(self.chunk_truncated)
+
+    @property
+    def lost_datagrams(self) -> int:
+        if self.transport != "udp" or not self.finished:
+            return 0
+        return max(0, len(self.msg_start) - len(self.chunk_start))
+
+    @property
+    def app_messages_match(self) -> bool:
+        return (
+            self.app_messages == self.messages_intended
+            and self.wrong_app_messages == 0
+            and not self.chunk_truncated
+        )
+
+    def t_s(self, t_ns: int) -> float:
+        return (t_ns - self.t0_ns) / 1e9
+
+    # ------------------------------------------------------------ feeding
+    def feed(self, events: list[Event]) -> None:
+        if events:
+            self._backlog.append(events)
+
+    @property
+    def backlog(self) -> int:
+        return sum(len(b) for b in self._backlog)
+
+    def process(self, budget_s: float = 0.004) -> bool:
+        """Digest queued events for at most ``budget_s``; True if anything changed."""
+        if not self._backlog:
+            return False
+        deadline = time.perf_counter() + budget_s
+        log_first = len(self.log)
+        while self._backlog:
+            batch = self._backlog[0]
+            take = batch[:200]
+            del batch[:200]
+            if not batch:
+                self._backlog.popleft()
+            self._apply(take)
+            if time.perf_counter() > deadline:
+                break
+        if len(self.log) > log_first:
+            self.log_appended.emit(log_first, len(self.log) - 1)
+        self.changed.emit()
+        return True
+
+    def load(self, events: Iterable[Event]) -> None:
+        """Take a whole run at once (a trace opened from a file)."""
+        self._apply(list(events))
+        self.tracker.finish()
+        self._sync_merged()
+        self.changed.emit()
+
+    def _log(self, t_ns: int, side: str, call: str, size: int, result: str) -> None:
+        if len(self.log) >= LOG_MAX_ROWS:
+            self.log_dropped += 1
+            return
+        self.log.append((self.t_s(t_ns) * 1000, side, call, size, result))
+
+    def _apply(self, events: list[Event]) -> None:
+        udp = self.transport == "udp"
+        for ev in events:
+            if isinstance(ev, BytesSent):
+                self.msg_id.append(ev.msg_id)
+                self.msg_t.append(self.t_s(ev.t_ns))
+                self.msg_start.append(ev.start)
+                self.msg_end.append(ev.end)
+                self.msg_head.append(ev.header_bytes)
+                self.msg_tail.append(ev.trailer_bytes)
+                if len(self.msg_data) < KEEP_BYTES_ITEMS:
+                    self.msg_data.append(ev.data)
+                if not udp:
+                    self.tracker.add_message(ev.start, ev.end)
+                if len(self.log) < LOG_MAX_ROWS:
+                    call = "sendto()" if udp else "sendall()"
+                    self._log(ev.t_ns, ev.endpoint, f"{call} #{ev.msg_id + 1}", ev.end - ev.start, "ok")
+            elif isinstance(ev, BytesReceived):
+                i = len(self.chunk_start)
+                self.chunk_t.append(self.t_s(ev.t_ns))
+                self.chunk_start.append(ev.start)
+                self.chunk_end.append(ev.end)
+                self.chunk_wire.append(ev.wire_size if ev.wire_size >= 0 else ev.end - ev.start)
+                if ev.truncated:
+                    self.chunk_truncated.add(i)
+                self.chunk_slot.append(ev.datagram if ev.datagram >= 0 else i)
+                if len(self.chunk_data) < KEEP_BYTES_ITEMS:
+                    self.chunk_data.append(ev.data)
+                if not udp:
+                    self.tracker.add_chunk(ev.start, ev.end)
+                if len(self.log) < LOG_MAX_ROWS:
+                    note = "truncated (MSG_TRUNC)" if ev.truncated else "ok"
+                    call = "recvfrom()" if udp else "recv()"
+                    self._log(ev.t_ns, ev.endpoint, call, ev.end - ev.start, note)
+            elif isinstance(ev, FrameDecoded):
+                self.frame_index.append(ev.index)
+                self.frame_t.append(self.t_s(ev.t_ns))
+                self.frame_start.append(ev.start)
+                self.frame_end.append(ev.end)
+                self.frame_intact.append(1 if ev.intact else 0)
+                self.frames_intact += ev.intact
+                if len(self.frame_payload) < KEEP_BYTES_ITEMS:
+                    self.frame_payload.append(ev.payload)
+            elif isinstance(ev, QueueSampled):
+                if ev.queue == "send":
+                    self.send_t.append(self.t_s(ev.t_ns))
+                    self.send_q.append(ev.nbytes)
+                else:
+                    self.recv_t.append(self.t_s(ev.t_ns))
+                    self.recv_q.append(ev.nbytes)
+            elif isinstance(ev, SocketCalled):
+                self._log(ev.t_ns, ev.endpoint, ev.call, ev.size, ev.result)
+            elif isinstance(ev, SocketFailed):
+                self.errors.append(f"{ev.endpoint}: {ev.call}: {ev.message}")
+                self._log(ev.t_ns, ev.endpoint, ev.call, -1, f"{ev.error}: {ev.message}")
+                if ev.endpoint == "client" and ev.call.startswith("sendto("):
+                    self.failed_sends.append((len(self.msg_start) + len(self.failed_sends), ev.message))
+            elif isinstance(ev, CallPending):
+                pass
+            elif isinstance(ev, RunStarted):
+                self._clear(ev.config)
+                self.t0_ns = ev.t_ns
+                udp = self.transport == "udp"
+            elif isinstance(ev, RunFinished):
+                self.finished = True
+                self.finish_reason = ev.reason
+                self.tracker.finish()
+        self._sync_merged()
+
+    def _sync_merged(self) -> None:
+        first, last = self.tracker.chunk_first, self.tracker.chunk_last
+        for i in range(len(self.chunk_merged), self.tracker.classified_chunks):
+            self.chunk_merged.append(1 if last[i] > first[i] else 0)
+
+    # ------------------------------------------------------------ queries
+    def message_wire(self, i: int) -> bytes | None:
+        """Wire bytes of message column ``i``: kept, or re-made for generated messages, or None."""
+        if i < len(self.msg_data) and (self.msg_data[i] or self.msg_start[i] == self.msg_end[i]):
+            return self.msg_data[i]
+        count, size = int(self.config.get("count") or 0), int(self.config.get("size") or 0)
+        if count and self._codec is not None and i < len(self.msg_id):
+            try:
+                return self._codec.encode(generated_message(self.msg_id[i], size))
+            except FramingError:
+                return None
+        return None
+
+    def frame_bytes(self, i: int) -> bytes | None:
+        """Payload the application got for frame ``i``: kept, or re-made when it was intact."""
+        if i < len(self.frame_payload) and (
+            self.frame_payload[i] or self.frame_start[i] == self.frame_end[i]
+        ):
+            return self.frame_payload[i]
+        count, size = int(self.config.get("count") or 0), int(self.config.get("size") or 0)
+        if count and i < len(self.frame_intact) and self.frame_intact[i]:
+            return generated_message(self.frame_index[i], size)
+        return None
+
+    def state_at(self, t: float) -> dict[str, int]:
+        """Where the bytes were at ``t`` seconds: ends of sent/received/decoded, queue sizes."""
+
+        def last(times: array, values: array, default: int = 0) -> int:
+            i = bisect_right(times, t) - 1
+            return int(values[i]) if i >= 0 else default
+
+        return {
+            "sent": last(self.msg_t, self.msg_end),
+            "messages_sent": bisect_right(self.msg_t, t),
+            "received": last(self.chunk_t, self.chunk_end),
+            "decoded": last(self.frame_t, self.frame_end),
+            "send_q": last(self.send_t, self.send_q),
+            "recv_q": last(self.recv_t, self.recv_q),
+        }
+
+    def peak_recv_queue_time(self) -> float | None:
+        """When the receive queue held the most bytes (the moment worth showing after a run)."""
+        if not self.recv_q:
+            return None
+        best = max(range(len(self.recv_q)), key=lambda i: (self.recv_q[i], -i))
+        return self.recv_t[best] if self.recv_q[best] > 0 else None
+
+    @property
+    def duration(self) -> float:
+        ends = [a[-1] for a in (self.msg_t, self.chunk_t, self.frame_t) if len(a)]
+        ends += [a[-1] for a in (self.send_t, self.recv_t) if len(a)]
+        return max(ends, default=0.0)
+
+    def message_at(self, offset: int) -> int:
+        """Index (into the msg columns) of the message holding stream byte ``offset``, or -1."""
+        i = bisect_right(self.msg_start, offset) - 1
+        while i >= 0 and self.msg_end[i] == self.msg_start[i]:
+            i -= 1  # skip empty messages sitting at this offset
+        if i >= 0 and self.msg_start[i] <= offset < self.msg_end[i]:
+            return i
+        return -1
+
+    def stream_bytes(self, start: int, end: int) -> bytes | None:
+        """The wire bytes ``[start, end)`` if they are still kept, else None."""
+        out = bytearray()
+        i = bisect_right(self.msg_start, start) - 1
+        i = max(i, 0)
+        while i < len(self.msg_start) and self.msg_start[i] < end:
+            s, data = self.msg_start[i], self.message_wire(i)
+            if data is None:
+                return None
+            lo, hi = max(start, s), min(end, s + len(data))
+            if hi > lo:
+                out += data[lo - s : hi - s]
+            i += 1
+        return bytes(out) if len(out) == end - start else None

@@ -1,0 +1,396 @@
+"""Scenarios of the lesson - a good run, a wrong key, the attacks, several clients - run for
+real on loopback, shared by ``netsim hmac`` and the HMAC panel.
+
+Each scenario starts a real :class:`~netsim.lessons.hmac.transport.AuthServer` on an ephemeral port,
+runs legitimate clients and attackers against it, stops it (joining every thread) and emits
+one :class:`~netsim.lessons.hmac.events.ScenarioFinished` per verdict it teaches.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from netsim.core.events import RunFinished, RunStarted, now_ns
+from netsim.core.gate import Gate
+from netsim.core.recorder import Recorder
+from netsim.lessons.hmac import macs
+from netsim.lessons.hmac.events import (
+    STEP_ATTACK,
+    WHAT_CHALLENGE,
+    WHAT_CLIENT_CHALLENGE,
+    WHAT_RESPONSE,
+    WHAT_SERVER_PROOF,
+    WHAT_VERDICT,
+    ScenarioFinished,
+)
+from netsim.lessons.hmac.machines import FIXED_CHALLENGE, NETSIM, AuthConfig
+from netsim.lessons.hmac.transport import (
+    AuthServer,
+    ClientResult,
+    FramedConn,
+    connect,
+    failure_reason,
+    run_client,
+)
+
+SCENARIOS: tuple[str, ...] = (
+    "good",
+    "wrong-key",
+    "replay",
+    "fixed-challenge-replay",
+    "reflection",
+    "downgrade",
+    "multi",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Setup:
+    """What the two cards of the panel (or the CLI flags) say."""
+
+    server: AuthConfig = field(default_factory=AuthConfig)
+    client: AuthConfig = field(default_factory=AuthConfig)
+    server_key: bytes = b"hello"
+    client_key: bytes = b"hello"
+
+    def wrong_key(self) -> bytes:
+        return self.client_key if self.client_key != self.server_key else b"wrong-" + self.server_key
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    scenario: str
+    succeeded: bool
+    explanation: str
+
+
+class _Run:
+    """One scenario's server and bookkeeping."""
+
+    def __init__(self, recorder: Recorder, gate: Gate | None, stop: threading.Event) -> None:
+        self.recorder = recorder
+        self.gate = gate
+        self.stop = stop
+        self.outcomes: list[Outcome] = []
+
+    def finish(self, scenario: str, succeeded: bool, explanation: str) -> None:
+        self.outcomes.append(Outcome(scenario, succeeded, explanation))
+        self.recorder.emit(ScenarioFinished(now_ns(), "lab", scenario, succeeded, explanation))
+
+    def server(self, config: AuthConfig, key: bytes) -> AuthServer:
+        return AuthServer(config, key, self.recorder, gate=self.gate, chat_idle_s=min(config.deadline_s, 5.0))
+
+    def client(
+        self,
+        config: AuthConfig,
+        key: bytes,
+        server: AuthServer,
+        who: str,
+        chat: Sequence[bytes] = (b"hello",),
+    ) -> ClientResult:
+        return run_client(
+            config, key, server.address, self.recorder, who=who, chat=chat, gate=self.gate, stop=self.stop
+        )
+
+    def attacker_conn(self, server: AuthServer, config: AuthConfig, who: str = "attacker") -> FramedConn:
+        sock = connect(server.address, config.deadline_s)
+        return FramedConn(
+            sock,
+            recorder=self.recorder,
+            who=who,
+            endpoint=who,
+            conn=int(sock.getsockname()[1]),
+            length_format=config.length_format,
+            max_frame_bytes=config.max_preauth_frame_bytes,
+            deadline_s=config.deadline_s,
+            stop=self.stop,
+            gate=self.gate,
+        )
+
+
+def _one_way(config: AuthConfig) -> AuthConfig:
+    """The replay lesson needs the one-way netsim exchange (legacy or HMAC)."""
+    variant = (
+        config.variant
+        if config.protocol == NETSIM and config.variant in (macs.LEGACY_SHA1, macs.HMAC)
+        else macs.HMAC
+    )
+    digest = config.digest if config.digest in macs.DIGESTS else macs.DEFAULT_DIGEST
+    return replace(config, protocol=NETSIM, variant=variant, digest=digest, fixed_challenge=None)
+
+
+def _good(run: _Run, setup: Setup, key: bytes, name: str) -> None:
+    server = run.server(setup.server, setup.server_key)
+    with server:
+        result = run.client(setup.client, key, server, "client 1")
+    if result.accepted:
+        run.finish(name, True, "good")
+    else:
+        run.finish(name, False, "wrong_key" if result.reason == "rejected_by_server" else "failed")
+
+
+def _replay(run: _Run, setup: Setup, *, fixed: bool) -> None:
+    name = "fixed-challenge-replay" if fixed else "replay"
+    server_cfg = _one_way(setup.server)
+    if fixed:
+        server_cfg = replace(server_cfg, fixed_challenge=FIXED_CHALLENGE)
+    client_cfg = replace(server_cfg, fixed_challenge=None)
+    with run.server(server_cfg, setup.server_key) as server:
+        # 1. A legitimate client logs in; the attacker, on the path, records its answer.
+        legit = run.client(client_cfg, setup.server_key, server, "client 1")
+        if not legit.answers:
+            run.finish(name, False, "failed")
+            return
+        recorded = legit.answers[0]
+        # 2. The attacker (no key) opens a new connection and replays the recorded answer.
+        accepted, reason = False, "eof"
+        with run.attacker_conn(server, client_cfg) as fc:
+            fc.step(STEP_ATTACK, what=WHAT_RESPONSE, data=recorded, detail="recorded from client 1's login")
+            try:
+                if fc.recv(WHAT_CHALLENGE) is not None:
+                    fc.step(STEP_ATTACK, what=WHAT_CHALLENGE, detail="ignores the new challenge and replays")
+                    fc.send(recorded, WHAT_RESPONSE)
+                    verdict = fc.recv(WHAT_VERDICT)
+                    accepted = verdict == macs.WELCOME
+                    reason = "ok" if accepted else "rejected_by_server"
+            except Exception as exc:
+                reason = failure_reason(exc)
+            fc.verdict(accepted, reason)
+        server.wait_results(2, server_cfg.deadline_s)
+    run.finish(name, accepted, "replay_accepted" if accepted else "replay_rejected")
+
+
+def _reflection(run: _Run, setup: Setup, *, bound: bool) -> None:
+    name = "reflection" if bound else "reflection-unbound"
+    digest = setup.server.digest if setup.server.digest in macs.DIGESTS else macs.DEFAULT_DIGEST
+    cfg = AuthConfig(
+        variant=macs.MUTUAL if bound else macs.MUTUAL_UNBOUND,
+        digest=digest,
+        deadline_s=setup.server.deadline_s,
+    )
+    accepted, reason = False, "eof"
+    with run.server(cfg, setup.server_key) as server:
+        with run.attacker_conn(server, cfg) as first:
+            try:
+                challenge = first.recv(WHAT_CHALLENGE)
+                if challenge is None:
+                    raise EOFError
+                body = challenge[len(macs.CHALLENGE_TAG) :]
+                # The attacker needs MAC(server's challenge); it makes the server compute it
+                # by sending that very challenge as its own "client challenge" elsewhere.
+                with run.attacker_conn(server, cfg, who="attacker (2nd conn)") as second:
+                    if second.recv(WHAT_CHALLENGE) is None:
+                        raise EOFError
+                    second.step(
+                        STEP_ATTACK,
+                        what=WHAT_CLIENT_CHALLENGE,
+                        data=body,
+                        detail="reflects the 1st connection's challenge",
+                    )
+                    second.send(macs.CHALLENGE_TAG + body, WHAT_CLIENT_CHALLENGE)
+                    proof = second.recv(WHAT_SERVER_PROOF)
+                    second.verdict(False, "abandoned")
+                if proof is None:
+                    raise EOFError
+                first.send(
+                    macs.CHALLENGE_TAG + macs.announce(cfg.variant, digest) + os.urandom(32),
+                    WHAT_CLIENT_CHALLENGE,
+                )
+                if first.recv(WHAT_SERVER_PROOF) is None:
+                    raise EOFError
+                first.step(
+                    STEP_ATTACK,
+                    what=WHAT_RESPONSE,
+                    data=proof,
+                    detail="answers with the server's own proof from the 2nd connection",
+                )
+                first.send(proof, WHAT_RESPONSE)
+                verdict = first.recv(WHAT_VERDICT)
+                accepted = verdict == macs.WELCOME
+                reason = "ok" if accepted else "rejected_by_server"
+            except EOFError:
+                reason = "eof"
+            except Exception as exc:
+                reason = failure_reason(exc)
+            first.verdict(accepted, reason)
+        server.wait_results(2, cfg.deadline_s)
+    run.finish(name, accepted, "reflection_accepted" if accepted else "reflection_rejected")
+
+
+def _downgrade(run: _Run, setup: Setup) -> None:
+    server_cfg = _one_way(setup.server)
+    if server_cfg.variant == macs.LEGACY_SHA1:
+        server_cfg = replace(server_cfg, variant=macs.HMAC)
+    weak = macs.announce(macs.LEGACY_SHA1, "sha1")
+    strong = macs.announce(server_cfg.variant, server_cfg.digest)
+
+    def rewrite(payload: bytes) -> bytes:
+        return payload.replace(strong, weak, 1) if payload.startswith(macs.CHALLENGE_TAG) else payload
+
+    # A lenient client (strict=False) follows whatever the challenge announces - the best case
+    # for the attacker; a strict client would already refuse the rewritten announcement.
+    client_cfg = replace(server_cfg, variant=macs.LEGACY_SHA1, strict=False)
+    with run.server(server_cfg, setup.server_key) as server:
+        result = run_client(
+            client_cfg,
+            setup.server_key,
+            server.address,
+            run.recorder,
+            who="client 1 (via attacker)",
+            gate=run.gate,
+            stop=run.stop,
+            tamper=rewrite,
+        )
+        server.wait_results(1, server_cfg.deadline_s)
+    run.finish(
+        "downgrade", result.accepted, "downgrade_accepted" if result.accepted else "downgrade_rejected"
+    )
+
+
+def _multi(run: _Run, setup: Setup, legit: int = 3, wrong: int = 1) -> None:
+    server = run.server(setup.server, setup.server_key)
+    results: list[ClientResult] = []
+    lock = threading.Lock()
+    clients = [(f"client {i + 1}", setup.server_key) for i in range(legit)]
+    clients += [(f"client {legit + i + 1} (wrong key)", setup.wrong_key()) for i in range(wrong)]
+
+    def one(who: str, key: bytes) -> None:
+        try:
+            res = run.client(setup.client, key, server, who)
+        except Exception:  # run_client reports network trouble itself; never let a thread die
+            res = ClientResult(who=who, reason="internal_error")
+        with lock:
+            results.append(res)
+
+    with server:
+        threads = [threading.Thread(target=one, args=c, name=f"auth-{c[0]}") for c in clients]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    ok = all(r.accepted != ("wrong key" in r.who) for r in results) and len(results) == len(clients)
+    run.finish("multi", ok, "multi")
+
+
+def run_scenario(
+    names: str | Sequence[str],
+    setup: Setup,
+    recorder: Recorder,
+    *,
+    gate: Gate | None = None,
+    stop: threading.Event | None = None,
+) -> list[Outcome]:
+    """Run one or more scenarios in order; blocking; never raises for network trouble."""
+    todo = [names] if isinstance(names, str) else list(names)
+    run = _Run(recorder, gate, stop or threading.Event())
+    recorder.emit(
+        RunStarted(
+            now_ns(),
+            "lab",
+            {
+                "scenarios": todo,
+                "protocol": setup.server.protocol,
+                "variant": setup.server.variant,
+                "digest": setup.server.digest,
+            },
+        )
+    )
+    ok = True
+    reason = ""
+    try:
+        for name in todo:
+            if run.stop.is_set():
+                break
+            if name == "good":
+                _good(run, setup, setup.client_key, name)
+            elif name == "wrong-key":
+                _good(run, setup, setup.wrong_key(), name)
+            elif name in ("replay", "fixed-challenge-replay"):
+                _replay(run, setup, fixed=name != "replay")
+            elif name == "reflection":
+                _reflection(run, setup, bound=False)
+                _reflection(run, setup, bound=True)
+            elif name == "downgrade":
+                _downgrade(run, setup)
+            elif name == "multi":
+                _multi(run, setup)
+            else:
+                raise ValueError(f"unknown scenario {name!r}; choose from {SCENARIOS}")
+    except ValueError:
+        raise
+    except Exception as exc:  # no exception escapes into a worker thread
+        ok, reason = False, f"{type(exc).__name__}: {exc}"
+    recorder.emit(RunFinished(now_ns(), "lab", ok, reason or "done"))
+    return run.outcomes
+
+
+class AuthLab:
+    """Non-blocking front door for the panel: one scenario job at a time in a worker thread.
+
+    ``start`` returns at once; the worker emits events into ``recorder`` (drained by the GUI);
+    ``close`` stops the job, wakes any gate waiter and joins the thread.
+    """
+
+    def __init__(self, recorder: Recorder) -> None:
+        self.recorder = recorder
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self.gate: Gate | None = None
+        self.outcomes: list[Outcome] = []
+
+    def is_idle(self) -> bool:
+        return self._thread is None or not self._thread.is_alive()
+
+    def start(self, names: str | Sequence[str], setup: Setup, *, stepping: bool = False) -> bool:
+        """Start a job; False (nothing started) if one is still running."""
+        if not self.is_idle():
+            return False
+        self._join()
+        self._stop = threading.Event()
+        self.gate = Gate(self.recorder, stepping=stepping)
+        if stepping:
+            # A person clicks through the steps: give the exchange minutes, not seconds.
+            setup = replace(
+                setup,
+                server=replace(setup.server, deadline_s=600.0),
+                client=replace(setup.client, deadline_s=600.0),
+            )
+        stop, gate = self._stop, self.gate
+
+        def work() -> None:
+            try:
+                self.outcomes = run_scenario(names, setup, self.recorder, gate=gate, stop=stop)
+            except Exception as exc:
+                self.recorder.emit(RunFinished(now_ns(), "lab", False, f"{type(exc).__name__}: {exc}"))
+
+        self._thread = threading.Thread(target=work, name="auth-lab")
+        self._thread.start()
+        return True
+
+    def step(self) -> None:
+        if self.gate is not None:
+            self.gate.step()
+
+    def pause(self) -> None:
+        if self.gate is not None:
+            self.gate.pause()
+
+    def resume(self) -> None:
+        if self.gate is not None:
+            self.gate.run()
+
+    def _join(self) -> None:
+        if self._thread is not None:
+            self._thread.join(15.0)
+            if self._thread.is_alive():
+                raise RuntimeError("auth lab worker did not stop")
+            self._thread = None
+
+    def close(self) -> None:
+        self._stop.set()
+        if self.gate is not None:
+            self.gate.close()
+        self._join()

@@ -1,0 +1,142 @@
+"""``netsim sticky``: the sticky-packet lab, headless."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from typing import Any
+
+from netsim.core.events import FrameDecoded
+from netsim.core.trace import Trace, TraceFormatError
+from netsim.framing import CODEC_SPECS
+from netsim.lessons.sticky import Scenario, StreamLab
+from netsim.lessons.sticky.presets import PRESETS, preset
+from netsim.lessons.sticky.ribbon import render
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "sticky",
+        help="run the sticky-packet lab (TCP or UDP) and print the stream",
+        description="Send messages from a client to a server over real loopback sockets and show "
+        "where the send() boundaries, the recv() chunks and the application's messages fall.",
+    )
+    p.add_argument("--preset", choices=[x.preset_id for x in PRESETS], help="start from a lesson preset")
+    p.add_argument("--list-presets", action="store_true", help="list the presets and exit")
+    p.add_argument("--transport", choices=("tcp", "udp"))
+    p.add_argument("--framing", metavar="SPEC", help=f"framing: {', '.join(CODEC_SPECS)}")
+    p.add_argument("--messages", metavar="A,B,...", help="comma-separated messages (UTF-8)")
+    p.add_argument("--count", type=int, metavar="N", help="send N generated messages…")
+    p.add_argument("--size", type=int, metavar="B", help="…of B bytes each")
+    p.add_argument("--burst", action="store_true", help="send all messages in one sendall()")
+    p.add_argument("--send-delay-ms", type=float, metavar="MS", help="pause between sends")
+    p.add_argument("--receiver-delay-ms", type=float, metavar="MS", help="receiver sleeps before each recv()")
+    p.add_argument("--recv-bytes", type=int, metavar="N", help="recv() size")
+    p.add_argument("--nodelay", action="store_true", help="set TCP_NODELAY on the sender")
+    p.add_argument("--rcvbuf", type=int, metavar="B", help="SO_RCVBUF on the receiver")
+    p.add_argument("--sndbuf", type=int, metavar="B", help="SO_SNDBUF on the sender")
+    p.add_argument("--port", type=int, help="server port (default: any free port)")
+    p.add_argument("--step", action="store_true", help="stop before every socket call (Enter steps)")
+    p.add_argument("--save", metavar="FILE", help="write the run as a JSON Lines trace")
+    p.add_argument("--replay", metavar="FILE", help="analyse a saved trace instead of running")
+    p.add_argument("--timeout", type=float, default=60.0, metavar="S", help="give up after S seconds")
+    p.add_argument("--json", action="store_true", help="print a JSON summary")
+    p.set_defaults(func=run)
+
+
+def scenario_from_args(args: argparse.Namespace) -> Scenario:
+    base = preset(args.preset).scenario if args.preset else Scenario()
+    changes: dict[str, Any] = {}
+    if args.transport:
+        changes["transport"] = args.transport
+    if args.framing is not None:
+        changes["framing"] = args.framing
+    if args.messages is not None and args.count is not None:
+        raise ValueError("give --messages or --count, not both")
+    if args.messages is not None:
+        changes["messages"] = tuple(m.encode() for m in args.messages.split(","))
+        changes["count"] = 0
+    if args.count is not None:
+        changes["count"] = args.count
+        if args.count <= 0:
+            raise ValueError("--count must be at least 1")
+    if args.size is not None:
+        changes["size"] = args.size
+    if args.burst:
+        changes["send_mode"] = "burst"
+    for name in ("send_delay_ms", "receiver_delay_ms", "recv_bytes", "rcvbuf", "sndbuf", "port"):
+        value = getattr(args, name)
+        if value is not None:
+            changes[name] = value
+    if args.nodelay:
+        changes["nodelay"] = True
+    return base.replace(**changes)
+
+
+def _drive_steps(lab: StreamLab, timeout_s: float, interactive: bool) -> None:
+    # Unattended stepping honours --timeout (a human pressing Enter sets their own pace).
+    deadline = time.monotonic() + timeout_s
+    while not lab.finished:
+        if not interactive and time.monotonic() > deadline:
+            return
+        if not lab.gate.wait_pending(0.2):
+            continue
+        pending = lab.gate.pending()
+        if not pending:
+            continue
+        print(f"next: {pending[0].label()}", flush=True)
+        if interactive:
+            try:
+                input("  [Enter] step ")
+            except EOFError:
+                interactive = False
+        lab.step()
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.list_presets:
+        for p in PRESETS:
+            print(f"{p.preset_id:18} {p.title}\n{'':18} {p.lesson}")
+        return 0
+    if args.replay:
+        try:
+            trace = Trace.load(args.replay)
+        except (OSError, TraceFormatError) as exc:
+            print(f"netsim sticky: cannot replay {args.replay}: {exc}", file=sys.stderr)
+            return 2
+    else:
+        try:
+            scenario = scenario_from_args(args)
+            lab = StreamLab(scenario, stepping=args.step)
+        except ValueError as exc:
+            print(f"netsim sticky: {exc}", file=sys.stderr)
+            return 2
+        try:
+            lab.start()
+            if args.step:
+                _drive_steps(lab, args.timeout, sys.stdin.isatty())
+            if not lab.wait(args.timeout):
+                print(f"netsim sticky: the run did not finish within {args.timeout} s", file=sys.stderr)
+                return 1
+        finally:
+            lab.close()
+        trace = Trace(lab.recorder.events)
+        if args.save:
+            trace.save(args.save)
+    analysis = trace.analyze()
+    if args.json:
+        summary = analysis.summary()
+        summary["app_message_payloads"] = [
+            p.decode("utf-8", "backslashreplace") for p in _payloads(trace)[:100]
+        ]
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        print(render(trace, analysis))
+    # Socket errors (EMSGSIZE, a reset) are part of the lesson and were printed: still exit 0.
+    return 0
+
+
+def _payloads(trace: Trace) -> list[bytes]:
+    return [e.payload for e in trace.events if isinstance(e, FrameDecoded)]

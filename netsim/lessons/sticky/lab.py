@@ -1,0 +1,547 @@
+"""The stream lab: a real server and client on loopback, in worker threads, recorded.
+
+The client sends the scenario's messages; the server receives them with ``recv(recv_bytes)``
+and feeds every chunk to the scenario's decoder, so the trace holds, on one stream-offset axis,
+what ``send()`` put on the wire, what each ``recv()`` returned and what the receiving
+application believes the messages were.  A sampler thread reads the kernel's queues (~100 Hz).
+
+Every blocking call uses a short socket timeout and re-checks the stop flag, so ``close()``
+always returns promptly; every thread is joined there, and a thread that will not stop is an
+error, not something to forget about.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import socket
+import struct
+import threading
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from netsim.core.events import (
+    BytesReceived,
+    BytesSent,
+    FrameDecoded,
+    QueueSampled,
+    RunFinished,
+    RunStarted,
+    SocketCalled,
+    SocketFailed,
+    now_ns,
+)
+from netsim.core.gate import Gate, GateClosed
+from netsim.core.recorder import Recorder
+from netsim.framing import FramingError, JsonFrame, RawCodec, make_codec
+from netsim.lab.kqueue import QUEUES_AVAILABLE, recv_queue_bytes, send_queue_bytes
+from netsim.lessons.sticky.scenario import Scenario
+
+T = TypeVar("T")
+
+_POLL_S = 0.05  # how often a blocked call wakes up to look at the stop flag
+_UDP_IDLE_S = 0.3  # after the sender is done, how long the UDP receiver waits for stragglers
+_UDP_MATCH_WINDOW = 4096  # how far ahead a received datagram is looked for among those sent
+_BURST_BATCH = 1 << 20  # a burst is sent in batches of at most 1 MiB (bounded memory)
+_CALL_SAMPLES_MAX_MESSAGES = 2000  # sample queues at every call only for runs this small
+_YIELD_EVERY = 32  # with gui_yield_s: messages between two pauses of a worker
+
+
+class _Stopped(Exception):
+    """The lab is closing; unwind the worker."""
+
+
+def preview(data: bytes, limit: int = 24) -> str:
+    """``b'world'`` as Python shows it, shortened for labels: ``b'abcdef…'(4096 B)``."""
+    if len(data) <= limit:
+        return repr(data)
+    return f"{data[:limit]!r}…({len(data)} B)"
+
+
+class StreamLab:
+    """Runs one :class:`Scenario`.  Every public method is non-blocking except ``wait``/``close``."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        recorder: Recorder | None = None,
+        stepping: bool = False,
+        worker_nice: int = 0,
+        gui_yield_s: float = 0.0,
+    ) -> None:
+        self.scenario = scenario
+        self.codec = make_codec(scenario.framing)  # a malformed spec fails here, before any socket
+        self.recorder = recorder if recorder is not None else Recorder()
+        self.gate = Gate(self.recorder, stepping=stepping)
+        self.port: int | None = None
+        self.failed = False
+        self._stop = threading.Event()
+        self._ready = threading.Event()
+        self._sender_done = threading.Event()
+        self._finished = threading.Event()
+        self._lock = threading.Lock()
+        self._probes: dict[tuple[str, str], socket.socket] = {}
+        self._workers_left = 2
+        self._datagrams_sent = 0
+        self._budget = {
+            "client": scenario.record_bytes_limit // 2,
+            "server": scenario.record_bytes_limit // 2,
+        }
+        self._threads: list[threading.Thread] = []
+        self._started = False
+        self._sample_calls = scenario.message_count <= _CALL_SAMPLES_MAX_MESSAGES
+        # A GUI passes a positive nice value so that streaming workers never starve its thread
+        # of a CPU (two busy workers on a two-core machine otherwise do).
+        self._worker_nice = worker_nice
+        # ...and, every few messages, step aside for a moment: CPython hands the GIL to no thread
+        # in particular, so a GUI thread may otherwise wait tens of milliseconds for its turn.
+        self._yield_s = gui_yield_s
+
+    # ----------------------------------------------------------------- control
+    def start(self) -> None:
+        if self._started:
+            raise RuntimeError("a lab runs once; make a new one to run again")
+        self._started = True
+        config = self.scenario.to_dict()
+        config["codec_label"] = self.codec.label
+        config["queues_available"] = QUEUES_AVAILABLE
+        self.recorder.emit(RunStarted(now_ns(), "lab", config))
+        self._threads = [
+            threading.Thread(target=self._guard, args=("server", self._server), name="netsim-server"),
+            threading.Thread(target=self._guard, args=("client", self._client), name="netsim-client"),
+            threading.Thread(target=self._sampler, name="netsim-sampler"),
+        ]
+        for t in self._threads:
+            t.start()
+
+    def step(self) -> str | None:
+        """Release one pending socket call; returns its label (``client: send(b'world')``)."""
+        pending = self.gate.step()
+        return pending.label() if pending else None
+
+    def pause(self) -> None:
+        self.gate.pause()
+
+    def resume(self) -> None:
+        self.gate.run()
+
+    @property
+    def finished(self) -> bool:
+        return self._finished.is_set()
+
+    def wait(self, timeout_s: float) -> bool:
+        """Block until the run has finished; False on timeout."""
+        return self._finished.wait(timeout_s)
+
+    def close(self, timeout_s: float = 2.0) -> None:
+        """Stop everything, close every socket, join every thread (or raise if one won't stop)."""
+        self._stop.set()
+        self.gate.close()
+        deadline = now_ns() + int(timeout_s * 1e9)
+        for t in self._threads:
+            t.join(max(0.0, (deadline - now_ns()) / 1e9))
+        alive = [t.name for t in self._threads if t.is_alive()]
+        if alive:
+            raise RuntimeError(f"lab threads did not stop within {timeout_s} s: {', '.join(alive)}")
+
+    def __enter__(self) -> StreamLab:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------- plumbing
+    def _emit_fail(self, endpoint: str, call: str, exc: BaseException) -> None:
+        self.failed = True
+        code = exc.errno if isinstance(exc, OSError) and exc.errno else 0
+        message = str(exc) or type(exc).__name__
+        if isinstance(exc, OSError) and exc.strerror:
+            message = exc.strerror
+            if code:
+                message = f"[{errno.errorcode.get(code, code)}] {message}"
+        self.recorder.emit(SocketFailed(now_ns(), endpoint, call, type(exc).__name__, message, code))
+
+    def _lower_priority(self) -> None:
+        if self._worker_nice > 0 and hasattr(os, "setpriority"):
+            try:  # Linux: a thread's native id is its own scheduling entity
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), self._worker_nice)
+            except OSError:
+                pass  # not allowed here: run at normal priority
+
+    def _guard(self, endpoint: str, body: Callable[[], None]) -> None:
+        """Run a worker body; nothing escapes the thread, and the last one out ends the run."""
+        try:
+            self._lower_priority()
+            body()
+        except (_Stopped, GateClosed):
+            pass
+        except BaseException as exc:  # a worker must never die silently
+            self._emit_fail(endpoint, "internal", exc)
+        finally:
+            if endpoint == "client":
+                self._sender_done.set()
+            with self._lock:
+                self._workers_left -= 1
+                last = self._workers_left == 0
+            if last:
+                reason = "stopped" if self._stop.is_set() else ("failed" if self.failed else "done")
+                self.recorder.emit(RunFinished(now_ns(), "lab", not self.failed, reason))
+                self._finished.set()
+
+    def _gate(self, endpoint: str, call: str | Callable[[], str]) -> None:
+        if self._stop.is_set():
+            raise _Stopped
+        self.gate.wait(endpoint, call)
+
+    def _blocking(self, fn: Callable[[], T]) -> T:
+        """Call ``fn`` (a socket call on a timeout socket) until it completes or the lab stops."""
+        while True:
+            if self._stop.is_set():
+                raise _Stopped
+            try:
+                return fn()
+            except TimeoutError:
+                continue
+
+    def _send_all(self, sock: socket.socket, data: bytes) -> None:
+        """``sendall`` semantics, but interruptible: loop on ``send()`` until every byte went."""
+        view = memoryview(data)
+        sent = 0
+        while sent < len(data):
+            if self._stop.is_set():
+                raise _Stopped
+            try:
+                sent += sock.send(view[sent:])
+            except TimeoutError:
+                continue
+
+    def _keep(self, endpoint: str, data: bytes) -> bytes:
+        """Bytes to store in the trace, within the per-side budget (past it: none, offsets still exact)."""
+        left = self._budget[endpoint]
+        if left < len(data):
+            return b""
+        self._budget[endpoint] = left - len(data)
+        return data
+
+    def _probe(self, endpoint: str, queue: str, sock: socket.socket | None) -> None:
+        with self._lock:
+            if sock is None:
+                self._probes.pop((endpoint, queue), None)
+            else:
+                self._probes[(endpoint, queue)] = sock
+
+    def _close(self, endpoint: str, sock: socket.socket, label: str = "close()") -> None:
+        with self._lock:  # the sampler must not ioctl a descriptor that is being closed
+            for key in [k for k, s in self._probes.items() if s is sock]:
+                del self._probes[key]
+            sock.close()
+        self.recorder.emit(SocketCalled(now_ns(), endpoint, label, -1, "closed"))
+
+    def _sample(self, endpoint: str, queue: str, sock: socket.socket) -> None:
+        if not QUEUES_AVAILABLE:
+            return
+        n = recv_queue_bytes(sock) if queue == "recv" else send_queue_bytes(sock)
+        if n is not None:
+            self.recorder.emit(QueueSampled(now_ns(), endpoint, queue, n))
+
+    def _sampler(self) -> None:
+        if not QUEUES_AVAILABLE or self.scenario.sample_hz <= 0:
+            return
+        self._lower_priority()
+        period = 1.0 / self.scenario.sample_hz
+        while not self._stop.is_set() and not self._finished.is_set():
+            with self._lock:
+                for (endpoint, queue), sock in self._probes.items():
+                    self._sample(endpoint, queue, sock)
+            self._stop.wait(period)
+
+    # --------------------------------------------------------------- server
+    def _server(self) -> None:
+        sc = self.scenario
+        tcp = sc.transport == "tcp"
+        kind = "SOCK_STREAM" if tcp else "SOCK_DGRAM"
+        self._gate("server", f"socket({kind})")
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM)
+        conn: socket.socket | None = None
+        call = "socket()"
+        try:
+            sock.settimeout(_POLL_S)
+            if sc.rcvbuf:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, sc.rcvbuf)
+            self.recorder.emit(SocketCalled(now_ns(), "server", f"socket({kind})", -1, f"fd {sock.fileno()}"))
+            call = f"bind(('{sc.host}', {sc.port}))"
+            self._gate("server", call)
+            sock.bind((sc.host, sc.port))
+            self.port = sock.getsockname()[1]
+            self.recorder.emit(SocketCalled(now_ns(), "server", call, -1, f"port {self.port}"))
+            if tcp:
+                call = "listen()"
+                self._gate("server", call)
+                sock.listen(1)
+                self.recorder.emit(SocketCalled(now_ns(), "server", call, -1, "listening"))
+                self._ready.set()
+                call = "accept()"
+                self._gate("server", call)
+                conn, addr = self._blocking(sock.accept)
+                conn.settimeout(_POLL_S)
+                self.recorder.emit(SocketCalled(now_ns(), "server", call, -1, f"from {addr[0]}:{addr[1]}"))
+                self._probe("server", "recv", conn)
+                self._receive_stream(conn)
+            else:
+                self._probe("server", "recv", sock)
+                self._ready.set()
+                self._receive_datagrams(sock)
+        except (_Stopped, GateClosed):
+            raise
+        except FramingError as exc:
+            self._emit_fail("server", "decode", exc)
+        except OSError as exc:
+            self._emit_fail("server", call, exc)
+        finally:
+            self._ready.set()  # never leave the client waiting for a server that failed
+            if conn is not None:
+                self._close("server", conn, "conn.close()")
+            self._close("server", sock)
+
+    def _receive_stream(self, conn: socket.socket) -> None:
+        sc = self.scenario
+        decoder = self.codec.decoder()
+        delay_s = sc.receiver_delay_ms / 1000
+        offset = 0
+        frames = 0
+        call = f"recv({sc.recv_bytes})"
+        while True:
+            if delay_s and self._stop.wait(delay_s):
+                raise _Stopped
+            if self._sample_calls:
+                self._sample("server", "recv", conn)
+            self._gate("server", call)
+            try:
+                data = self._blocking(lambda: conn.recv(sc.recv_bytes))
+            except OSError as exc:
+                self._emit_fail("server", call, exc)
+                return
+            if not data:
+                self.recorder.emit(SocketCalled(now_ns(), "server", call, 0, "b'' - peer closed"))
+                break
+            end = offset + len(data)
+            self.recorder.emit(BytesReceived(now_ns(), "server", offset, end, self._keep("server", data)))
+            for start, stop, message in decoder.feed_spans(data):
+                frames = self._emit_frame(frames, start, stop, message)
+                if self._yield_s and not frames % _YIELD_EVERY:
+                    time.sleep(self._yield_s)
+            offset = end
+        decoder.close()  # raises IncompleteFrameError if the peer stopped mid-frame
+
+    def _emit_frame(self, index: int, start: int, end: int, message: object) -> int:
+        payload = message.body if isinstance(message, JsonFrame) else message
+        assert isinstance(payload, bytes)
+        sc = self.scenario
+        intact = index < sc.message_count and payload == sc.message(index)
+        self.recorder.emit(
+            FrameDecoded(now_ns(), "server", index, start, end, self._keep("server", payload), intact)
+        )
+        return index + 1
+
+    def _receive_datagrams(self, sock: socket.socket) -> None:
+        sc = self.scenario
+        delay_s = sc.receiver_delay_ms / 1000
+        offset = 0
+        received = 0
+        expected = 0  # the message the next datagram should be, if none was lost
+        call = f"recvfrom({sc.recv_bytes})"
+        while True:
+            if delay_s and self._stop.wait(delay_s):
+                raise _Stopped
+            if self._sample_calls:
+                self._sample("server", "recv", sock)
+            self._gate("server", call)
+            idle_since: int | None = None
+            while True:  # wait for a datagram, or decide that none will come
+                if self._stop.is_set():
+                    raise _Stopped
+                if self._sender_done.is_set():
+                    if received >= self._datagrams_sent:
+                        return
+                    if idle_since is None:
+                        idle_since = now_ns()
+                    elif now_ns() - idle_since > _UDP_IDLE_S * 1e9:
+                        return  # the rest were lost
+                try:
+                    wire_size = recv_queue_bytes(sock)  # Linux: size of the next datagram
+                    data, _anc, flags, _addr = sock.recvmsg(sc.recv_bytes)
+                    break
+                except TimeoutError:
+                    continue
+            truncated = bool(flags & getattr(socket, "MSG_TRUNC", 0))
+            if wire_size is None or wire_size < len(data):
+                wire_size = len(data)
+            end = offset + len(data)
+            # A datagram is a whole unit: decode it alone, so framing errors stay inside it.
+            decoder = self.codec.decoder()
+            spans: list[tuple[int, int, object]] = []
+            failure: FramingError | None = None
+            if not data and isinstance(self.codec, RawCodec):
+                spans = [(0, 0, b"")]  # an empty datagram is a message of its own
+            else:
+                try:
+                    spans = decoder.feed_spans(data)
+                    decoder.close()
+                except FramingError as exc:
+                    failure = exc
+            # Which message was it?  Datagrams can be lost, so the receive count is no guide:
+            # look for it among the next messages the sender meant to send.
+            index = expected
+            if spans and not truncated:
+                index = self._match_datagram(spans[0][2], expected)
+            expected = index + 1
+            self.recorder.emit(
+                BytesReceived(
+                    now_ns(), "server", offset, end, self._keep("server", data), index, truncated, wire_size
+                )
+            )
+            if failure is not None:
+                self._emit_fail("server", "decode", failure)
+            for start, stop, message in spans:
+                self._emit_frame(index, offset + start, offset + stop, message)
+            received += 1
+            offset = end
+
+    def _match_datagram(self, message: object, expected: int) -> int:
+        payload = message.body if isinstance(message, JsonFrame) else message
+        sc = self.scenario
+        for k in range(expected, min(expected + _UDP_MATCH_WINDOW, sc.message_count)):
+            if sc.message(k) == payload:
+                return k
+        return expected
+
+    # --------------------------------------------------------------- client
+    def _client(self) -> None:
+        sc = self.scenario
+        while not self._ready.wait(_POLL_S):
+            if self._stop.is_set():
+                raise _Stopped
+        if self.port is None:
+            return  # the server failed before listening; its error is already recorded
+        tcp = sc.transport == "tcp"
+        kind = "SOCK_STREAM" if tcp else "SOCK_DGRAM"
+        self._gate("client", f"socket({kind})")
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM)
+        call = "socket()"
+        try:
+            sock.settimeout(_POLL_S)
+            if sc.sndbuf:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, sc.sndbuf)
+            if tcp and sc.nodelay:
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            self.recorder.emit(SocketCalled(now_ns(), "client", f"socket({kind})", -1, f"fd {sock.fileno()}"))
+            if tcp:
+                call = f"connect(('{sc.host}', {self.port}))"
+                self._gate("client", call)
+                sock.settimeout(2.0)
+                sock.connect((sc.host, self.port))
+                sock.settimeout(_POLL_S)
+                self.recorder.emit(SocketCalled(now_ns(), "client", call, -1, "connected"))
+                self._probe("client", "send", sock)
+                self._send_stream(sock)
+            else:
+                self._send_datagrams(sock)
+        except (_Stopped, GateClosed):
+            raise
+        except FramingError as exc:
+            self._emit_fail("client", "encode", exc)
+        except OSError as exc:
+            self._emit_fail("client", call, exc)
+        finally:
+            self._sender_done.set()
+            if not self._stop.is_set() and not self.gate.closed:
+                try:
+                    self.gate.wait("client", "close()")
+                except GateClosed:
+                    pass
+            self._close("client", sock)
+
+    def _send_stream(self, sock: socket.socket) -> None:
+        sc = self.scenario
+        codec = self.codec
+        offset = 0
+        if sc.send_mode == "burst":
+            batch: list[bytes] = []
+            records: list[tuple[int, int, int, bytes, int, int]] = []
+            size = 0
+            n = sc.message_count
+            for i, message in enumerate(sc.iter_messages()):
+                wire = codec.encode(message)
+                head, tail = codec.overhead(message)
+                records.append((i, offset + size, offset + size + len(wire), wire, head, tail))
+                batch.append(wire)
+                size += len(wire)
+                if size >= _BURST_BATCH or i == n - 1:
+                    data = b"".join(batch)
+                    label = "sendall(" + (f"{n} messages, " if n > 1 else "") + f"{len(data)} B)"
+                    self._gate("client", label)
+                    t = now_ns()  # a send is stamped when the application hands the bytes over
+                    self._send_all(sock, data)
+                    self.recorder.extend(
+                        BytesSent(t, "client", mid, s, e, h, self._keep("client", w), tr)
+                        for mid, s, e, w, h, tr in records
+                    )
+                    if self._sample_calls:
+                        self._sample("client", "send", sock)
+                    offset += size
+                    batch, records, size = [], [], 0
+            return
+        delay_s = sc.send_delay_ms / 1000
+        for i, message in enumerate(sc.iter_messages()):
+            if i and delay_s and self._stop.wait(delay_s):
+                raise _Stopped
+            wire = codec.encode(message)
+            head, tail = codec.overhead(message)
+            self._gate("client", lambda w=wire: f"sendall({preview(w)})")  # type: ignore[misc]
+            if sc.reset_after_bytes and offset + len(wire) > sc.reset_after_bytes:
+                self._abort(sock, wire[: max(0, sc.reset_after_bytes - offset)])
+                return
+            t = now_ns()
+            self._send_all(sock, wire)
+            if self._yield_s and not (i + 1) % _YIELD_EVERY:
+                time.sleep(self._yield_s)
+            end = offset + len(wire)
+            self.recorder.emit(BytesSent(t, "client", i, offset, end, head, self._keep("client", wire), tail))
+            if self._sample_calls:
+                self._sample("client", "send", sock)
+            offset = end
+
+    def _abort(self, sock: socket.socket, partial: bytes) -> None:
+        """Send part of a frame, then reset the connection: a peer that dies mid-frame."""
+        self._send_all(sock, partial)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.recorder.emit(
+            SocketCalled(now_ns(), "client", "abort()", len(partial), "SO_LINGER 0: close sends RST")
+        )
+
+    def _send_datagrams(self, sock: socket.socket) -> None:
+        sc = self.scenario
+        assert self.port is not None
+        address = (sc.host, self.port)
+        delay_s = sc.send_delay_ms / 1000 if sc.send_mode == "separate" else 0.0
+        offset = 0
+        for i, message in enumerate(sc.iter_messages()):
+            if i and delay_s and self._stop.wait(delay_s):
+                raise _Stopped
+            wire = self.codec.encode(message)
+            head, tail = self.codec.overhead(message)
+            call = f"sendto({preview(wire)}, {address})"
+            self._gate("client", call)
+            t = now_ns()
+            try:
+                self._blocking(lambda w=wire: sock.sendto(w, address))  # type: ignore[misc]
+            except OSError as exc:  # e.g. EMSGSIZE past 65,507 bytes: that datagram is not sent
+                self._emit_fail("client", call, exc)
+                continue
+            end = offset + len(wire)
+            self.recorder.emit(BytesSent(t, "client", i, offset, end, head, self._keep("client", wire), tail))
+            with self._lock:
+                self._datagrams_sent += 1
+            offset = end

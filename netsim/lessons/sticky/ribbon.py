@@ -1,0 +1,110 @@
+"""The byte ribbon as text: messages, recv() chunks and application messages on one axis."""
+
+from __future__ import annotations
+
+from netsim.core.events import BytesReceived, BytesSent, FrameDecoded, SocketFailed
+from netsim.core.trace import Analysis, Trace
+
+RIBBON_MAX_BYTES = 160  # draw the character ribbon only for streams this short
+TABLE_MAX_ROWS = 24
+
+
+def _printable(data: bytes) -> str:
+    return "".join(chr(b) if 32 <= b < 127 else "·" for b in data)
+
+
+def _bounds(spans: list[tuple[int, int, bytes]]) -> set[int]:
+    return {k for s, e, _ in spans if e > s for k in (s, e)}
+
+
+def _lane(spans: list[tuple[int, int, bytes]], total: int, cuts: set[int], wire: bytes = b"") -> str:
+    """``|hello|world|`` laid out so that every lane puts byte k in the same column.
+
+    ``cuts`` is the union of all lanes' boundaries: each gets one column in every lane, drawn
+    as ``|`` where this lane has a boundary and as a space where it has none.
+    """
+    cells = [" "] * total
+    for start, end, data in spans:
+        width = end - start
+        text = _printable(data[:width])
+        # A decoded payload is shorter than its frame: put it where it sits between header and trailer.
+        at = start + (wire.find(data, start, end) - start if wire and data and len(data) < width else 0)
+        at = max(start, min(at, end - len(text)))
+        for i, ch in enumerate(text):
+            cells[at + i] = ch
+    mine = _bounds(spans)
+    out: list[str] = []
+    for k in range(total + 1):
+        if k in cuts:
+            out.append("|" if k in mine else " ")
+        if k < total:
+            out.append(cells[k])
+    return "".join(out).rstrip()
+
+
+def _short(data: bytes, limit: int = 40) -> str:
+    return repr(data) if len(data) <= limit else repr(data[:limit]) + f"…({len(data)} B)"
+
+
+def render(trace: Trace, analysis: Analysis) -> str:
+    sends = [e for e in trace.events if isinstance(e, BytesSent)]
+    recvs = [e for e in trace.events if isinstance(e, BytesReceived)]
+    frames = [e for e in trace.events if isinstance(e, FrameDecoded)]
+    udp = analysis.transport == "udp"
+    lines: list[str] = []
+    total = max([e.end for e in sends] + [e.end for e in recvs] + [0])
+    if not udp and 0 < total <= RIBBON_MAX_BYTES:
+        lines.append("stream (1 column = 1 byte, | = a boundary):")
+        lanes = {
+            "send()": [(e.start, e.end, e.data) for e in sends],
+            "recv()": [(e.start, e.end, e.data) for e in recvs],
+            "app": [(e.start, e.end, e.payload) for e in frames],
+        }
+        cuts = set().union(*(_bounds(spans) for spans in lanes.values()))
+        wire = b"".join(e.data for e in sends)
+        for name, spans in lanes.items():
+            lines.append(f"  {name:6} " + _lane(spans, total, cuts, wire if len(wire) == total else b""))
+        lines.append("")
+    tracker = analysis.tracker
+    lines.append(f"{'datagrams sent' if udp else 'messages sent'}: {len(sends)}")
+    for e in sends[:TABLE_MAX_ROWS]:
+        note = ""
+        if not udp and e.msg_id < len(tracker.msg_chunks) and tracker.msg_chunks[e.msg_id] > 1:
+            note = f"  SPLIT over {tracker.msg_chunks[e.msg_id]} recv() calls"
+        lines.append(f"  #{e.msg_id + 1:<4} [{e.start}, {e.end})  {_short(e.data)}{note}")
+    if len(sends) > TABLE_MAX_ROWS:
+        lines.append(f"  … {len(sends) - TABLE_MAX_ROWS} more")
+    lines.append(f"{'recvfrom()' if udp else 'recv()'} calls: {len(recvs)}")
+    for i, r in enumerate(recvs[:TABLE_MAX_ROWS]):
+        note = ""
+        if udp and r.truncated:
+            note = f"  TRUNCATED (datagram was {r.wire_size} B)"
+        elif not udp and i < len(tracker.chunk_first) and tracker.chunk_first[i] >= 0:
+            first, last = tracker.chunk_first[i], tracker.chunk_last[i]
+            if last > first:
+                note = f"  MERGED: bytes of messages #{first + 1}..#{last + 1}"
+        lines.append(f"  {i + 1:<5} [{r.start}, {r.end})  {_short(r.data)}{note}")
+    if len(recvs) > TABLE_MAX_ROWS:
+        lines.append(f"  … {len(recvs) - TABLE_MAX_ROWS} more")
+    lines.append(f"application messages: {len(frames)}")
+    for f in frames[:TABLE_MAX_ROWS]:
+        lines.append(f"  {f.index + 1:<5} {_short(f.payload)}  {'ok' if f.intact else 'WRONG'}")
+    if len(frames) > TABLE_MAX_ROWS:
+        lines.append(f"  … {len(frames) - TABLE_MAX_ROWS} more")
+    failures = [e for e in trace.events if isinstance(e, SocketFailed)]
+    for x in failures:
+        lines.append(f"error: {x.endpoint}: {x.call}: {x.message}")
+    lines.append("")
+    s = analysis.summary()
+    lines.append(
+        f"framing {s['framing']} over {s['transport'].upper()}: merged chunks {s['merged_chunks']}, "
+        f"split messages {s['split_messages']}, app messages {s['app_messages']} of "
+        f"{s['messages_intended']}, wrong {s['wrong_app_messages']}"
+        + (f", truncated {s['truncated_datagrams']}, lost {s['lost_datagrams']}" if udp else "")
+    )
+    lines.append(
+        "the application got exactly the messages that were sent"
+        if analysis.app_messages_match
+        else "the application did NOT get the messages that were sent"
+    )
+    return "\n".join(lines)
