@@ -365,7 +365,7 @@ def _converse(
                 return
             rc.step(STEP_CHAT, what=WHAT_CHAT, data=reply, detail="one recv() chunk taken as the reply")
             result.replies.append(reply)
-            hs.conclude(True, "ok")
+            hs.conclude(True, "lesson_reply")
     except ConnectionResetError:
         # The server closed with our message unread: the kernel answers with a reset - the
         # lesson's conn.close() after a refusal, seen from here.

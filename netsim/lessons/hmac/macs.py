@@ -117,6 +117,10 @@ REASONS: dict[str, str] = {
         "recv(32) returned fewer than 32 bytes and the lesson's code answered that short challenge - "
         "the server refuses it, right key or not"
     ),
+    "lesson_reply": (
+        "the server went on talking after our answer (it answered our message) - in the lesson's form "
+        "the only sign of acceptance"
+    ),
     "closed_no_verdict": (
         "the server closed the connection after our answer - in the lesson's form that is the only "
         "sign of a refusal (no verdict message)"
