@@ -762,12 +762,12 @@
         <translation>客户端 2（按确切长度读取）</translation>
     </message>
     <message>
-        <source>client (to the lesson's server code)</source>
-        <translation>客户端（连接课程的服务器代码）</translation>
+        <source>client → lesson's server</source>
+        <translation>客户端 → 课程的服务器</translation>
     </message>
     <message>
-        <source>client (to a server reading exactly)</source>
-        <translation>客户端（连接按确切长度读取的服务器）</translation>
+        <source>client → exact server</source>
+        <translation>客户端 → 按确切长度读取的服务器</translation>
     </message>
     <message>
         <source>a legitimate client</source>

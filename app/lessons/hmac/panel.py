@@ -518,8 +518,8 @@ class HmacPanel(QWidget):
             "attacker (2nd conn)": self.tr("attacker (2nd conn.)"),
             "client 1 (as written)": self.tr("client 1 (the lesson's code)"),
             "client 2 (exact reads)": self.tr("client 2 (exact reads)"),
-            "client (to a server reading as written)": self.tr("client (to the lesson's server code)"),
-            "client (to a server reading exact reads)": self.tr("client (to a server reading exactly)"),
+            "client → lesson's server": self.tr("client → lesson's server"),
+            "client → exact server": self.tr("client → exact server"),
         }.get(who, who)
 
     def _lesson_note(self, ev: AuthStep) -> str | None:

@@ -328,14 +328,14 @@ def _lesson_glued(run: _Run, setup: Setup) -> None:
     verdicts: list[bool | None] = []
     for reads in (READS_AS_WRITTEN, READS_EXACT):
         server_cfg = _lesson_config(setup.server, reads=reads, segment_bytes=0)
-        label = "as written" if reads == READS_AS_WRITTEN else "exact reads"
+        label = "lesson's server" if reads == READS_AS_WRITTEN else "exact server"
         with run.server(server_cfg, setup.server_key) as server:
             res = run_lesson_client(
                 _lesson_config(setup.client, reads=READS_EXACT, segment_bytes=0),
                 setup.client_key,
                 server.address,
                 run.recorder,
-                who=f"client (to a server reading {label})",
+                who=f"client → {label}",
                 chat=(b"hello",),
                 glue_first=True,
                 gate=run.gate,
