@@ -166,7 +166,11 @@ def register(sub: Any) -> None:
         help="challenge-response server (client legitimacy check)",
         description="Serve the challenge-response check on TCP until Ctrl-C (or --once). With "
         "--protocol multiprocessing a stock multiprocessing.connection.Client(address, authkey=...) "
-        "can authenticate; after acceptance every frame is echoed back (never unpickled).",
+        "can authenticate; after acceptance every frame is echoed back (never unpickled). With "
+        "--protocol lesson the lesson's own s7_hmac_client.py (md5 by default) or, with --variant "
+        "legacy-sha1, s7_hashlib_client.py can: the server prints the lesson's verdict words "
+        "(是合法的客户端 / 不是合法的客户端), sends no verdict, closes on a refusal and otherwise echoes "
+        "each unframed recv() chunk.",
     )
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=9001, help="port (default 9001, as in the lesson; 0 = any)")
@@ -240,6 +244,9 @@ def register(sub: Any) -> None:
 
 
 def _config(args: argparse.Namespace, **extra: Any) -> AuthConfig:
+    lesson_only = args.reads != READS_EXACT or extra.get("segment_bytes") or getattr(args, "glue", False)
+    if lesson_only and args.protocol != LESSON:
+        raise ValueError("--reads, --segment and --glue belong to --protocol lesson")
     digest = args.digest
     if digest is None:
         digest = macs.LESSON_DEFAULT_DIGEST if args.protocol == LESSON else macs.DEFAULT_DIGEST
