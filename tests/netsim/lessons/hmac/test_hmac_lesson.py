@@ -7,6 +7,7 @@ every process is started in its own session and its whole group killed in ``fina
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import selectors
@@ -351,3 +352,36 @@ def test_lesson_scenarios_show_what_they_claim(scenario: str) -> None:
     outcomes = run_scenario(scenario, Setup(server=cfg, client=cfg), Recorder())
     expected = {"wrong-key": False}.get(scenario, True)
     assert [o.succeeded for o in outcomes] == [expected]
+
+
+# --- netsim hmac --protocol lesson ------------------------------------------------------------
+
+
+def test_hmac_cli_runs_the_lessons_form_with_md5_by_default(capsys: pytest.CaptureFixture[str]) -> None:
+    from netsim.cli import main as cli_main
+
+    assert cli_main(["hmac", "--protocol", "lesson", "--scenario", "lesson-short-read", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert (doc["protocol"], doc["digest"]) == ("lesson", "md5")
+    assert [o["explanation"] for o in doc["outcomes"]] == ["lesson_short_read"]
+    assert any(s["step"] == "weakness" and s["detail"] == "short_read" for s in doc["steps"])
+    words = [s["detail"] for s in doc["steps"] if s["step"] == STEP_LESSON_VERDICT]
+    assert words == [macs.LESSON_REFUSED, macs.LESSON_ACCEPTED]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["hmac", "--protocol", "lesson", "--scenario", "replay"],
+        ["hmac", "--scenario", "lesson-glued"],
+        ["hmac", "--protocol", "lesson", "--variant", "mutual"],
+        ["auth-server", "--segment", "8"],
+    ],
+)
+def test_hmac_cli_refuses_combinations_that_do_not_exist(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from netsim.cli import main as cli_main
+
+    assert cli_main(argv) == 2
+    assert capsys.readouterr().err.strip()
