@@ -16,6 +16,7 @@ from netsim.core.events import (
     RunFinished,
     SocketFailed,
 )
+from netsim.core.gate import PendingCall
 from netsim.core.trace import Analysis, Trace
 from netsim.lessons.sticky import QUEUES_AVAILABLE, UDP_MAX_PAYLOAD, Scenario, StreamLab
 from netsim.lessons.sticky.presets import PRESETS, preset
@@ -133,9 +134,9 @@ def test_step_mode_releases_one_call_per_step() -> None:
             if not lab.gate.wait_pending(5.0):
                 break
             before = {p.seq for p in lab.gate.pending()}
-            label = lab.step()
-            assert label is not None
-            released.append(label)
+            pending = lab.step()
+            assert isinstance(pending, PendingCall)
+            released.append(pending.label())
             after = {p.seq for p in lab.gate.pending()}
             assert len(before - after) == 1  # exactly one call went ahead
         assert lab.wait(5.0)
