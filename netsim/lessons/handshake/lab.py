@@ -27,12 +27,12 @@ import termios
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netsim.core.events import SocketCalled, SocketFailed, now_ns
 from netsim.core.gate import GateClosed
 from netsim.core.recorder import Recorder
-from netsim.lab.base import LabBase
+from netsim.lab.base import Lab, LabBase
 from netsim.lessons.handshake.capture import (
     CaptureUnavailable,
     LoopbackCapture,
@@ -600,3 +600,7 @@ class HandshakeLab(LabBase):
                 return
             if self._stop.wait(0.002):
                 return
+
+
+if TYPE_CHECKING:  # mypy --strict checks that HandshakeLab has the shape of every lab
+    _LAB_SHAPE: type[Lab] = HandshakeLab

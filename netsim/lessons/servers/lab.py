@@ -46,12 +46,12 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netsim.core.events import now_ns
 from netsim.core.gate import GateClosed
 from netsim.core.recorder import Recorder
-from netsim.lab.base import POLL_S, LabBase, Stopped
+from netsim.lab.base import POLL_S, Lab, LabBase, Stopped
 from netsim.lessons.servers.analysis import ServersResult, ServersTimeline
 from netsim.lessons.servers.events import (
     ClientClosed,
@@ -544,3 +544,7 @@ class _LabThreadingServer(socketserver.ThreadingTCPServer):
     def handler_threads(self) -> list[threading.Thread]:
         threads = getattr(self, "_threads", None)  # socketserver's _Threads list, once one started
         return list(threads) if isinstance(threads, list) else []
+
+
+if TYPE_CHECKING:  # mypy --strict checks that ServersLab has the shape of every lab
+    _LAB_SHAPE: type[Lab] = ServersLab

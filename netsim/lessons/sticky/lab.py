@@ -17,7 +17,7 @@ import socket
 import struct
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netsim.core.events import (
     BytesReceived,
@@ -30,7 +30,7 @@ from netsim.core.events import (
 from netsim.core.gate import GateClosed
 from netsim.core.recorder import Recorder
 from netsim.framing import FramingError, JsonFrame, RawCodec, make_codec
-from netsim.lab.base import POLL_S, LabBase, Stopped
+from netsim.lab.base import POLL_S, Lab, LabBase, Stopped
 from netsim.lab.kqueue import QUEUES_AVAILABLE, recv_queue_bytes, send_queue_bytes
 from netsim.lessons.sticky.scenario import Scenario
 
@@ -447,3 +447,7 @@ class StreamLab(LabBase):
             with self._lock:
                 self._datagrams_sent += 1
             offset = end
+
+
+if TYPE_CHECKING:  # mypy --strict checks that StreamLab has the shape of every lab
+    _LAB_SHAPE: type[Lab] = StreamLab
