@@ -106,7 +106,7 @@ def test_the_declared_tables_name_real_lessons() -> None:
 
 
 def test_an_unknown_type_is_still_refused() -> None:
-    with pytest.raises(ValueError, match="unknown event type: 'nobody.Nothing'"):
+    with pytest.raises(ValueError, match=r"unknown event type: 'nobody\.Nothing'"):
         event_from_dict({"type": "nobody.Nothing", "t_ns": 1, "endpoint": "lab"})
     with pytest.raises(TraceFormatError, match="line 2"):
         Trace.loads(['{"format": "netsim-trace", "version": 1}', json.dumps({"type": ["x"]})])
