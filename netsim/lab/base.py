@@ -123,7 +123,17 @@ class LabBase:
             raise RuntimeError("a lab runs once; make a new one to run again")
         self._started = True
         self.recorder.emit(RunStarted(now_ns(), "lab", self.run_config()))
-        self._launch()
+        # start() counts as a worker while it launches: a first worker that ends at once must
+        # not find itself the last one out before the others exist.
+        with self._workers_lock:
+            self._workers_left += 1
+        try:
+            self._launch()
+        except BaseException as exc:
+            self._worker_died("lab", exc)
+            raise
+        finally:
+            self._worker_left()
 
     def pause(self) -> None:
         self.gate.pause()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
+import time
 
 import pytest
 
@@ -241,3 +242,17 @@ def test_gui_friendly_workers_still_deliver_everything() -> None:
         assert lab.wait(20.0)
     a = Trace(lab.recorder.events).analyze()
     assert a.app_messages == 3000 and a.app_messages_match and not a.errors
+
+
+def test_a_worker_that_dies_ends_the_run_at_once() -> None:
+    """Issue 10, defect 7: SO_SNDBUF past a C int killed the sender and the server waited forever."""
+    started = time.monotonic()
+    with StreamLab(Scenario(messages=(b"hello", b"world"), sndbuf=99999999999)) as lab:
+        lab.start()
+        assert lab.wait(5.0), "the run hung after the sender died"
+    assert time.monotonic() - started < 2.0
+    failed = [e for e in lab.recorder.events if isinstance(e, SocketFailed)]
+    assert [(e.endpoint, e.call) for e in failed] == [("client", "internal")]
+    end = lab.recorder.events[-1]
+    assert isinstance(end, RunFinished) and not end.ok and end.reason == "failed"
+    assert lab.died is not None and lab.died.startswith("client: ")
