@@ -215,7 +215,7 @@ def event_to_dict(event: Event) -> dict[str, Any]:
 def event_from_dict(raw: dict[str, Any]) -> Event:
     try:
         cls = event_type(raw["type"])
-    except (KeyError, TypeError) as exc:
+    except KeyError as exc:
         raise ValueError(f"unknown event type: {raw.get('type')!r}") from exc
     kwargs: dict[str, Any] = {}
     for f in dataclasses.fields(cls):
