@@ -19,11 +19,8 @@ status), ``CallPending``, ``SocketCalled``/``SocketFailed``, ``SegmentSeen``, ``
 from __future__ import annotations
 
 import errno
-import fcntl
 import functools
 import socket
-import struct
-import termios
 import threading
 import time
 from dataclasses import dataclass, field
@@ -33,6 +30,7 @@ from netsim.core.events import SocketCalled, SocketFailed, now_ns
 from netsim.core.gate import GateClosed
 from netsim.core.recorder import Recorder
 from netsim.lab.base import Lab, LabBase
+from netsim.lab.kqueue import recv_queue_bytes
 from netsim.lessons.handshake.capture import (
     CaptureUnavailable,
     LoopbackCapture,
@@ -243,10 +241,9 @@ del C, Srv
 DEFAULT_SCENARIO = "normal"
 
 
-def unread_bytes(sock: socket.socket) -> int:
-    """Bytes waiting in the receive queue (FIONREAD)."""
-    raw = fcntl.ioctl(sock.fileno(), termios.FIONREAD, b"\0\0\0\0")
-    return int(struct.unpack("i", raw)[0])
+def unread_bytes(sock: socket.socket) -> int | None:
+    """Bytes waiting in the receive queue (FIONREAD); ``None`` where the platform cannot say."""
+    return recv_queue_bytes(sock)
 
 
 def free_port() -> int:
@@ -436,12 +433,13 @@ class HandshakeLab(LabBase):
         if step.call == "shutdown":
             return Ev.CLOSE
         if step.call == "close" and step.sock == "conn":
-            if sock is not None and self.model.state(endpoint) in (State.ESTABLISHED, State.CLOSE_WAIT):
-                try:
-                    if unread_bytes(sock) > 0:
-                        return Ev.ABORT
-                except OSError:
-                    pass
+            # Unread data makes close() send RST (RFC 2525); unknown (no FIONREAD) models a FIN.
+            if (
+                sock is not None
+                and self.model.state(endpoint) in (State.ESTABLISHED, State.CLOSE_WAIT)
+                and (unread_bytes(sock) or 0) > 0
+            ):
+                return Ev.ABORT
             return Ev.CLOSE
         if step.call == "close" and step.sock == "listener" and self.model.state(endpoint) is State.LISTEN:
             return Ev.CLOSE
