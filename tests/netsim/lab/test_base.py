@@ -248,3 +248,18 @@ def test_every_lab_has_the_lab_shape() -> None:
         with lab:  # never started: closing is still fine
             assert not lab.finished
             assert lab.step() is None
+
+
+def test_a_launch_that_fails_stops_what_it_started_and_finishes_the_run() -> None:
+    class BadLaunch(ToyLab):
+        def _launch(self) -> None:
+            self._spawn("a", functools.partial(idle_until_stopped, self), name="toy-a")
+            raise OSError(errno.EADDRINUSE, "Address already in use")
+
+    with BadLaunch({}) as lab:
+        with pytest.raises(OSError):
+            lab.start()
+        assert lab.wait(2.0)
+    assert failures(lab)[0].message == "[EADDRINUSE] Address already in use"
+    end = finished_event(lab)
+    assert not end.ok and end.reason == "failed"
