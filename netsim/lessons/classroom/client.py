@@ -298,6 +298,7 @@ class LessonStudentResult:
     replies: list[str] = field(default_factory=list)
     closed_by_server: bool = False
     error: str = ""
+    local: str = ""
 
 
 def lesson_student(
@@ -318,6 +319,7 @@ def lesson_student(
         return result
     header = struct.Struct("i")  # the lesson's native header, on purpose (its wire format)
     with sock:
+        result.local = f"{sock.getsockname()[0]}:{sock.getsockname()[1]}"
         conn = _Conn(sock, stop)
         try:
             deadline = time.monotonic() + timeout_s
