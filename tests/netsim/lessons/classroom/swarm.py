@@ -73,7 +73,7 @@ def _s7(address: tuple[str, int], key: bytes, _spec: dict[str, Any]) -> dict[str
 def _stall(address: tuple[str, int], _key: bytes, _spec: dict[str, Any]) -> dict[str, Any]:
     t0 = time.monotonic()
     with socket.create_connection(address, timeout=WAIT_S) as sock:
-        local = "%s:%d" % sock.getsockname()[:2]
+        local = "{}:{}".format(*sock.getsockname()[:2])
         got = 0
         try:
             while True:  # read what the server sends (the lesson's challenge), answer nothing
@@ -89,7 +89,7 @@ def _stall(address: tuple[str, int], _key: bytes, _spec: dict[str, Any]) -> dict
 def _garbage(address: tuple[str, int], _key: bytes, _spec: dict[str, Any]) -> dict[str, Any]:
     t0 = time.monotonic()
     with socket.create_connection(address, timeout=WAIT_S) as sock:
-        local = "%s:%d" % sock.getsockname()[:2]
+        local = "{}:{}".format(*sock.getsockname()[:2])
         try:
             sock.sendall(b"GET / HTTP/1.0\r\n\r\n" + bytes(range(256)))
             while sock.recv(4096):
