@@ -144,7 +144,7 @@ def test_garbage_and_oversized_preauth_frames_are_refused(
 def test_staller_cut_off_while_others_are_served(make_server: Callable[..., ClassroomServer]) -> None:
     server = make_server(limits=Limits(grace_s=0.1, handshake_s=1.0))
     with socket.create_connection(server.address) as staller:
-        me = "127.0.0.1:{}".format(staller.getsockname()[1])
+        me = f"127.0.0.1:{staller.getsockname()[1]}"
         t0 = time.monotonic()
         r = join(server.address, "busy", KEY, messages=[str(i) for i in range(20)])
         served_s = time.monotonic() - t0
@@ -301,8 +301,19 @@ def test_cli_serve_needs_bind_and_lists_interfaces() -> None:
 def test_cli_serve_commands_and_status_on_quit(tmp_path: Path) -> None:
     status = tmp_path / "status.json"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "netsim", "classroom", "serve", "--bind", "127.0.0.1:0", "--key", "k"]
-        + ["--status-json", str(status)],
+        [
+            sys.executable,
+            "-m",
+            "netsim",
+            "classroom",
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--key",
+            "k",
+            "--status-json",
+            str(status),
+        ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
