@@ -213,10 +213,9 @@ def misbehave(port: int, seconds: float) -> None:
         for key, mask in sel.select(0.02):
             s = key.fileobj  # type: ignore[assignment]
             try:
-                if mask & selectors.EVENT_READ:
-                    if not s.recv(65536):
-                        sel.unregister(s)
-                        continue
+                if mask & selectors.EVENT_READ and not s.recv(65536):
+                    sel.unregister(s)
+                    continue
                 if mask & selectors.EVENT_WRITE:
                     sent += s.send(blob)
             except (BlockingIOError, InterruptedError):
