@@ -4,7 +4,7 @@ Three parts: "This machine" (network cards with MAC, addresses with prefix and t
 default gateway and the MAC ARP learnt for it), "Addresses and ports" (classify any address in
 one sentence, explain a port and who listens on it, the listening sockets), and "Layers" (a
 message wrapped in a real Ethernet/IPv4/TCP-or-UDP frame, drawn as nested boxes with the bytes
-in hex coloured by layer).  Everything comes from :mod:`netsim.lessons.addresses.analysis`; nothing is sent on
+in hex coloured by layer).  Everything comes from :mod:`netsim.lessons.addresses`; nothing is sent on
 the network, so no worker threads: the kernel is read on a button (or the optional auto-refresh
 timer), never while painting.
 """
@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.shell.theme import THEME
-from netsim.lessons.addresses.analysis import (
+from netsim.lessons.addresses import (
     AddressInfo,
     Interface,
     Layer,

@@ -13,7 +13,7 @@ import json
 import sys
 from typing import Any, TextIO
 
-from netsim.lessons.addresses.analysis import (
+from netsim.lessons.addresses import (
     AddressInfo,
     Interface,
     Layer,
@@ -94,10 +94,22 @@ def format_address(info: AddressInfo) -> list[str]:
     lines = [f"{info.address}: IPv{info.version} {info.kind}" + (f" ({info.block})" if info.block else "")]
     if info.network:
         lines.append(f"    network {info.network}  netmask {info.netmask}")
+    if info.lesson_block:
+        lines.append("    " + block_names_line(info))
     if info.mapped:
         lines.append(f"    carries IPv4 {info.mapped.address}: {info.mapped.kind}")
     lines.append(f"    {info.description}")
     return lines
+
+
+def block_names_line(info: AddressInfo) -> str:
+    """The lesson's name and RFC 1918's for a private block, in English and Chinese."""
+    bits = info.rfc_host_bits
+    lesson_en = info.lesson_block.replace("位块", "-bit block")
+    return (
+        f"names: lesson {info.lesson_block} ({lesson_en}); RFC 1918 {bits}-bit block ({bits}位块, by host bits)"
+        f"  |  名称: 课程称{info.lesson_block}; RFC 1918 按主机位数称{bits}位块"
+    )
 
 
 def format_port(info: PortInfo) -> list[str]:
