@@ -187,6 +187,11 @@ class MessageReader:
         out: list[Message] = []
         while True:
             if self._head is None:
+                if self.role == "request" and self._buf[:2] == CRLF:
+                    # RFC 9112 §2.2: empty lines before a request line are ignored.
+                    del self._buf[:2]
+                    self._base += 2
+                    continue
                 at = self._buf.find(HEAD_END)
                 if at < 0:
                     if len(self._buf) > self.max_head_bytes:
@@ -198,11 +203,6 @@ class MessageReader:
                     raise HttpError(
                         431, f"a head of {at + 4} bytes is more than the limit of {self.max_head_bytes}"
                     )
-                if at == 0 and self.role == "request":
-                    # RFC 9112 §2.2: ignore empty lines before a request line.
-                    del self._buf[:2]
-                    self._base += 2
-                    continue
                 line, headers, length = _parse_head(self.role, bytes(self._buf[:at]))
                 if self.role == "response" and not any(k.lower() == "content-length" for k, _ in headers):
                     raise HttpError(400, "a response without Content-Length (this reader needs the length)")
