@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from netsim.lessons.addresses.classify import (
     KINDS,
+    LESSON_BLOCK_BITS,
     LESSON_BLOCK_NAMES,
     RFC1918_HOST_BITS,
     AddressInfo,
@@ -56,6 +57,7 @@ from netsim.lessons.addresses.ports import (
 
 __all__ = [
     "KINDS",
+    "LESSON_BLOCK_BITS",
     "LESSON_BLOCK_NAMES",
     "LOOPBACK_V4",
     "RFC1918_HOST_BITS",
