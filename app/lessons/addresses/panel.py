@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableWidget,
@@ -66,7 +67,8 @@ RESOLVE_TIMEOUT_S = 3.0
 RESOLVE_POLL_MS = 50
 HEX_PER_LINE = 16
 HEX_MAX_BYTES = 1024
-INSET_Y = 7  # px (at scale 1) between a layer's box and the box inside it, top and bottom
+SPLIT_MIN_FIELDS = 6  # boxes with more fields than this may show them in two columns
+INSET_Y = 5  # px (at scale 1) between a layer's box and the box inside it, top and bottom
 LINE_SPACING = 1.02
 
 # Okabe–Ito.  Layers use the handshake panel's colours (grey / sky blue / orange / green) so a
@@ -165,40 +167,64 @@ class LayersView(QWidget):
         mono.setPointSizeF(THEME.base_point_size * s * 0.9)
         return title_font, body_font, mono
 
-    def _lines(self, text: LayerText, fonts: tuple[QFont, QFont, QFont]) -> list[tuple[QFont, QColor, str]]:
-        """The box's lines after the title row (which holds the title and the header size)."""
-        _, body_font, mono = fonts
-        lines = [(body_font, INK, text.osi), (body_font, INK, text.tcpip)]
-        lines += [(mono, MUTED, f) for f in text.fields]
-        return lines
+    def _box_layout(
+        self, text: LayerText, fonts: tuple[QFont, QFont, QFont], split: bool
+    ) -> tuple[float, float, list[tuple[float, float, QFont, QColor, str]]]:
+        """(width, height, items) of one box's text; items are (dx, dy, font, ink, text).
 
-    def _title_width(self, text: LayerText, fonts: tuple[QFont, QFont, QFont]) -> float:
-        title_font, body_font, _ = fonts
-        gap = QFontMetricsF(body_font).horizontalAdvance("  ")
-        return (
-            QFontMetricsF(title_font).horizontalAdvance(text.title)
-            + gap
-            + QFontMetricsF(body_font).horizontalAdvance(text.size)
-        )
+        The first row is the title in bold with the header size beside it, then the OSI and
+        TCP/IP names, then the fields: one per row, or (``split``) two per row in two columns.
+        """
+        title_font, body_font, mono = fonts
+        tfm, bfm, mfm = QFontMetricsF(title_font), QFontMetricsF(body_font), QFontMetricsF(mono)
+        gap = bfm.horizontalAdvance("  ")
+        items: list[tuple[float, float, QFont, QColor, str]] = []
+        title_w = tfm.horizontalAdvance(text.title)
+        items.append((0.0, 0.0, title_font, INK, text.title))
+        items.append((title_w + gap, 0.0, body_font, INK, text.size))
+        width = title_w + gap + bfm.horizontalAdvance(text.size)
+        y = tfm.height() * LINE_SPACING
+        fields = list(text.fields)
+        split_fields = split and len(fields) > SPLIT_MIN_FIELDS
+        for line in (text.osi, text.tcpip):
+            # When space is short, a long name breaks after its colon ("OSI 5–7:" / "session / …").
+            head, sep, tail = line.partition("：") if "：" in line else line.partition(": ")
+            if split and not split_fields and sep and bfm.horizontalAdvance(line) > width:
+                parts = [head + sep.strip(), "  " + tail]
+            else:
+                parts = [line]
+            for part in parts:
+                items.append((0.0, y, body_font, INK, part))
+                width = max(width, bfm.horizontalAdvance(part))
+                y += bfm.height() * LINE_SPACING
+        if split_fields:
+            half = (len(fields) + 1) // 2
+            first, second = fields[:half], fields[half:]
+            col2 = max(mfm.horizontalAdvance(f) for f in first) + gap
+            for row, f in enumerate(first):
+                items.append((0.0, y + row * mfm.height() * LINE_SPACING, mono, MUTED, f))
+            for row, f in enumerate(second):
+                items.append((col2, y + row * mfm.height() * LINE_SPACING, mono, MUTED, f))
+            width = max(width, col2 + max(mfm.horizontalAdvance(f) for f in second))
+            y += half * mfm.height() * LINE_SPACING
+        else:
+            for f in fields:
+                items.append((0.0, y, mono, MUTED, f))
+                width = max(width, mfm.horizontalAdvance(f))
+                y += mfm.height() * LINE_SPACING
+        return width, y, items
 
-    def _geometry(self, fit: float) -> tuple[list[float], list[float], bool]:
-        """Each column's width and each box's text height at font factor ``fit``; whether all fits."""
+    def _geometry(self, fit: float, split: bool = False) -> tuple[list[float], list[float], bool]:
+        """Each column's width and each box's height at font factor ``fit``; whether all fits."""
         s = self.scale
         margin, inset_y, inset_r, pad = 4 * s, INSET_Y * s, 8 * s, 6 * s
         outer = QRectF(self.rect()).adjusted(margin, margin, -margin, -margin)
         fonts = self._fonts(fit)
         widths, heights = [], []
         for text in self.texts:
-            lines = self._lines(text, fonts)
-            widest = max(
-                [self._title_width(text, fonts)]
-                + [QFontMetricsF(f).horizontalAdvance(t) for f, _, t in lines]
-            )
-            widths.append(widest + 2 * pad + 2)
-            title_h = QFontMetricsF(fonts[0]).height() * LINE_SPACING
-            heights.append(
-                title_h + sum(QFontMetricsF(f).height() * LINE_SPACING for f, _, _ in lines) + 2 * pad
-            )
+            w, h, _ = self._box_layout(text, fonts, split)
+            widths.append(w + 2 * pad + 2)
+            heights.append(h + 2 * pad)
         n = len(self.texts)
         need_w = sum(widths) + (n - 1) * inset_r
         fits = need_w <= outer.width() and all(
@@ -206,12 +232,20 @@ class LayersView(QWidget):
         )
         return widths, heights, fits
 
+    def fit(self) -> tuple[float, bool]:
+        """The largest font factor (1.0 down to 0.5) at which every box's text fits, and whether
+        the fields go in two columns to get it (when the view is wide rather than tall)."""
+        best = (0.5, False)
+        for split in (False, True):
+            factor = 1.0
+            while factor > 0.5 and not self._geometry(factor, split)[2]:
+                factor -= 0.05
+            if factor > best[0] + 1e-9:
+                best = (factor, split)
+        return best
+
     def fit_factor(self) -> float:
-        """The largest font factor (1.0 down to 0.5) at which every layer's text fits its box."""
-        fit = 1.0
-        while fit > 0.5 and not self._geometry(fit)[2]:
-            fit -= 0.05
-        return max(fit, 0.5)
+        return self.fit()[0]
 
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
@@ -224,12 +258,12 @@ class LayersView(QWidget):
         s = self.scale
         margin, inset_y, inset_r, pad = 4 * s, INSET_Y * s, 8 * s, 6 * s
         outer = QRectF(self.rect()).adjusted(margin, margin, -margin, -margin)
-        fit = self.fit_factor()
-        widths, _, _ = self._geometry(fit)
+        factor, split = self.fit()
+        widths, _, _ = self._geometry(factor, split)
         # Share the spare width among the columns in proportion to what each needs.
         spare = max(0.0, outer.width() - sum(widths) - (n - 1) * inset_r)
         cols = [w + spare * w / sum(widths) for w in widths]
-        fonts = self._fonts(fit)
+        fonts = self._fonts(factor)
         pen_w = (2.0 if THEME.high_contrast else 1.5) * s
         left = outer.left()
         for i, (layer, text) in enumerate(zip(self.layers, self.texts, strict=True)):
@@ -248,38 +282,19 @@ class LayersView(QWidget):
             width = (cols[i] if i < n - 1 else box.width()) - 2 * pad
             x, y = box.left() + pad, box.top() + pad
             bottom = box.bottom() - pad
-            # Title row: the layer's name in bold, its header size beside it.
-            title_font, body_font, _ = fonts
-            tfm, bfm = QFontMetricsF(title_font), QFontMetricsF(body_font)
-            p.setFont(title_font)
-            p.setPen(INK)
-            title = tfm.elidedText(text.title, Qt.TextElideMode.ElideRight, width)
-            p.drawText(
-                QRectF(x, y, width, tfm.height()),
-                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                title,
-            )
-            used = tfm.horizontalAdvance(title) + bfm.horizontalAdvance("  ")
-            if used < width:
-                p.setFont(body_font)
-                p.drawText(
-                    QRectF(x + used, y, width - used, tfm.height()),
-                    int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                    bfm.elidedText(text.size, Qt.TextElideMode.ElideRight, width - used),
-                )
-            y += tfm.height() * LINE_SPACING
-            for font, ink, line in self._lines(text, fonts):
+            _, _, items = self._box_layout(text, fonts, split)
+            for dx, dy, font, ink, line in items:
                 fm = QFontMetricsF(font)
-                if y + fm.height() > bottom:
-                    break
+                room = width - dx
+                if y + dy + fm.height() > bottom or room <= 0:
+                    continue  # only when even the smallest fonts do not fit: never drawn outside the box
                 p.setFont(font)
                 p.setPen(ink)
                 p.drawText(
-                    QRectF(x, y, width, fm.height()),
+                    QRectF(x + dx, y + dy, room, fm.height()),
                     int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                    fm.elidedText(line, Qt.TextElideMode.ElideRight, width),
+                    fm.elidedText(line, Qt.TextElideMode.ElideRight, room),
                 )
-                y += fm.height() * LINE_SPACING
             left += cols[i]
         p.end()
 
@@ -314,6 +329,7 @@ class AddressesPanel(QWidget):
     # ================================================================ layout
     def _build(self) -> None:
         self._title = QLabel()
+        self._title.setWordWrap(True)
 
         # ---- (1) this machine
         self._machine_box = QGroupBox()
@@ -441,17 +457,23 @@ class AddressesPanel(QWidget):
         nl.addWidget(self._names_note)
         nl.addLayout(nrow)
         nl.addWidget(self.resolve_result)
-        nl.addWidget(self.resolve_table, 1)
+        nl.addWidget(self.resolve_table)
         nl.addWidget(self.resolve_sources)
         nl.addWidget(self._bind_title)
         nl.addWidget(self.bind_text)
+        nl.addStretch(1)
+        # Scrolls rather than cuts when zoom makes the sentences taller than the tab.
+        self._names_scroll = QScrollArea()
+        self._names_scroll.setWidgetResizable(True)
+        self._names_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self._names_scroll.setWidget(self._names_box)
 
         # Three tabs, so each part has the whole width and height at a projector's 1280x720.
         self.tabs = QTabWidget()
         self.tabs.addTab(self._machine_box, "")
         self.tabs.addTab(self._ports_box, "")
         self.tabs.addTab(self._layers_box, "")
-        self.tabs.addTab(self._names_box, "")
+        self.tabs.addTab(self._names_scroll, "")
         outer = QVBoxLayout(self)
         outer.addWidget(self._title)
         outer.addWidget(self.tabs, 1)
@@ -710,7 +732,7 @@ class AddressesPanel(QWidget):
         self.listen_table.setHorizontalHeaderLabels(
             [self.tr("Protocol"), self.tr("Local address"), self.tr("Port"), self.tr("Process (pid)")]
         )
-        self.tabs.setTabText(2, self.tr("Layers: encapsulation on real bytes"))
+        self.tabs.setTabText(2, self.tr("Layers (encapsulation)"))
         self._message_label.setText(self.tr("Message:"))
         self._encap_note.setText(
             self.tr(
@@ -772,16 +794,21 @@ class AddressesPanel(QWidget):
         self.gateway_label.setFont(font(1.15))
         self.frame_summary.setFont(font(1.15, bold=True))
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        mono.setPointSizeF(base * 1.1)
+        mono.setPointSizeF(base)
         self.hex_view.setFont(mono)
         fm = QFontMetricsF(mono)
-        self.hex_view.setMinimumHeight(int(fm.height() * 4.6))  # a short message's four lines
+        self.hex_view.setMinimumHeight(
+            int(fm.height() * 4 + 16 * self._scale)
+        )  # a short message's four lines
         self.layers_view.set_scale(self._scale)
         self.tabs.tabBar().setFont(font(1.1, bold=True))
         self.resolve_result.setFont(font(1.2, bold=True))
         for table in (self.iface_table, self.listen_table, self.resolve_table):
             table.verticalHeader().setDefaultSectionSize(int(QFontMetricsF(font(1.1)).height() * 1.5))
             table.resizeColumnsToContents()
+        # Room for a name's usual answers (an A and an AAAA or two) without a scroll bar.
+        row_h = self.resolve_table.verticalHeader().defaultSectionSize()
+        self.resolve_table.setFixedHeight(int(row_h * 4.6))
         self._show_layers()
 
     # ============================================================ this machine
@@ -1037,11 +1064,12 @@ class AddressesPanel(QWidget):
             ),
         }
         rows = []
+        who_label = self.tr("Who can connect:")
         for choice in BIND_CHOICES:
             meaning, who = texts[choice.host]
             rows.append(
                 f"<b>{html.escape(choice.host)}</b> — {html.escape(meaning)}<br>"
-                f"&nbsp;&nbsp;&nbsp;&nbsp;<i>{html.escape(self.tr('Who can connect:'))}</i> {html.escape(who)}"
+                f"&nbsp;&nbsp;&nbsp;&nbsp;<i>{html.escape(who_label)}</i> {html.escape(who)}"
             )
         self.bind_text.setText("<br>".join(rows))
 

@@ -224,5 +224,7 @@ def test_layer_boxes_fit_their_text_at_projector_size(qtbot: QtBot, panel: Addre
     panel.show()
     qtbot.waitExposed(panel)
     view = panel.layers_view
-    widths, heights, fits = view._geometry(view.fit_factor())
+    factor, split = view.fit()
+    widths, heights, fits = view._geometry(factor, split)
     assert fits, (view.size(), widths, heights)
+    assert factor >= 0.65  # and legible: not shrunk to the floor
