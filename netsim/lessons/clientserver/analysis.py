@@ -4,7 +4,6 @@ and the ``recv()`` chunks the bytes really arrived in — for the CLI's text and
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -19,16 +18,6 @@ from netsim.lessons.clientserver.events import (
 from netsim.lessons.clientserver.lab import CS_AGENT, SERVER
 
 Client = Literal["cs", "browser", "other"]
-BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-
-
-def find_browser() -> str | None:
-    """A Chromium-family browser on PATH (for the headless B/S client), or None."""
-    for name in BROWSER_NAMES:
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
 
 
 def client_kind(agent: str) -> Client:

@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
-import tempfile
 import time
 from typing import Any, TextIO
 
 from netsim.core.events import SocketFailed
-from netsim.lessons.clientserver.analysis import connections, find_browser, framing_lines, visible
+from netsim.lessons.clientserver.analysis import connections, framing_lines, visible
+from netsim.lessons.clientserver.browser import find_browser, run_browser
 from netsim.lessons.clientserver.lab import WebLab
 
-BROWSER_TIMEOUT_S = 60.0
 LABELS = {"cs": "C/S: netsim's own client", "browser": "B/S: a web browser", "other": "another client"}
 
 
@@ -36,36 +34,6 @@ def register(sub: Any) -> None:
     p.add_argument("--name", default="学生", help="the name the C/S client POSTs (default 学生)")
     p.add_argument("--json", action="store_true", help="print one JSON document")
     p.set_defaults(func=run)
-
-
-def run_browser(browser: str, url: str, timeout_s: float = BROWSER_TIMEOUT_S) -> tuple[bool, str]:
-    """Headless Chromium loads ``url`` and prints its DOM; (ok, the DOM or why it failed)."""
-    with tempfile.TemporaryDirectory(prefix="netsim-chromium-") as profile:
-        cmd = [
-            browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            f"--user-data-dir={profile}",
-            "--dump-dom",
-            url,
-        ]
-        try:
-            done = subprocess.run(
-                cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout_s, check=False
-            )
-        except subprocess.TimeoutExpired:
-            return False, f"the browser did not finish within {timeout_s:g} s"
-        except OSError as exc:
-            return False, f"cannot run {browser}: {exc.strerror or exc}"
-    if done.returncode != 0:
-        tail = done.stderr[-400:].decode("utf-8", "replace").strip()
-        return False, f"the browser exited with {done.returncode}: {tail}"
-    return True, done.stdout.decode("utf-8", "replace")
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:

@@ -15,8 +15,9 @@ import pytest
 
 from netsim.cli import build_parser
 from netsim.core.events import event_from_dict, event_to_dict
-from netsim.lessons.clientserver.analysis import connections, find_browser
-from netsim.lessons.clientserver.cli import run, run_browser
+from netsim.lessons.clientserver.analysis import connections
+from netsim.lessons.clientserver.browser import find_browser, run_browser
+from netsim.lessons.clientserver.cli import run
 from netsim.lessons.clientserver.events import HttpMessageFramed, HttpRefused
 from netsim.lessons.clientserver.http import MessageReader
 from netsim.lessons.clientserver.lab import WebLab
