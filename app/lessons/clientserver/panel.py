@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from app.shell.bridge import Bridge
 from app.shell.theme import THEME
 from netsim.core.events import Event, SocketFailed
+from netsim.core.trace import Trace
 from netsim.lessons.clientserver.analysis import ConnectionView, connections
 from netsim.lessons.clientserver.browser import find_browser, run_browser
 from netsim.lessons.clientserver.events import HttpMessageFramed, ServerListening
@@ -508,6 +509,10 @@ class ClientServerPanel(QWidget):
             return item.text() if item is not None else ""
 
         return [tuple(text(r, c) for c in range(t.columnCount())) for r in range(t.rowCount())]
+
+    def export_trace(self, path: str) -> None:
+        """File ▸ Export: the run's events as a JSON Lines trace (loads again in a fresh interpreter)."""
+        Trace(self._events).save(path)
 
     def views(self) -> list[ConnectionView]:
         return list(self._views)

@@ -3,8 +3,11 @@ framing on the ribbon, "Open in browser" handing the URL to the desktop, threads
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QUrl
@@ -26,7 +29,7 @@ def panel(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Iterator[ClientServe
 
 
 def test_default_preset_serves_the_cs_client_and_marks_the_framing(
-    qtbot: QtBot, panel: ClientServerPanel
+    qtbot: QtBot, panel: ClientServerPanel, tmp_path: Path
 ) -> None:
     threads = threading.active_count()
     panel.run_default_preset()
@@ -41,6 +44,17 @@ def test_default_preset_serves_the_cs_client_and_marks_the_framing(
     assert "held 2 requests" in panel.ribbon.toPlainText()  # two requests glued in one recv()
     assert "\\r\\n\\r\\n" in panel.ribbon.toPlainText()
     assert panel.start_btn.text() == "Stop server"
+    trace = tmp_path / "cs.jsonl"
+    panel.export_trace(str(trace))
+    code = (
+        "import sys; from netsim.core.trace import Trace; "
+        "t = Trace.load(sys.argv[1]); print(sum(e.kind == 'HttpMessageFramed' for e in t))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(trace)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) >= 9  # 3 requests + 3 responses (server side) + 3 responses (client side)
     panel.step()  # Space: one more C/S run on the same server
     qtbot.waitUntil(lambda: sum(v.client == "cs" for v in panel.views()) == 2, timeout=10000)
     panel.reset()
