@@ -1,4 +1,5 @@
-"""Event types of the C/S and B/S lesson (registered for JSON Lines round-trips by :func:`register`).
+"""Event types of the C/S and B/S lesson, registered for JSON Lines round-trips (and declared in
+:data:`netsim.lessons.EVENT_MODULES`, so a trace loads in a fresh interpreter).
 
 ``conn`` is the client's TCP port, which both ends know, so the server's and the C/S client's
 records of one connection share it.  ``direction`` is ``"request"`` (client to server) or
@@ -13,6 +14,7 @@ from typing import ClassVar
 from netsim.core.events import Event, register_event
 
 
+@register_event
 @dataclass(frozen=True, slots=True)
 class ServerListening(Event):
     """The server is bound and listening at ``url``."""
@@ -23,6 +25,7 @@ class ServerListening(Event):
     kind: ClassVar[str] = "ServerListening"
 
 
+@register_event
 @dataclass(frozen=True, slots=True)
 class HttpConnectionOpened(Event):
     conn: int
@@ -30,6 +33,7 @@ class HttpConnectionOpened(Event):
     kind: ClassVar[str] = "HttpConnectionOpened"
 
 
+@register_event
 @dataclass(frozen=True, slots=True)
 class HttpBytes(Event):
     """One ``recv()`` (or one ``send()``) on the connection: ``data`` covers ``[start, end)``."""
@@ -42,6 +46,7 @@ class HttpBytes(Event):
     kind: ClassVar[str] = "HttpBytes"
 
 
+@register_event
 @dataclass(frozen=True, slots=True)
 class HttpMessageFramed(Event):
     """A whole HTTP message found in the stream.
@@ -64,6 +69,7 @@ class HttpMessageFramed(Event):
     kind: ClassVar[str] = "HttpMessageFramed"
 
 
+@register_event
 @dataclass(frozen=True, slots=True)
 class HttpRefused(Event):
     """The server refused what a client sent with ``status`` (400, 408, 413, 431, 501, 503)."""
@@ -74,27 +80,9 @@ class HttpRefused(Event):
     kind: ClassVar[str] = "HttpRefused"
 
 
+@register_event
 @dataclass(frozen=True, slots=True)
 class HttpConnectionClosed(Event):
     conn: int
     reason: str
     kind: ClassVar[str] = "HttpConnectionClosed"
-
-
-EVENT_CLASSES: tuple[type[Event], ...] = (
-    ServerListening,
-    HttpConnectionOpened,
-    HttpBytes,
-    HttpMessageFramed,
-    HttpRefused,
-    HttpConnectionClosed,
-)
-
-
-def register() -> None:
-    """Add this lesson's events to the trace registry (idempotent)."""
-    for cls in EVENT_CLASSES:
-        register_event(cls)
-
-
-register()
