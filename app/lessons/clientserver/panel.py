@@ -357,8 +357,8 @@ class ClientServerPanel(QWidget):
         for ev in batch:
             if isinstance(ev, ServerListening):
                 self._url = ev.url
-            elif isinstance(ev, SocketFailed) and ev.call in ("serve", "client"):
-                self._error = f"{ev.call}: {ev.message}"
+            elif isinstance(ev, SocketFailed):
+                self._error = f"{ev.endpoint}: {ev.message}"
         self._events.extend(batch)
         if len(self._events) > MAX_EVENTS:
             cut = len(self._events) - MAX_EVENTS
@@ -531,7 +531,7 @@ class ClientServerPanel(QWidget):
             self._preset_pending = False
             return
         if not self._url:
-            if self._lab.finished():  # the server failed (port in use…): the status says why
+            if self._lab.finished:  # the server failed (port in use…): the status says why
                 self._preset_pending = False
                 return
             QTimer.singleShot(POLL_MS, self._preset_step)

@@ -30,9 +30,11 @@ import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
+from typing import Any
 
-from netsim.core.events import RunFinished, RunStarted, SocketFailed, now_ns
+from netsim.core.events import SocketFailed, now_ns
 from netsim.core.recorder import Recorder
+from netsim.lab.base import LabBase
 from netsim.lessons.clientserver.events import (
     HttpBytes,
     HttpConnectionClosed,
@@ -92,8 +94,13 @@ class _Conn:
     responses: int = 0
 
 
-class WebLab:
-    """The server (and, on demand, the C/S client).  Nothing here blocks the caller's thread."""
+class WebLab(LabBase):
+    """The server (and, on demand, the C/S client), on the shared :class:`~netsim.lab.base.LabBase`.
+
+    ``start()`` returns at once (the server binds in its worker: the URL arrives as
+    :class:`ServerListening`).  The run lasts until ``close()``.  Step mode (``pause``/``step``)
+    gates the C/S client's socket calls; the server answers at once, as a browser expects.
+    """
 
     def __init__(
         self,
@@ -104,32 +111,34 @@ class WebLab:
         max_connections: int = MAX_CONNECTIONS,
         request_deadline_s: float = REQUEST_DEADLINE_S,
         idle_timeout_s: float = IDLE_TIMEOUT_S,
+        stepping: bool = False,
     ) -> None:
         if not 0 <= port <= 65535:
             raise ValueError(f"port {port} is outside 0-65535")
-        self.recorder = recorder if recorder is not None else Recorder()
+        super().__init__(recorder, stepping=stepping)
         self.host, self.port = host, port
         self.max_connections = max_connections
         self.request_deadline_s = request_deadline_s
         self.idle_timeout_s = idle_timeout_s
-        self._stop = threading.Event()
         self._listening = threading.Event()
-        self._server: threading.Thread | None = None
         self._clients: list[threading.Thread] = []
         self._lock = threading.Lock()
         self._url = ""
-        self._error = ""
         self._visits = 0
 
     # ================================================================ control
-    def start(self) -> None:
-        if self._server is not None:
-            raise RuntimeError("the server was already started")
-        self.recorder.emit(
-            RunStarted(now_ns(), "lab", {"lesson": "clientserver", "host": self.host, "port": self.port})
-        )
-        self._server = threading.Thread(target=self._serve_guarded, name="netsim-web-server")
-        self._server.start()
+    def run_config(self) -> dict[str, Any]:
+        return {
+            "lab": "clientserver",
+            "host": self.host,
+            "port": self.port,
+            "max_connections": self.max_connections,
+            "request_deadline_s": self.request_deadline_s,
+            "idle_timeout_s": self.idle_timeout_s,
+        }
+
+    def _launch(self) -> None:
+        self._spawn(SERVER, self._serve_body, name="netsim-web-server")
 
     def wait_listening(self, timeout_s: float = 5.0) -> str:
         """The URL once listening; ``""`` if the server failed (see :attr:`error`) or did not start in time."""
@@ -144,11 +153,8 @@ class WebLab:
 
     @property
     def error(self) -> str:
-        with self._lock:
-            return self._error
-
-    def finished(self) -> bool:
-        return self._server is not None and not self._server.is_alive()
+        """Why the server stopped, when it died (e.g. ``"server: [EADDRINUSE] Address already in use"``)."""
+        return self.died or ""
 
     def clients_idle(self) -> bool:
         with self._lock:
@@ -156,38 +162,14 @@ class WebLab:
 
     def close(self, timeout_s: float = 10.0) -> None:
         """Stop the server, close every connection, join every thread (raises if one will not end)."""
-        self._stop.set()
-        with self._lock:
-            threads = [*self._clients, *([self._server] if self._server else [])]
-        deadline = time.monotonic() + timeout_s
-        for t in threads:
-            t.join(max(0.0, deadline - time.monotonic()))
-        alive = [t.name for t in threads if t.is_alive()]
-        if alive:
-            raise RuntimeError(f"threads did not end: {', '.join(alive)}")
-
-    def __enter__(self) -> WebLab:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        super().close(timeout_s)
 
     # ================================================================ server
-    def _serve_guarded(self) -> None:
-        ok, reason = True, "stopped"
+    def _serve_body(self) -> None:
         try:
             self._serve()
-        except OSError as exc:
-            ok, reason = False, f"{type(exc).__name__}: {exc.strerror or exc}"
-            with self._lock:
-                self._error = reason
-            self.recorder.emit(
-                SocketFailed(now_ns(), SERVER, "serve", type(exc).__name__, str(exc), exc.errno or 0)
-            )
         finally:
-            self._listening.set()
-            self.recorder.emit(RunFinished(now_ns(), "lab", ok, reason))
+            self._listening.set()  # a waiter learns at once that the server failed
 
     def _serve(self) -> None:
         conns: dict[int, _Conn] = {}
@@ -202,6 +184,7 @@ class WebLab:
             with self._lock:
                 self._url = url
             self.recorder.emit(ServerListening(now_ns(), SERVER, self.host, port, url))
+            self._check()
             self._listening.set()
             sel.register(listener, selectors.EVENT_READ, None)
             try:
@@ -398,28 +381,42 @@ class WebLab:
         url = self.url
         if not url:
             raise RuntimeError("the server is not listening")
-        t = threading.Thread(target=self._client_guarded, args=(url, name), name="netsim-cs-client")
         with self._lock:
             self._clients = [x for x in self._clients if x.is_alive()]
+            # Not counted: the run is the server's; a client that fails records its error only.
+            t = self._spawn(
+                CLIENT, lambda: self._client_guarded(url, name), name="netsim-cs-client", counted=False
+            )
             self._clients.append(t)
-        t.start()
 
     def _client_guarded(self, url: str, name: str) -> None:
         try:
             self._client(url, name)
         except (OSError, HttpError) as exc:
-            msg = exc.message if isinstance(exc, HttpError) else (exc.strerror or str(exc))
-            self.recorder.emit(
-                SocketFailed(
-                    now_ns(), CLIENT, "client", type(exc).__name__, msg, getattr(exc, "errno", 0) or 0
-                )
-            )
+            if isinstance(exc, HttpError):
+                self.recorder.emit(SocketFailed(now_ns(), CLIENT, "recv", "HttpError", exc.message, 0))
+                self.failed = True
+            else:
+                self._emit_fail(CLIENT, "client", exc)
+
+    def _recv_within(self, sock: socket.socket, timeout_s: float) -> bytes:
+        """One ``recv()`` on a short-timeout socket: interruptible by close(), given up after ``timeout_s``."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            self._check()
+            try:
+                return sock.recv(RECV_BYTES)
+            except TimeoutError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"the server did not answer within {timeout_s:g} s") from None
 
     def _client(self, url: str, name: str) -> None:
         parts = urllib.parse.urlsplit(url)
         host, port = parts.hostname or LOOPBACK, int(parts.port or 80)
         authority = parts.netloc
+        self._gate(CLIENT, f"connect(({host!r}, {port}))")
         with socket.create_connection((host, port), timeout=CLIENT_TIMEOUT_S) as sock:
+            sock.settimeout(POLL_S)  # short waits, so close() never waits for a blocked recv()
             conn = int(sock.getsockname()[1])
             self.recorder.emit(HttpConnectionOpened(now_ns(), CLIENT, conn, f"{host}:{port}"))
             reader = MessageReader("response")
@@ -427,15 +424,17 @@ class WebLab:
 
             def send(data: bytes) -> None:
                 nonlocal sent
-                sock.sendall(data)
+                self._gate(CLIENT, f"sendall({len(data)} bytes)")
+                self._send_all(sock, data)
                 self.recorder.emit(HttpBytes(now_ns(), CLIENT, conn, "request", sent, sent + len(data), data))
                 sent += len(data)
 
             def read(count: int) -> None:
                 got = 0
-                while got < count and not self._stop.is_set():
+                while got < count:
+                    self._gate(CLIENT, f"recv({RECV_BYTES})")
                     start = reader.offset
-                    data = sock.recv(RECV_BYTES)
+                    data = self._recv_within(sock, CLIENT_TIMEOUT_S)
                     if not data:
                         raise HttpError(400, "the server closed the connection before answering")
                     self.recorder.emit(
