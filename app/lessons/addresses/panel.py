@@ -67,6 +67,7 @@ RESOLVE_TIMEOUT_S = 3.0
 RESOLVE_POLL_MS = 50
 HEX_PER_LINE = 16
 HEX_MAX_BYTES = 1024
+FIT_MAX = 1.6  # the boxes' text may grow to 1.6x the zoom when the view has room
 SPLIT_MIN_FIELDS = 6  # boxes with more fields than this may show them in two columns
 INSET_Y = 5  # px (at scale 1) between a layer's box and the box inside it, top and bottom
 LINE_SPACING = 1.02
@@ -233,14 +234,14 @@ class LayersView(QWidget):
         return widths, heights, fits
 
     def fit(self) -> tuple[float, bool]:
-        """The largest font factor (1.0 down to 0.5) at which every box's text fits, and whether
-        the fields go in two columns to get it (when the view is wide rather than tall)."""
+        """The largest font factor at which every box's text fits (0.5 to 1.6: larger text when the
+        view has room, on a projector), and whether the fields go in two columns to get it."""
         best = (0.5, False)
         for split in (False, True):
-            factor = 1.0
-            while factor > 0.5 and not self._geometry(factor, split)[2]:
-                factor -= 0.05
-            if factor > best[0] + 1e-9:
+            factor = 0.5
+            while factor < FIT_MAX - 1e-9 and self._geometry(factor + 0.05, split)[2]:
+                factor += 0.05
+            if factor > best[0] + 1e-9 and self._geometry(factor, split)[2]:
                 best = (factor, split)
         return best
 
@@ -420,8 +421,8 @@ class AddressesPanel(QWidget):
         lay_split = QSplitter(Qt.Orientation.Vertical)
         lay_split.addWidget(self.layers_view)
         lay_split.addWidget(self.hex_view)
-        lay_split.setStretchFactor(0, 4)
-        lay_split.setStretchFactor(1, 1)
+        lay_split.setStretchFactor(0, 1)
+        lay_split.setStretchFactor(1, 0)
         ll = QVBoxLayout(self._layers_box)
         ll.addWidget(self._encap_note)
         ll.addLayout(lrow)
