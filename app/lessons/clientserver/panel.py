@@ -95,6 +95,8 @@ class ClientServerPanel(QWidget):
         self._browser_result: tuple[bool, str] | None = None
         self._browser_lock = threading.Lock()
         self._browser_note = ""
+        self._browser_stop = threading.Event()
+        self._browser_path = find_browser()
         self._client_runs = 0
         self._bridge = Bridge(self)
         self._bridge.events_batch.connect(self._on_batch)
@@ -268,6 +270,7 @@ class ClientServerPanel(QWidget):
         self._show_status()
 
     def stop_server(self) -> None:
+        self._browser_stop.set()
         self._join_browser()
         lab, self._lab = self._lab, None
         if lab is not None:
@@ -291,13 +294,14 @@ class ClientServerPanel(QWidget):
             QDesktopServices.openUrl(QUrl(self._url))
 
     def run_headless_browser(self) -> None:
-        browser = find_browser()
+        browser = self._browser_path
         if browser is None or not self._url or self._browser_thread is not None:
             return
         url = self._url
+        stop = self._browser_stop = threading.Event()
 
         def work() -> None:
-            result = run_browser(browser, url)
+            result = run_browser(browser, url, stop=stop)
             with self._browser_lock:
                 self._browser_result = result
 
@@ -318,7 +322,7 @@ class ClientServerPanel(QWidget):
         t = self._browser_thread
         if t is None:
             return
-        t.join()  # run_browser ends by its own timeout (the browser process is killed there)
+        t.join()  # run_browser ends at once when stopped, or by its own timeout: the browser is killed
         self._browser_thread = None
         with self._browser_lock:
             result = self._browser_result
@@ -343,7 +347,7 @@ class ClientServerPanel(QWidget):
         client_busy = self._lab is not None and not self._lab.clients_idle()
         self.client_btn.setEnabled(listening and not client_busy)
         self.open_btn.setEnabled(listening)
-        have_browser = find_browser() is not None
+        have_browser = self._browser_path is not None
         self.headless_btn.setEnabled(listening and have_browser and self._browser_thread is None)
         self.headless_btn.setToolTip(
             ""

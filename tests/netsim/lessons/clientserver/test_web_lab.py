@@ -8,8 +8,10 @@ import io
 import json
 import shutil
 import socket
+import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -227,3 +229,20 @@ def test_the_lab_protocol_and_step_mode_gate_the_cs_client() -> None:
     finally:
         lab.close()
     assert lab.wait(1) and lab.finished
+
+
+def test_run_browser_is_ended_by_stop_and_by_its_timeout(tmp_path: Any) -> None:
+    # A stand-in "browser" that never finishes (and starts a child, as Chromium does).
+    fake = tmp_path / "slow-browser"
+    fake.write_text("#!/bin/sh\nsleep 30 &\nsleep 30\n")
+    fake.chmod(0o755)
+    t0 = time.monotonic()
+    ok, why = run_browser(str(fake), "http://127.0.0.1:1/", timeout_s=0.3)
+    assert not ok and "did not finish within 0.3 s" in why
+    stop = threading.Event()
+    stop.set()
+    ok, why = run_browser(str(fake), "http://127.0.0.1:1/", stop=stop)
+    assert not ok and why == "stopped"
+    assert time.monotonic() - t0 < 5
+    ok, why = run_browser(str(tmp_path / "missing"), "http://127.0.0.1:1/")
+    assert not ok and "cannot run" in why
