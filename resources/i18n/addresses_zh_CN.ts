@@ -522,12 +522,12 @@
         <message>
             <location filename="../../app/lessons/addresses/panel.py" line="0" />
             <source>The lesson and RFC 1918 both call it the {bits}-bit block ({name}).</source>
-            <translation>讲义和 RFC 1918 都称它为 {bits} 位块（{name}）。</translation>
+            <translation>讲义和 RFC 1918 都称它为{name}。</translation>
         </message>
         <message>
             <location filename="../../app/lessons/addresses/panel.py" line="0" />
             <source>The lesson calls it the {lesson_bits}-bit block ({name}); RFC 1918 names the blocks by their host bits and calls it the {rfc_bits}-bit block.</source>
-            <translation>讲义称它为 {lesson_bits} 位块（{name}）；RFC 1918 按主机位数给地址块命名，称它为 {rfc_bits} 位块。</translation>
+            <translation>讲义称它为{name}；RFC 1918 按主机位数给地址块命名，称它为 {rfc_bits} 位块。</translation>
         </message>
         <message>
             <location filename="../../app/lessons/addresses/panel.py" line="0" />

@@ -164,7 +164,7 @@ def test_the_panel_speaks_chinese(qtbot, chinese) -> None:  # type: ignore[no-un
     widget.run_default_preset()
     assert widget.title() == "地址、端口与分层"
     assert "是私有地址（192.168.0.0/16）" in widget.address_result.text()
-    assert "讲义称它为 8 位块（8位块）；RFC 1918 按主机位数" in widget.address_result.text()
+    assert "讲义称它为8位块；RFC 1918 按主机位数给地址块命名，称它为 16 位块" in widget.address_result.text()
     assert widget.tabs.tabText(3) == "域名"
     assert widget.layers_view.texts[0].osi == "OSI 第 2 层：数据链路层"
     assert widget.layers_view.texts[3].title == "应用数据"
