@@ -23,8 +23,9 @@ from netsim.lessons.classroom.events import (
 )
 from netsim.lessons.classroom.protocol import PENDING
 
-BIN_NS = 250_000_000
+BIN_NS = 50_000_000
 WINDOW_S = 60
+MIN_SPAN_BINS = 100  # the axis shows at least 5 s, at most WINDOW_S
 BINS = WINDOW_S * 1_000_000_000 // BIN_NS
 MAX_LANES = 500  # oldest departed students are dropped beyond this
 
@@ -56,7 +57,7 @@ class ClassModel:
         self.lanes: dict[int, Lane] = {}
         self.version = 0
         self.head_bin = 0  # the newest bin seen (absolute: t_ns // BIN_NS)
-        self.origin_ns: int | None = None
+        self.origin_ns: int | None = None  # the first event
         self.merged_total = 0
         self.split_total = 0
         self.messages_total = 0
@@ -130,9 +131,16 @@ class ClassModel:
                     for key in [k for k in lane.bins if k <= oldest]:
                         del lane.bins[key]
 
-    def runs(self, lane: Lane, kind: int) -> list[tuple[int, int, int]]:
-        """``(first, last, total)`` runs of consecutive window bins (0 = oldest) where ``kind`` > 0."""
-        first_bin = self.head_bin - BINS + 1
+    def span_bins(self) -> int:
+        """Bins on the axis: from the first event (at least 5 s back) up to :data:`WINDOW_S`."""
+        if self.origin_ns is None:
+            return MIN_SPAN_BINS
+        return max(MIN_SPAN_BINS, min(BINS, self.head_bin - self.origin_ns // BIN_NS + 1))
+
+    def runs(self, lane: Lane, kind: int, span: int = BINS) -> list[tuple[int, int, int]]:
+        """``(first, last, total)`` runs of consecutive bins of the last ``span`` (0 = oldest)
+        where ``kind`` > 0."""
+        first_bin = self.head_bin - span + 1
         out: list[tuple[int, int, int]] = []
         for b in sorted(lane.bins):
             count = lane.bins[b][kind]

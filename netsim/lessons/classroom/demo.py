@@ -10,6 +10,7 @@ messages back to back" challenge, so the lanes and the table show who got ``hell
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -72,7 +73,7 @@ class DemoClass(LabBase):
         key: bytes,
         students: int = 60,
         *,
-        stay_s: float = 2.5,
+        stay_s: float = 4.0,
         recorder: Recorder | None = None,
     ) -> None:
         super().__init__(recorder if recorder is not None else Recorder(keep=False))
@@ -80,6 +81,9 @@ class DemoClass(LabBase):
         self.key = key
         self.roster = demo_roster(students)
         self.stay_s = stay_s
+        # Set once the challenge and a broadcast went out and had time to come back: the
+        # class is "in full swing" (the panel's screenshot waits for this, not for the end).
+        self.settled = threading.Event()
 
     def run_config(self) -> dict[str, Any]:
         return {"lesson": "classroom-demo", "students": len(self.roster)}
@@ -110,6 +114,8 @@ class DemoClass(LabBase):
         if self._stop.wait(0.4):
             return
         self.server.broadcast("欢迎 / welcome")
+        if not self._stop.wait(0.6):
+            self.settled.set()
 
     def _student(self, address: tuple[str, int], framing: str, kind: str, name: str, i: int) -> None:
         time.sleep(0.01 * (i % 10))  # arrive over a few tens of milliseconds, like a real class
