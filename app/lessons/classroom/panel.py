@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import secrets
+import shlex
 import threading
 import time
 from collections.abc import Callable
@@ -151,11 +152,9 @@ class ClassroomPanel(QWidget):
         ):
             row.addWidget(label)
             row.addWidget(widget)
-        row.addWidget(self._start)
-        row.addStretch(1)
-        v.addLayout(row)
-        # the key, big, and the join command
-        key_row = QHBoxLayout()
+        # While serving, the settings give way to the class key, big (the room must read it).
+        self._settings = (self._iface_label, self._iface, self._port_label, self._port)
+        self._settings += (self._key_label, self._key, self._framing_label, self._framing)
         self._key_big = QLabel()
         self._key_big.setTextFormat(Qt.TextFormat.PlainText)
         self._key_big.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -163,10 +162,12 @@ class ClassroomPanel(QWidget):
         self._join_cmd.setReadOnly(True)
         self._copy = QPushButton()
         self._copy.clicked.connect(self._copy_command)
-        key_row.addWidget(self._key_big)
-        key_row.addWidget(self._join_cmd, 1)
-        key_row.addWidget(self._copy)
-        v.addLayout(key_row)
+        row.addWidget(self._key_big)
+        row.addStretch(1)
+        row.addWidget(self._copy)
+        row.addWidget(self._start)
+        v.addLayout(row)
+        v.addWidget(self._join_cmd)
         # body: lanes over the table | the side column
         body = QSplitter(Qt.Orientation.Horizontal)
         left = QSplitter(Qt.Orientation.Vertical)
@@ -186,7 +187,7 @@ class ClassroomPanel(QWidget):
         left.addWidget(self._table_view)
         left.setStretchFactor(0, 3)
         left.setStretchFactor(1, 2)
-        left.setSizes([600, 300])
+        left.setSizes([650, 350])
         body.addWidget(left)
         body.addWidget(self._build_side())
         body.setStretchFactor(0, 1)
@@ -300,7 +301,7 @@ class ClassroomPanel(QWidget):
         self._key_label.setText(self.tr("Class key"))
         self._framing_label.setText(self.tr("Framing"))
         self._iface.setItemText(self._iface.count() - 1, self.tr("every interface (0.0.0.0)"))
-        self._copy.setText(self.tr("Copy"))
+        self._copy.setText(self.tr("Copy the join command"))
         self._actions_box.setTitle(self.tr("Instructor"))
         self._broadcast_text.setPlaceholderText(self.tr("message to everyone"))
         self._broadcast.setText(self.tr("Broadcast"))
@@ -363,7 +364,14 @@ class ClassroomPanel(QWidget):
             "empty": self.tr("No students yet."),
         }
         self.lanes.texts = texts
-        self.join_lanes.texts = dict(texts, empty=self.tr("Not joined."))
+        # The student's own lane: the same strips, seen from the student's end.
+        self.join_lanes.texts = dict(
+            texts,
+            sent=self.tr("messages received"),
+            chunk=self.tr("my recv() chunk"),
+            reply=self.tr("I sent"),
+            empty=self.tr("Not joined."),
+        )
         self.table.headers = {
             "id": "#",
             "name": self.tr("Name"),
@@ -404,8 +412,10 @@ class ClassroomPanel(QWidget):
         server = self._server
         running = server is not None or self._starting is not None
         self._start.setText(self.tr("Stop") if running else self.tr("Start serving"))
-        for w in (self._iface, self._port, self._key, self._framing):
-            w.setEnabled(not running)
+        for w in self._settings:
+            w.setVisible(not running)
+        self._key_big.setVisible(running)
+        self._copy.setVisible(server is not None)
         for w in (self._broadcast, self._challenge, self._kick, self._lock):
             w.setEnabled(server is not None)
         key = self._key.text()
@@ -414,11 +424,12 @@ class ClassroomPanel(QWidget):
             host = self._bound_host
             host_text = f"[{host}]" if ":" in host else host
             self._join_cmd.setText(
-                f"netsim classroom join {host_text}:{server.address[1]} --name NAME --key {key} "
+                f"netsim classroom join {host_text}:{server.address[1]} --name NAME --key {shlex.quote(key)} "
                 f"--framing {server.framing}"
             )
         else:
             self._join_cmd.setText(self.tr("Start serving to get the command students type."))
+        self._join_cmd.setCursorPosition(0)
         self._refresh_counts()
 
     def _refresh_counts(self) -> None:
@@ -609,6 +620,7 @@ class ClassroomPanel(QWidget):
         name = self._j_name.text().strip() or "student"
         messages = [m for m in self._j_messages.text().split(",") if m]
         self.join_model.clear()
+        self.join_model.lane(0).name = name
         self._j_log.clear()
         lab = JoinLab(
             (host, port),
@@ -678,8 +690,8 @@ class ClassroomPanel(QWidget):
         self._join_cmd.setFont(THEME.font(1.0))
         self.lanes.set_scale(factor)
         self.join_lanes.set_scale(factor)
-        self._side.setMinimumWidth(int(250 * factor))
-        self._side.setMaximumWidth(int(320 * factor))
+        self._side.setMinimumWidth(int(220 * factor))
+        self._side.setMaximumWidth(int(280 * factor))
         self._explain.setFont(THEME.font(0.9))
         self._lane_scroll.setMinimumHeight(int(140 * factor))
         self._table_view.setMinimumHeight(int(90 * factor))

@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app.lessons.classroom.model import BIN_NS, CHUNK, MERGED, REPLY, SENT, SPLIT, ClassModel, Lane
@@ -64,8 +64,35 @@ class LaneView(QWidget):
     def row_h(self) -> float:
         return 15.0 * self.scale  # compact: 60 students at zoom 1.5 are 1,350 px, scrolled
 
+    def _legend(self) -> list[tuple[QColor, str]]:
+        return [
+            (THEME.message_colour(4), self.texts.get("sent", "")),
+            (THEME.message_colour(1), self.texts.get("chunk", "")),
+            (QColor(THEME.alert_colour), self.texts.get("merged", "")),
+            (THEME.message_colour(0), self.texts.get("split", "")),
+            (THEME.message_colour(2), self.texts.get("reply", "")),
+        ]
+
+    def _legend_places(self) -> list[tuple[float, int]]:
+        """(x, line) of each legend item: the legend wraps to the view's width."""
+        fm = QFontMetricsF(THEME.font(0.85))
+        rh = self.row_h()
+        x, line, out = 6 * self.scale, 0, []
+        for _colour, text in self._legend():
+            w = rh * 1.1 + fm.horizontalAdvance(text) + 14 * self.scale
+            if x + w > self.width() and x > 6 * self.scale:
+                x, line = 6 * self.scale, line + 1
+            out.append((x, line))
+            x += w
+        return out
+
     def header_h(self) -> float:
-        return self.row_h() * 2.6
+        lines = 1 + max((line for _x, line in self._legend_places()), default=0)
+        return self.row_h() * (1.3 * lines + 1.4)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._relayout()
 
     def label_w(self) -> float:
         return 150.0 * self.scale
@@ -124,22 +151,13 @@ class LaneView(QWidget):
     def _header(
         self, p: QPainter, fm: QFontMetricsF, left: float, width: float, rh: float, span_s: float
     ) -> None:
-        x = 6 * self.scale
-        y = rh * 0.2
-        items = [
-            (THEME.message_colour(4), self.texts.get("sent", "")),
-            (THEME.message_colour(1), self.texts.get("chunk", "")),
-            (QColor(THEME.alert_colour), self.texts.get("merged", "")),
-            (THEME.message_colour(0), self.texts.get("split", "")),
-            (THEME.message_colour(2), self.texts.get("reply", "")),
-        ]
-        for colour, text in items:
+        for (colour, text), (x, line) in zip(self._legend(), self._legend_places(), strict=True):
+            y = rh * (0.2 + 1.3 * line)
             p.fillRect(QRectF(x, y + rh * 0.25, rh * 0.9, rh * 0.6), colour)
             p.setPen(THEME.text_colour)
             p.drawText(QPointF(x + rh * 1.1, y + rh * 0.5 + fm.ascent() / 2.4), text)
-            x += rh * 1.1 + fm.horizontalAdvance(text) + 14 * self.scale
         # the time axis: -span … now (ticks every 1, 2, 5 or 10 s)
-        y_axis = rh * 2.3
+        y_axis = self.header_h() - rh * 0.3
         p.setPen(QPen(THEME.header_colour, max(1.0, self.scale)))
         p.drawLine(QPointF(left, y_axis), QPointF(left + width, y_axis))
         step = next(s for s in (1, 2, 5, 10) if span_s / s <= 8)
