@@ -19,7 +19,10 @@ import secrets
 import shlex
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
+from queue import Empty, SimpleQueue
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -61,6 +64,15 @@ from netsim.lessons.classroom.join_lab import JoinLab
 from netsim.lessons.classroom.protocol import DEFAULT_FRAMING, DEFAULT_PORT, parse_host_port
 from netsim.lessons.classroom.server import ClassroomServer
 
+
+@dataclass
+class _Job:
+    fn: Callable[[], Any]
+    done: Callable[[Any], None] | None
+    result: Any = None
+    error: BaseException | None = None
+
+
 FRAMINGS = ("length:i", "length", "length:!H", "delimiter", "none")
 STATUS_EVERY_S = 0.25  # the table and the counters
 LANES_EVERY_S = 0.2  # the lanes repaint at most this often while the class runs
@@ -77,7 +89,14 @@ class ClassroomPanel(QWidget):
         self._starting: ClassroomServer | None = None
         self._demo: DemoClass | None = None
         self._join: JoinLab | None = None
-        self._jobs: list[tuple[threading.Thread, list[Any], Callable[[Any], None] | None]] = []
+        # Helper jobs (start, close): run one after another in one helper thread, results
+        # handed back to the GUI thread by the tick.  ``_jobs`` counts those not yet delivered.
+        self._jobs = 0
+        self._job_lock = threading.Lock()
+        self._job_queue: deque[_Job] = deque()
+        self._job_done: SimpleQueue[_Job] = SimpleQueue()
+        self._job_thread: threading.Thread | None = None
+        self._job_exited: list[threading.Thread] = []
         self._error = ""
         self._bound_host = ""
         self._last_status = 0.0
@@ -153,7 +172,7 @@ class ClassroomPanel(QWidget):
             row.addWidget(label)
             row.addWidget(widget)
         # While serving, the settings give way to the class key, big (the room must read it).
-        self._settings = (self._iface_label, self._iface, self._port_label, self._port)
+        self._settings: tuple[QWidget, ...] = (self._iface_label, self._iface, self._port_label, self._port)
         self._settings += (self._key_label, self._key, self._framing_label, self._framing)
         self._key_big = QLabel()
         self._key_big.setTextFormat(Qt.TextFormat.PlainText)
@@ -416,8 +435,8 @@ class ClassroomPanel(QWidget):
             w.setVisible(not running)
         self._key_big.setVisible(running)
         self._copy.setVisible(server is not None)
-        for w in (self._broadcast, self._challenge, self._kick, self._lock):
-            w.setEnabled(server is not None)
+        for button in (self._broadcast, self._challenge, self._kick, self._lock):
+            button.setEnabled(server is not None)
         key = self._key.text()
         self._key_big.setText(self.tr("Class key: {key}").format(key=key))
         if server is not None:
@@ -462,31 +481,50 @@ class ClassroomPanel(QWidget):
 
     # ================================================================ off the GUI thread
     def _off_gui(self, fn: Callable[[], Any], done: Callable[[Any], None] | None = None) -> None:
-        """Run ``fn`` in a helper thread; ``done(result or exception)`` later, on the GUI thread."""
-        box: list[Any] = []
+        """Run ``fn`` in the helper thread (after the jobs before it); ``done(result)`` later, on
+        the GUI thread.  An exception is shown in the panel, never raised on the GUI thread."""
+        self._jobs += 1
+        with self._job_lock:
+            self._job_queue.append(_Job(fn, done))
+            if self._job_thread is None:
+                self._job_thread = threading.Thread(target=self._job_worker, name="classroom-panel-helper")
+                self._job_thread.start()
 
-        def body() -> None:
+    def _job_worker(self) -> None:
+        while True:
+            with self._job_lock:
+                if not self._job_queue:
+                    self._job_exited.append(threading.current_thread())
+                    self._job_thread = None
+                    return
+                job = self._job_queue.popleft()
             try:
-                box.append(fn())
+                job.result = job.fn()
             except BaseException as exc:  # handed to the GUI thread and shown
-                box.append(exc)
-
-        thread = threading.Thread(target=body, name="classroom-panel-helper")
-        self._jobs.append((thread, box, done))
-        thread.start()
+                job.error = exc
+            self._job_done.put(job)
 
     def _reap_jobs(self, wait_s: float = 0.0) -> None:
-        for job in list(self._jobs):
-            thread, box, done = job
-            thread.join(wait_s if wait_s else 0.0)
-            if thread.is_alive():
-                continue
-            self._jobs.remove(job)
-            result = box[0] if box else None
-            if isinstance(result, BaseException):
-                self._show_error(str(result) or type(result).__name__)
-            elif done is not None:
-                done(result)
+        """Deliver finished jobs (GUI thread); join helper threads that have returned."""
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                job = (
+                    self._job_done.get(timeout=max(0.0, deadline - time.monotonic()))
+                    if wait_s
+                    else self._job_done.get_nowait()
+                )
+            except Empty:
+                break
+            self._jobs -= 1
+            if job.error is not None:
+                self._show_error(str(job.error) or type(job.error).__name__)
+            elif job.done is not None:
+                job.done(job.result)
+        with self._job_lock:
+            exited, self._job_exited = self._job_exited, []
+        for thread in exited:
+            thread.join()
 
     def _show_error(self, text: str) -> None:
         self._error = text
@@ -605,12 +643,18 @@ class ClassroomPanel(QWidget):
         QGuiApplication.clipboard().setText(self._join_cmd.text())
 
     # ================================================================ join
+    def _leave(self) -> None:
+        lab = self._join
+        if lab is None:
+            return
+        self._join = None
+        self._join_bridge.attach(None)  # (drains what the lab still held first)
+        self._off_gui(lambda: lab.close(5.0))
+        self._refresh_join_texts()
+
     def _toggle_join(self) -> None:
         if self._join is not None:
-            lab = self._join
-            self._join = None
-            self._off_gui(lambda: lab.close(5.0))
-            self._refresh_join_texts()
+            self._leave()
             return
         try:
             host, port = parse_host_port(self._j_addr.text(), default_port=DEFAULT_PORT)
@@ -652,11 +696,7 @@ class ClassroomPanel(QWidget):
             elif ev.kind == "StudentError":
                 self._j_log.appendPlainText(self.tr("error: {text}").format(text=getattr(ev, "text", "")))
             elif isinstance(ev, RunFinished) and self._join is not None:
-                lab = self._join
-                self._join = None
-                self._join_bridge.attach(None)
-                self._off_gui(lambda lab=lab: lab.close(5.0))
-                self._refresh_join_texts()
+                self._leave()
 
     # ================================================================ the tick
     def _on_tick(self) -> None:
@@ -714,8 +754,7 @@ class ClassroomPanel(QWidget):
 
     def reset(self) -> None:
         self.stop_serving()
-        if self._join is not None:
-            self._toggle_join()
+        self._leave()
         self.model.clear()
         self.join_model.clear()
         self.table.set_rows([])
@@ -742,14 +781,16 @@ class ClassroomPanel(QWidget):
 
     def shutdown(self) -> None:
         self.stop_serving()
-        if self._join is not None:
-            lab = self._join
-            self._join = None
-            self._off_gui(lambda: lab.close(5.0))
+        self._leave()
         self._tick.stop()
         deadline = time.monotonic() + 20
         while self._jobs and time.monotonic() < deadline:
             self._reap_jobs(0.1)
+        with self._job_lock:
+            thread = self._job_thread
+        if thread is not None:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        self._reap_jobs()
         self._bridge.stop()
         self._join_bridge.stop()
 

@@ -197,8 +197,8 @@ class LaneView(QWidget):
         strips = (
             (SENT, y + rh * 0.08, THEME.message_colour(4)),
             (CHUNK, y + rh * 0.37, THEME.message_colour(1)),
+            (REPLY, y + rh * 0.66, THEME.message_colour(2)),
         )
-        strips += ((REPLY, y + rh * 0.66, THEME.message_colour(2)),)
         alpha = 255 if lane.connected else 110
         for kind, top, colour in strips:
             c = QColor(colour)
