@@ -72,6 +72,10 @@
             <translation>分帧</translation>
         </message>
         <message>
+            <source>Max students</source>
+            <translation>最多学生数</translation>
+        </message>
+        <message>
             <source>every interface (0.0.0.0)</source>
             <translation>所有网卡（0.0.0.0）</translation>
         </message>

@@ -26,7 +26,7 @@ from queue import Empty, SimpleQueue
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -52,7 +52,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.lessons.classroom.model import ClassModel
-from app.lessons.classroom.views import LaneView, StudentTable
+from app.lessons.classroom.views import COLUMNS, LaneView, StudentTable
 from app.shell.bridge import Bridge
 from app.shell.theme import THEME
 from netsim.core.events import Event, RunFinished, SocketFailed
@@ -61,7 +61,7 @@ from netsim.lessons.classroom.demo import DemoClass
 from netsim.lessons.classroom.events import ClassAction
 from netsim.lessons.classroom.interfaces import list_interfaces
 from netsim.lessons.classroom.join_lab import JoinLab
-from netsim.lessons.classroom.protocol import DEFAULT_FRAMING, DEFAULT_PORT, parse_host_port
+from netsim.lessons.classroom.protocol import DEFAULT_FRAMING, DEFAULT_PORT, Limits, parse_host_port
 from netsim.lessons.classroom.server import ClassroomServer
 
 
@@ -76,6 +76,7 @@ class _Job:
 FRAMINGS = ("length:i", "length", "length:!H", "delimiter", "none")
 STATUS_EVERY_S = 0.25  # the table and the counters
 LANES_EVERY_S = 0.2  # the lanes repaint at most this often while the class runs
+SERVER_YIELD_S = 0.001  # the server's loop steps aside this long per busy turn (see ClassroomServer)
 DEMO_KEY = "lesson-key"
 DEMO_STUDENTS = 60
 
@@ -161,6 +162,10 @@ class ClassroomPanel(QWidget):
         self._framing = QComboBox()
         for spec in FRAMINGS:
             self._framing.addItem(spec, spec)
+        self._max_label = QLabel()
+        self._max = QSpinBox()
+        self._max.setRange(1, 1000)
+        self._max.setValue(Limits().max_students)
         self._start = QPushButton()
         self._start.clicked.connect(self._toggle_serve)
         for label, widget in (
@@ -168,12 +173,14 @@ class ClassroomPanel(QWidget):
             (self._port_label, self._port),
             (self._key_label, self._key),
             (self._framing_label, self._framing),
+            (self._max_label, self._max),
         ):
             row.addWidget(label)
             row.addWidget(widget)
         # While serving, the settings give way to the class key, big (the room must read it).
         self._settings: tuple[QWidget, ...] = (self._iface_label, self._iface, self._port_label, self._port)
         self._settings += (self._key_label, self._key, self._framing_label, self._framing)
+        self._settings += (self._max_label, self._max)
         self._key_big = QLabel()
         self._key_big.setTextFormat(Qt.TextFormat.PlainText)
         self._key_big.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -199,7 +206,9 @@ class ClassroomPanel(QWidget):
         self._table_view.setModel(self.table)
         self._table_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self._table_view.verticalHeader().setVisible(False)
-        self._table_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed widths (set in set_scale): ResizeToContents would measure every cell of every row
+        # on each update - hundreds of students would stall the GUI thread.
+        self._table_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self._table_view.horizontalHeader().setStretchLastSection(True)
         self._table_view.setWordWrap(False)
         left.addWidget(self._lane_scroll)
@@ -319,6 +328,7 @@ class ClassroomPanel(QWidget):
         self._port_label.setText(self.tr("Port"))
         self._key_label.setText(self.tr("Class key"))
         self._framing_label.setText(self.tr("Framing"))
+        self._max_label.setText(self.tr("Max students"))
         self._iface.setItemText(self._iface.count() - 1, self.tr("every interface (0.0.0.0)"))
         self._copy.setText(self.tr("Copy the join command"))
         self._actions_box.setTitle(self.tr("Instructor"))
@@ -424,6 +434,7 @@ class ClassroomPanel(QWidget):
         )
         self.table.words = words
         self.table.retranslated()
+        self._size_columns()
         self._refresh_serve_texts()
         self._refresh_join_texts()
 
@@ -550,6 +561,8 @@ class ClassroomPanel(QWidget):
         key: str,
         framing: str | None = None,
         then: Callable[[], None] | None = None,
+        *,
+        max_students: int | None = None,
     ) -> None:
         """Start a class on ``host:port`` (the socket work happens off the GUI thread)."""
         if self._server is not None or self._starting is not None:
@@ -565,7 +578,17 @@ class ClassroomPanel(QWidget):
         self._show_error("")
         self.model.clear()
         self.table.set_rows([])
-        server = ClassroomServer(host, port, key.encode("utf-8"), framing=spec, recorder=Recorder(keep=False))
+        if max_students is not None:
+            self._max.setValue(max_students)
+        server = ClassroomServer(
+            host,
+            port,
+            key.encode("utf-8"),
+            framing=spec,
+            limits=Limits(max_students=self._max.value()),
+            recorder=Recorder(keep=False),
+        )
+        server.yield_s = SERVER_YIELD_S
         self._starting = server
         self._bound_host = host
         self._refresh_serve_texts()
@@ -737,7 +760,28 @@ class ClassroomPanel(QWidget):
         self._table_view.setMinimumHeight(int(90 * factor))
         self._table_view.verticalHeader().setDefaultSectionSize(int(20 * factor))
         self._table_view.setFont(THEME.font(0.9))
+        self._size_columns()
         self._tabs.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def _size_columns(self) -> None:
+        """Column widths from the header texts and typical contents (never measured per row)."""
+        fm = QFontMetrics(THEME.font(0.9))
+        samples = {
+            "id": "888",
+            "name": "M" * 10,
+            "address": "255.255.255.255:65535",
+            "form": "netsim",
+            "verdict": self.table.words.get("verdict:refused", "refused") + " · ",
+            "bytes": "888,888 / 888,888",
+            "last": "M" * 12,
+            "challenge": "helloworld",
+        }
+        header = self._table_view.horizontalHeader()
+        for i, column in enumerate(COLUMNS):
+            text = max(
+                samples.get(column, "8888"), self.table.headers.get(column, column), key=fm.horizontalAdvance
+            )
+            header.resizeSection(i, fm.horizontalAdvance(text) + int(16 * THEME.scale))
 
     def run(self) -> None:
         if self._server is None and self._starting is None:

@@ -278,7 +278,11 @@ class ClassroomServer(LabBase):
     ``host``/``port`` must be given (the CLI lists interfaces instead of guessing); port 0 picks
     a free one (tests).  ``key`` is the class key; ``framing`` the class's message framing;
     ``lesson_digest`` the digest of the lesson's form (md5, as the lesson's code relied on).
+    ``yield_s``: a pause before each busy turn of the loop (the GUI sets it: it shares the
+    interpreter, and a sleeping thread is the only sure way to hand the GIL over).
     """
+
+    yield_s: float = 0.0
 
     def __init__(
         self,
@@ -434,7 +438,12 @@ class ClassroomServer(LabBase):
         try:
             while not self._stop.is_set():
                 timeout = max(0.0, next_sweep - time.monotonic())
-                for key, mask in sel.select(timeout):
+                ready = sel.select(timeout)
+                if ready and self.yield_s:
+                    # Sharing the interpreter with a GUI: step aside (GIL released) before each
+                    # busy turn, so the GUI thread never waits behind a burst of students.
+                    time.sleep(self.yield_s)
+                for key, mask in ready:
                     data = key.data
                     if data is None:
                         self._accept()
