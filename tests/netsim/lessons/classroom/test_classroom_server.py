@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import signal
 import socket
 import struct
 import subprocess
@@ -14,6 +15,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from netsim.core.events import event_from_dict, event_to_dict
 from netsim.lessons.classroom.client import join, lesson_student
@@ -364,3 +367,85 @@ def test_cli_serve_commands_and_status_on_quit(tmp_path: Path) -> None:
         2,
     )  # hey + got: class!
     assert "instructor: broadcast class!" in out
+
+
+def test_cli_status_on_sigusr1_and_at_sigint(tmp_path: Path) -> None:
+    status = tmp_path / "status.json"
+    argv = [sys.executable, "-m", "netsim", "classroom", "serve", "--bind", "127.0.0.1:0", "--key", "k"]
+    proc = subprocess.Popen(
+        [*argv, "--status-json", str(status), "--quiet"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = ""
+        while "students join with" not in line:
+            line = proc.stdout.readline()
+            assert line, proc.stderr.read() if proc.stderr else ""
+        port = int(line.split("127.0.0.1:")[1].split()[0])
+        assert join(("127.0.0.1", port), "Sig", b"k", messages=["1", "2", "3"]).accepted
+        time.sleep(0.3)  # the loop publishes its snapshot every 0.1 s
+        proc.send_signal(signal.SIGUSR1)
+        deadline = time.monotonic() + 10
+        while not status.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        first = json.loads(status.read_text(encoding="utf-8"))
+        status.unlink()
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130, err
+    last = json.loads(status.read_text(encoding="utf-8"))
+    assert first == last
+    (sig,) = last["students"]
+    assert (sig["name"], sig["verdict"], sig["messages_received"], sig["messages_sent"]) == (
+        "Sig",
+        "accepted",
+        3,
+        3,
+    )
+
+
+@pytest.fixture
+def hostile_target() -> Iterator[ClassroomServer]:
+    server = ClassroomServer("127.0.0.1", 0, KEY, limits=Limits(grace_s=0.1, handshake_s=0.3))
+    server.start()
+    yield server
+    server.close()
+
+
+PEER_BYTES = st.one_of(
+    st.binary(min_size=1, max_size=300),
+    st.builds(lambda name, rest: hello_frame(name) + rest, st.text(max_size=40), st.binary(max_size=300)),
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=PEER_BYTES, speak_first=st.booleans())
+def test_any_bytes_from_a_peer_end_in_a_verdict(
+    hostile_target: ClassroomServer, data: bytes, speak_first: bool
+) -> None:
+    """Hostile peer: whatever it sends, before or after the lesson's challenge, the server gives a
+    verdict other than "accepted" (it has no key), closes the connection and goes on serving."""
+    server = hostile_target
+    before = len(server.status())
+    with socket.create_connection(server.address) as sock:
+        sock.settimeout(3)
+        try:
+            if not speak_first:
+                challenge = b""
+                while len(challenge) < 32 and (chunk := sock.recv(32)):
+                    challenge += chunk
+            sock.sendall(data)
+            while sock.recv(4096):
+                pass
+        except (ConnectionResetError, BrokenPipeError):
+            pass
+    rows = wait_status(server, lambda rows: len(rows) == before + 1 and not rows[-1].connected)
+    assert rows[-1].verdict in ("refused", "protocol error", "timed out"), rows[-1]
