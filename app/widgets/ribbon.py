@@ -50,6 +50,9 @@ class RibbonView(QWidget):
         self.model = model
         self.caption = ""
         self.lane_names = ("send()", "recv()", "app")
+        # Endpoint names as shown under the lane names: the sending end under send(), the
+        # receiving end under the other two (the model says which end is which; the panel translates).
+        self.role_names: dict[str, str] = {"client": "client", "server": "server"}
         self.dimmed = False
         self._x0 = 0.0  # first visible offset (or datagram slot)
         self._span = 0.0  # visible width in offsets; 0 = follow the data ("fit")
@@ -231,15 +234,25 @@ class RibbonView(QWidget):
             p.drawText(
                 QRectF(8, 2, self.width() - 16, 26 * THEME.scale), Qt.AlignmentFlag.AlignVCenter, self.caption
             )
-        p.setFont(THEME.font(1.0, bold=True))
+        bold, small = THEME.font(1.0, bold=True), THEME.font(0.85)
         for lane, name in enumerate(self.lane_names):
             r = self._lane_rect(lane)
-            p.setPen(THEME.text_colour)
-            p.drawText(
-                QRectF(4, r.top(), self._label_w() - 8, r.height()), Qt.AlignmentFlag.AlignVCenter, name
-            )
+            end = self.model.sender if lane == 0 else self.model.receiver_end
+            role = self.role_names.get(end, end)
+            label = QRectF(4, r.top(), self._label_w() - 8, r.height())
             p.setPen(QPen(QColor("#CCCCCC"), 1))
             p.drawLine(QPointF(r.left(), r.bottom() + 3), QPointF(r.right(), r.bottom() + 3))
+            p.setPen(THEME.text_colour)
+            p.setFont(bold)
+            two_lines = r.height() >= 2.2 * p.fontMetrics().height()
+            if not two_lines:  # a low ribbon: the lane name alone
+                p.drawText(label, Qt.AlignmentFlag.AlignVCenter, name)
+                continue
+            upper = label.adjusted(0, 0, 0, -label.height() / 2)
+            p.drawText(upper, Qt.AlignmentFlag.AlignBottom, name)
+            p.setFont(small)
+            p.setPen(THEME.header_colour)
+            p.drawText(label.adjusted(0, label.height() / 2, 0, 0), Qt.AlignmentFlag.AlignTop, role)
         p.setClipRect(self._plot_rect().adjusted(0, -2, 0, 2))  # boxes wider than the view stay in it
         if self.udp:
             self._paint_udp(p)
@@ -343,6 +356,16 @@ class RibbonView(QWidget):
                     if merged:
                         text = self.tr("#{n}: {size} B — merged!").format(n=i + 1, size=n)
                     self._label(p, box, text, colour)
+        if m.eof_at is not None:  # the recv() that returned b'': a mark where the stream ended
+            x = self._x(m.eof_at)
+            if lane.left() - 1 <= x <= lane.right() + 1:
+                p.setPen(QPen(THEME.text_colour, lw * 2, Qt.PenStyle.DashLine))
+                p.drawLine(QPointF(x, lane.top() + 2), QPointF(x, lane.bottom()))
+                metrics = p.fontMetrics()
+                text = self.tr("b'' (closed)")
+                w = metrics.horizontalAdvance(text) + 6
+                at = QRectF(x - w - 2 if x + w > lane.right() else x + 3, lane.top(), w, lane.height())
+                p.drawText(at, Qt.AlignmentFlag.AlignVCenter, text)
         # lane 2: application messages
         lo, hi = self._visible_range(m.frame_start, m.frame_end)
         if hi - lo > min(MAX_BOXES, width_px // 3):

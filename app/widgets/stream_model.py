@@ -31,6 +31,7 @@ from netsim.core.events import (
 )
 from netsim.core.trace import BoundaryTracker
 from netsim.framing import Codec, FramingError, make_codec
+from netsim.lessons.sticky.lab import EOF_RESULT
 from netsim.lessons.sticky.scenario import generated_message
 
 LOG_MAX_ROWS = 5000
@@ -59,6 +60,12 @@ class StreamModel(QObject):
         self.transport: str = self.config.get("transport", "tcp")
         self.framing: str = self.config.get("framing", "none")
         self.queues_available: bool = bool(self.config.get("queues_available", False))
+        # Who sends and who receives: the lab says so in its config (older traces: the client sent).
+        roles = self.config.get("roles")
+        sender = roles.get("sender") if isinstance(roles, dict) else self.config.get("sender")
+        self.sender: str = sender if sender in ("client", "server") else "client"
+        self.receiver_end: str = "server" if self.sender == "client" else "client"
+        self.eof_at: int | None = None  # stream offset where a recv() returned b'' (the peer closed)
         self.t0_ns: int = 0
         self.msg_id = array("q")
         self.msg_t = array("d")  # seconds since the run started
@@ -242,10 +249,12 @@ class StreamModel(QObject):
                     self.recv_q.append(ev.nbytes)
             elif isinstance(ev, SocketCalled):
                 self._log(ev.t_ns, ev.endpoint, ev.call, ev.size, ev.result)
+                if ev.result == EOF_RESULT and ev.endpoint == self.receiver_end and not udp:
+                    self.eof_at = self.received_bytes
             elif isinstance(ev, SocketFailed):
                 self.errors.append(f"{ev.endpoint}: {ev.call}: {ev.message}")
                 self._log(ev.t_ns, ev.endpoint, ev.call, -1, f"{ev.error}: {ev.message}")
-                if ev.endpoint == "client" and ev.call.startswith("sendto("):
+                if ev.endpoint == self.sender and ev.call.startswith("sendto("):
                     self.failed_sends.append((len(self.msg_start) + len(self.failed_sends), ev.message))
             elif isinstance(ev, CallPending):
                 pass

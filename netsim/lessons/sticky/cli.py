@@ -14,10 +14,10 @@ from netsim.framing import CODEC_SPECS
 from netsim.lessons.sticky import Scenario, StreamLab
 from netsim.lessons.sticky.lab import EOF_RESULT, LESSON_BUG
 from netsim.lessons.sticky.presets import PRESETS, preset
+from netsim.lessons.sticky.ribbon import render
 from netsim.lessons.sticky.scenario import RECEIVERS, SENDERS
 
 JSON_MAX_ITEMS = 100  # app_message_payloads and recv_chunks list this many at most
-from netsim.lessons.sticky.ribbon import render
 
 
 def register(sub: Any) -> None:
