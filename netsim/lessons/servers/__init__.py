@@ -29,6 +29,7 @@ from netsim.lessons.servers.lab import ServersLab
 from netsim.lessons.servers.scenario import (
     BLOCKING,
     BUSY,
+    LESSON_NB,
     MAX_CLIENTS,
     MAX_REQUESTS,
     MAX_THINK_MS,
@@ -43,6 +44,7 @@ __all__ = [
     "BUSY",
     "CLIENT_EVENTS",
     "CPU_RAMP",
+    "LESSON_NB",
     "MAX_CLIENTS",
     "MAX_REQUESTS",
     "MAX_THINK_MS",

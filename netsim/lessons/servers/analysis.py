@@ -16,7 +16,7 @@ from netsim.lessons.servers.events import (
     RequestSent,
     ServerCpuSampled,
 )
-from netsim.lessons.servers.scenario import BLOCKING, BUSY, SELECTORS, THREADED
+from netsim.lessons.servers.scenario import BLOCKING, BUSY, LESSON_NB, SELECTORS, THREADED
 
 
 @dataclass
@@ -122,6 +122,8 @@ VERDICTS: dict[str, str] = {
     BLOCKING: "one at a time: while the server talks to one client, the others wait in the listen backlog",
     THREADED: "one thread per client: every client is served at once (socketserver.ThreadingTCPServer)",
     BUSY: "busy loop: the server burns a CPU doing nothing",
+    LESSON_NB: "the lesson's code as written: accepted sockets stay blocking on Linux (accept() does not "
+    "pass on non-blocking mode), so the loop stalls in the first client's recv() while the others wait",
     SELECTORS: "selectors: one thread serves everyone and sleeps until a socket is ready",
 }
 
