@@ -108,7 +108,13 @@ class StickyPanel(QWidget):
         self.receiver_combo = QComboBox()  # the app's exact receiver, or the lesson's own code
         for kind in RECEIVERS:
             self.receiver_combo.addItem("", kind)
-        for combo in (self.preset_combo, self.framing, self.send_mode, self.sender_combo, self.receiver_combo):
+        for combo in (
+            self.preset_combo,
+            self.framing,
+            self.send_mode,
+            self.sender_combo,
+            self.receiver_combo,
+        ):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(14)
         self.send_delay = QDoubleSpinBox()
