@@ -15,7 +15,17 @@ from array import array
 from bisect import bisect_left, bisect_right
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QWheelEvent
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFontMetricsF,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from app.shell.theme import THEME
@@ -53,6 +63,7 @@ class RibbonView(QWidget):
         # Endpoint names as shown under the lane names: the sending end under send(), the
         # receiving end under the other two (the model says which end is which; the panel translates).
         self.role_names: dict[str, str] = {"client": "client", "server": "server"}
+        self._label_w_cache: tuple[object, float] = (None, 0.0)
         self.dimmed = False
         self._x0 = 0.0  # first visible offset (or datagram slot)
         self._span = 0.0  # visible width in offsets; 0 = follow the data ("fit")
@@ -98,7 +109,20 @@ class RibbonView(QWidget):
         return self._x0, self._x0 + self._span
 
     def _label_w(self) -> float:
-        return 90 * THEME.scale
+        # Room for "server send()" / "client recv()" (who does what), within reason.  Cached: the
+        # plot rectangle (and so this) is asked for at every coordinate conversion.
+        roles = (self.role_names.get(self.model.sender, ""), self.role_names.get(self.model.receiver_end, ""))
+        key = (self.lane_names, roles, THEME.scale, THEME.font(1.0, bold=True).key())
+        if self._label_w_cache[0] != key:
+            metrics = QFontMetricsF(THEME.font(1.0, bold=True))
+            texts = [
+                f"{roles[0]} {self.lane_names[0]}",
+                f"{roles[1]} {self.lane_names[1]}",
+                self.lane_names[2],
+            ]
+            widest = max(metrics.horizontalAdvance(text) for text in texts)
+            self._label_w_cache = (key, min(max(90 * THEME.scale, widest + 12), 200 * THEME.scale))
+        return self._label_w_cache[1]
 
     def _plot_rect(self) -> QRectF:
         top = 30 * THEME.scale if self.caption else 8 * THEME.scale
@@ -245,8 +269,10 @@ class RibbonView(QWidget):
             p.setPen(THEME.text_colour)
             p.setFont(bold)
             two_lines = r.height() >= 2.2 * p.fontMetrics().height()
-            if not two_lines:  # a low ribbon: the lane name alone
-                p.drawText(label, Qt.AlignmentFlag.AlignVCenter, name)
+            if not two_lines:  # a low ribbon: "server send()" on one line where it fits, else the name
+                both = f"{role} {name}"
+                fits = lane < 2 and p.fontMetrics().horizontalAdvance(both) <= label.width()
+                p.drawText(label, Qt.AlignmentFlag.AlignVCenter, both if fits else name)
                 continue
             upper = label.adjusted(0, 0, 0, -label.height() / 2)
             p.drawText(upper, Qt.AlignmentFlag.AlignBottom, name)

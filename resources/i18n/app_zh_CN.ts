@@ -868,12 +868,12 @@
         <translation>接收代码</translation>
     </message>
     <message>
-        <source>the client sends, the server receives</source>
-        <translation>客户端发送，服务端接收</translation>
+        <source>client → server</source>
+        <translation>客户端 → 服务端</translation>
     </message>
     <message>
-        <source>the server sends, the client receives (the lesson's demo)</source>
-        <translation>服务端发送，客户端接收（课程的演示）</translation>
+        <source>server → client (the lesson's demo)</source>
+        <translation>服务端 → 客户端（课程的演示）</translation>
     </message>
     <message>
         <source>exact: reads until each message is complete</source>
