@@ -54,6 +54,7 @@ from netsim.lessons.servers import (
     ServersLab,
     ServersResult,
     ServersTimeline,
+    served_from,
 )
 
 MAX_RUNS = len(MODES)  # runs kept on screen: one per design
@@ -151,7 +152,7 @@ class TimelineView(QWidget):
             p.setFont(font)
             y += rh * 1.6
             for row in result.clients:
-                self._client_row(p, row, y, rh, x, label_w, run.last_ns)
+                self._client_row(p, row, y, rh, x, label_w, run.last_ns, served_from(row, run.mode))
                 y += rh * 1.25
             self._server_row(p, result, y, rh, left, x, span)
             y += rh * 1.25 + rh * 0.5
@@ -204,6 +205,7 @@ class TimelineView(QWidget):
         x: Callable[[int | None], float],
         label_w: float,
         now_ns: int,
+        served: int | None,
     ) -> None:
         p.setPen(THEME.text_colour)
         label = self.texts.get("client", "client {n}").format(n=row.client)
@@ -211,11 +213,11 @@ class TimelineView(QWidget):
         if row.connected is None:
             return
         end_x = x(row.closed if row.closed is not None else now_ns)  # still connected: up to now
-        served_x = x(row.accepted) if row.accepted is not None else end_x
+        served_x = x(served) if served is not None else end_x
         start_x = x(row.connected)
         bar_top, bar_h = y + rh * 0.15, rh * 0.7
         p.fillRect(QRectF(start_x, bar_top, max(1.0, served_x - start_x), bar_h), WAIT_COLOUR)
-        if row.accepted is not None:
+        if served is not None:
             colour = THEME.message_colour(row.client - 1)
             p.fillRect(QRectF(served_x, bar_top, max(1.0, end_x - served_x), bar_h), colour)
         dark = QColor("#000000") if THEME.high_contrast else QColor("#333333")
@@ -638,7 +640,7 @@ class ServersPanel(QWidget):
             label.setFont(THEME.font(1.0))
         self._explanation.setFont(THEME.font(1.05))
         self._view.set_scale(factor)
-        self._table.setMaximumHeight(int(200 * factor))
+        self._table.setMaximumHeight(int(240 * factor))  # a header and one row per design
         self._side.setMaximumWidth(int(560 * factor))
         self._side.setMinimumWidth(int(380 * factor))
 

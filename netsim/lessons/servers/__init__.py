@@ -12,6 +12,7 @@ from netsim.lessons.servers.analysis import (
     ServersResult,
     ServersTimeline,
     gantt,
+    served_from,
 )
 from netsim.lessons.servers.events import (
     CLIENT_EVENTS,
@@ -68,4 +69,5 @@ __all__ = [
     "ServersResult",
     "ServersTimeline",
     "gantt",
+    "served_from",
 ]

@@ -50,6 +50,18 @@ class ClientRow:
         return self.closed - self.connected
 
 
+def served_from(row: ClientRow, mode: str) -> int | None:
+    """When the server started serving this client, as a timeline draws it.
+
+    Usually the server's ``accept()``.  The lesson's non-blocking code accepts a client and then
+    sits in another client's blocking ``recv()``: accepted is not served, so its clients count as
+    waiting until their first answer.
+    """
+    if mode == LESSON_NB and row.first_reply is not None:
+        return row.first_reply
+    return row.accepted
+
+
 @dataclass(frozen=True)
 class CpuPoint:
     t_ns: int  # since the run started
@@ -248,9 +260,10 @@ def gantt(result: ServersResult, width: int = 60) -> list[str]:
         if r.connected is not None:
             start = col(r.connected)
             end = col(r.closed if r.closed is not None else span_ns)
-            served_from = col(r.accepted) if r.accepted is not None else end + 1
+            served = served_from(r, result.mode)
+            served_col = col(served) if served is not None else end + 1
             for i in range(start, end + 1):
-                cells[i] = "#" if i >= served_from else "."
+                cells[i] = "#" if i >= served_col else "."
             for t in r.replies:
                 cells[col(t)] = "|"
         wait = f"{r.wait_ns / 1e6:7.1f} ms" if r.wait_ns is not None else "      - ms"

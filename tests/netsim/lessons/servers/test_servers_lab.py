@@ -30,6 +30,7 @@ from netsim.lessons.servers import (
     ServersLab,
     ServersResult,
     gantt,
+    served_from,
 )
 
 
@@ -244,6 +245,9 @@ def test_the_lessons_nonblocking_code_stalls_on_the_first_client() -> None:
     assert len({r.thread for r in result.clients}) == 1
     conns = {r.conn for r in result.clients}
     assert {e.conn for e in events if isinstance(e, ConnClosed)} == conns
+    # drawn as waiting until its first answer, not from accept(): accepted is not served here
+    assert served_from(second, LESSON_NB) == second.first_reply
+    assert served_from(second, BLOCKING) == second.accepted
     fixed, _ = run_lab(BUSY, clients=2, requests=3, think_ms=think_ms)
     fixed_second = sorted(fixed.clients, key=lambda r: r.client)[1]
     assert fixed_second.wait_ns is not None and fixed_second.wait_ns < second.wait_ns
