@@ -214,6 +214,11 @@ class StreamLab(LabBase):
         finally:
             self._ready.set()  # never leave the client waiting for a server that failed
             if conn is not None:
+                if sc.sender == "server" and not self._stop.is_set() and not self.gate.closed:
+                    try:  # the sender's close() is a step of its own: it is what makes recv() return b''
+                        self.gate.wait("server", "conn.close()")
+                    except GateClosed:
+                        pass
                 self._close("server", conn, "conn.close()")
             self._close("server", sock)
 
