@@ -111,7 +111,10 @@ class RibbonView(QWidget):
     def _label_w(self) -> float:
         # Room for "server send()" / "client recv()" (who does what), within reason.  Cached: the
         # plot rectangle (and so this) is asked for at every coordinate conversion.
-        roles = (self.role_names.get(self.model.sender, ""), self.role_names.get(self.model.receiver_end, ""))
+        roles = (
+            self.role_names.get(self.model.sending_end, ""),
+            self.role_names.get(self.model.receiving_end, ""),
+        )
         key = (self.lane_names, roles, THEME.scale, THEME.font(1.0, bold=True).key())
         if self._label_w_cache[0] != key:
             metrics = QFontMetricsF(THEME.font(1.0, bold=True))
@@ -261,7 +264,7 @@ class RibbonView(QWidget):
         bold, small = THEME.font(1.0, bold=True), THEME.font(0.85)
         for lane, name in enumerate(self.lane_names):
             r = self._lane_rect(lane)
-            end = self.model.sender if lane == 0 else self.model.receiver_end
+            end = self.model.sending_end if lane == 0 else self.model.receiving_end
             role = self.role_names.get(end, end)
             label = QRectF(4, r.top(), self._label_w() - 8, r.height())
             p.setPen(QPen(QColor("#CCCCCC"), 1))

@@ -63,8 +63,8 @@ class StreamModel(QObject):
         # Who sends and who receives: the lab says so in its config (older traces: the client sent).
         roles = self.config.get("roles")
         sender = roles.get("sender") if isinstance(roles, dict) else self.config.get("sender")
-        self.sender: str = sender if sender in ("client", "server") else "client"
-        self.receiver_end: str = "server" if self.sender == "client" else "client"
+        self.sending_end: str = sender if sender in ("client", "server") else "client"
+        self.receiving_end: str = "server" if self.sending_end == "client" else "client"
         self.eof_at: int | None = None  # stream offset where a recv() returned b'' (the peer closed)
         self.t0_ns: int = 0
         self.msg_id = array("q")
@@ -249,12 +249,12 @@ class StreamModel(QObject):
                     self.recv_q.append(ev.nbytes)
             elif isinstance(ev, SocketCalled):
                 self._log(ev.t_ns, ev.endpoint, ev.call, ev.size, ev.result)
-                if ev.result == EOF_RESULT and ev.endpoint == self.receiver_end and not udp:
+                if ev.result == EOF_RESULT and ev.endpoint == self.receiving_end and not udp:
                     self.eof_at = self.received_bytes
             elif isinstance(ev, SocketFailed):
                 self.errors.append(f"{ev.endpoint}: {ev.call}: {ev.message}")
                 self._log(ev.t_ns, ev.endpoint, ev.call, -1, f"{ev.error}: {ev.message}")
-                if ev.endpoint == self.sender and ev.call.startswith("sendto("):
+                if ev.endpoint == self.sending_end and ev.call.startswith("sendto("):
                     self.failed_sends.append((len(self.msg_start) + len(self.failed_sends), ev.message))
             elif isinstance(ev, CallPending):
                 pass

@@ -31,7 +31,7 @@ def test_hello_world_runs_in_the_lessons_direction(qtbot, panel) -> None:
     panel.start_run()
     wait_idle(qtbot, panel)
     m = panel.model
-    assert (m.sender, m.receiver_end) == ("server", "client")
+    assert (m.sending_end, m.receiving_end) == ("server", "client")
     assert m.merged_chunks == 1 and m.wrong_app_messages == 1
     assert m.eof_at == 10  # the second recv(1024) returned b'' after the 10 bytes
     eof_rows = [row for row in m.log if row[4] == EOF_RESULT]
@@ -80,7 +80,7 @@ def test_model_takes_the_roles_from_the_config(qtbot) -> None:
             SocketFailed(3, "server", "sendto(x)", "OSError", "boom"),
         ]
     )
-    assert (m.sender, m.receiver_end, m.eof_at) == ("server", "client", 3)
+    assert (m.sending_end, m.receiving_end, m.eof_at) == ("server", "client", 3)
     old = StreamModel()
     old.load([RunStarted(0, "lab", {"transport": "tcp"})])  # a trace from before roles existed
-    assert (old.sender, old.receiver_end) == ("client", "server")
+    assert (old.sending_end, old.receiving_end) == ("client", "server")
