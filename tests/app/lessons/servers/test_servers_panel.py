@@ -136,6 +136,6 @@ def test_the_lessons_code_is_shown_beside_the_fixes_with_the_reason(
     panel.run()
     qtbot.waitUntil(panel.is_idle, timeout=TIMEOUT_MS)
     (result,) = panel.results()
-    first, second = result.clients
+    _first, second = result.clients
     assert second.wait_ns is not None and second.wait_ns >= 50e6  # it waited on client 1's recv()
     assert "client 2 waited" in panel.verdict_text()
