@@ -876,12 +876,12 @@
         <translation>服务端 → 客户端（课程的演示）</translation>
     </message>
     <message>
-        <source>exact: reads until each message is complete</source>
-        <translation>精确：一直读到每条消息完整</translation>
+        <source>exact: whole messages</source>
+        <translation>精确：读完整条消息</translation>
     </message>
     <message>
-        <source>the lesson's: recv(4), then recv(size), each trusted</source>
-        <translation>课程的：先 recv(4)，再 recv(size)，各调用一次并信以为真</translation>
+        <source>the lesson's: recv(4), recv(size)</source>
+        <translation>课程的：recv(4)、recv(size)</translation>
     </message>
     <message>
         <source>The lesson's code, bugs included: size = recv(4); size = struct.unpack('i', size)[0]; msg = recv(size). Each recv() is believed to return everything. For framing none: one recv() = one message. Works for framing none and length prefixes.</source>

@@ -376,8 +376,8 @@ class StickyPanel(QWidget):
         self.send_mode.setItemText(1, self.tr("one sendall burst"))
         self.sender_combo.setItemText(0, self.tr("client → server"))
         self.sender_combo.setItemText(1, self.tr("server → client (the lesson's demo)"))
-        self.receiver_combo.setItemText(0, self.tr("exact: reads until each message is complete"))
-        self.receiver_combo.setItemText(1, self.tr("the lesson's: recv(4), then recv(size), each trusted"))
+        self.receiver_combo.setItemText(0, self.tr("exact: whole messages"))
+        self.receiver_combo.setItemText(1, self.tr("the lesson's: recv(4), recv(size)"))
         self._update_receiver_tip()
         labels = {
             "preset": self.tr("Preset"),
