@@ -174,3 +174,19 @@ def test_recv_chunks_text_where_utf8_else_hex() -> None:
         ]
     )
     assert recv_chunks(trace) == [{"hex": "e0930400"}, {"hex": "e4bda0e5a5"}, "ok", None, ""]
+
+
+def test_text_output_names_the_direction_and_the_eof_recv(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sticky", "--preset", "hello-world"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "the server sends, the client receives"
+    assert "recv() calls: 2 (the last one returned b'': the peer closed)" in out
+    assert "[10, 10)  b''  the end of the stream" in out
+
+
+def test_text_output_shows_the_lessons_failure(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sticky", "--preset", "lesson-recv-trusted"]) == 0
+    out = capsys.readouterr().out
+    assert "with the lesson's code: recv(4), then recv(size), each trusted once" in out
+    assert "error: server: recv(" in out and LESSON_BUG in out
+    assert "the application did NOT get the messages that were sent" in out
