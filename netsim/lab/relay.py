@@ -43,6 +43,11 @@ from netsim.core.recorder import Recorder
 MSS_PRESETS: dict[str, int] = {"Ethernet": 1448, "the minimum": 536, "loopback": 65_483}
 MSS_MIN = 1  # any positive MSS works; 536 is the smallest every IPv4 host must accept
 MSS_MAX = 65_483
+# A real path has a bottleneck link: segments arrive one after another, not all at once, and
+# that spacing is what lets a prompt reader see them one by one.  With an MSS below loopback's
+# and no rate given, the relay models a 10 Mbit/s link (1,448 B every 1.16 ms); give a rate to
+# change it, or 0 for none (then segments written back to back may well be read together).
+DEFAULT_LINK_KBPS = 10_000.0
 UDP_HEADERS = 28  # IPv4 (20) + UDP (8): what a datagram adds to its payload on the wire
 TCP_LOSS_NOTE = (
     "TCP cannot lose bytes through a relay: it speaks TCP on both sides, and TCP resends what is "
@@ -118,7 +123,9 @@ class WireConfig:
     mss: int = MSS_MAX
     delay_ms: float = 0.0
     jitter_ms: float = 0.0
-    rate_kbps: float = 0.0  # kilobits per second; 0 = no limit
+    rate_kbps: float | None = (
+        None  # kilobits per second; 0 = no limit; None = DEFAULT_LINK_KBPS below loopback's MSS
+    )
     coalesce_ms: float = 0.0  # TCP: hold a short segment this long for more bytes (Nagle-like)
     loss: float = 0.0  # UDP: fraction of datagrams lost
     dup: float = 0.0  # UDP: fraction duplicated
@@ -131,6 +138,8 @@ class WireConfig:
             raise ValueError(f"MSS must be {MSS_MIN}..{MSS_MAX} bytes, not {self.mss}")
         for name in ("delay_ms", "jitter_ms", "rate_kbps", "coalesce_ms"):
             value = getattr(self, name)
+            if value is None:
+                continue
             if not 0 <= value <= 600_000:  # also refuses NaN
                 raise ValueError(f"{name.replace('_', ' ')} must be 0..600000, not {value}")
         for name in ("loss", "dup", "reorder"):
@@ -139,6 +148,13 @@ class WireConfig:
                 raise ValueError(f"{name} must be a fraction 0..1, not {value}")
         if self.mtu and not UDP_HEADERS < self.mtu <= 65_535:
             raise ValueError(f"MTU must be {UDP_HEADERS + 1}..65535 bytes (or 0 for none), not {self.mtu}")
+
+    @property
+    def link_kbps(self) -> float:
+        """The link rate in force (kbit/s; 0 = no limit)."""
+        if self.rate_kbps is not None:
+            return self.rate_kbps
+        return DEFAULT_LINK_KBPS if self.mss < MSS_MAX else 0.0
 
     @property
     def delay_ns(self) -> int:
@@ -394,7 +410,7 @@ class Relay:
         src, dst = (pair.client, pair.server) if direction == "c2s" else (pair.server, pair.client)
         cfg = self.config
         rng = random.Random(f"{cfg.seed}:{direction}:{number}")
-        bucket = _Bucket(cfg.rate_kbps * 125, cfg.mss) if cfg.rate_kbps else None
+        bucket = _Bucket(cfg.link_kbps * 125, cfg.mss) if cfg.link_kbps else None
         # (due_ns, start, data, arrived_ns): segments waiting for their time on the wire
         queue: deque[tuple[int, int, bytes, int]] = deque()
         queued = 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import errno
 import os
+import random
 import socket
 import struct
 import threading
@@ -36,6 +37,7 @@ from netsim.core.gate import Gate, GateClosed
 from netsim.core.recorder import Recorder
 from netsim.framing import FramingError, JsonFrame, RawCodec, make_codec
 from netsim.lab.kqueue import QUEUES_AVAILABLE, recv_queue_bytes, send_queue_bytes
+from netsim.lab.relay import Relay
 from netsim.lessons.sticky.scenario import Scenario
 
 T = TypeVar("T")
@@ -46,6 +48,7 @@ _UDP_MATCH_WINDOW = 4096  # how far ahead a received datagram is looked for amon
 _BURST_BATCH = 1 << 20  # a burst is sent in batches of at most 1 MiB (bounded memory)
 _CALL_SAMPLES_MAX_MESSAGES = 2000  # sample queues at every call only for runs this small
 _YIELD_EVERY = 32  # with gui_yield_s: messages between two pauses of a worker
+_WIRE_HOLD_S = 0.25  # a relay may hold a datagram back this long (reordering), past its delay
 
 
 class _Stopped(Exception):
@@ -98,6 +101,12 @@ class StreamLab:
         # ...and, every few messages, step aside for a moment: CPython hands the GIL to no thread
         # in particular, so a GUI thread may otherwise wait tens of milliseconds for its turn.
         self._yield_s = gui_yield_s
+        # The network in the middle (scenario.wire): started by the client once the server
+        # listens, closed in close().  The seed is fixed now so that the run's config records it.
+        self.relay: Relay | None = None
+        self.wire_seed = (
+            scenario.seed if scenario.seed is not None else random.SystemRandom().randrange(2**31)
+        )
 
     # ----------------------------------------------------------------- control
     def start(self) -> None:
@@ -107,6 +116,8 @@ class StreamLab:
         config = self.scenario.to_dict()
         config["codec_label"] = self.codec.label
         config["queues_available"] = QUEUES_AVAILABLE
+        if self.scenario.wire:
+            config["wire_seed"] = self.wire_seed
         self.recorder.emit(RunStarted(now_ns(), "lab", config))
         self._threads = [
             threading.Thread(target=self._guard, args=("server", self._server), name="netsim-server"),
@@ -143,6 +154,8 @@ class StreamLab:
         for t in self._threads:
             t.join(max(0.0, (deadline - now_ns()) / 1e9))
         alive = [t.name for t in self._threads if t.is_alive()]
+        if self.relay is not None:  # the client thread that started it has been joined
+            self.relay.close(max(0.1, (deadline - now_ns()) / 1e9))
         if alive:
             raise RuntimeError(f"lab threads did not stop within {timeout_s} s: {', '.join(alive)}")
 
@@ -349,8 +362,11 @@ class StreamLab:
         sc = self.scenario
         delay_s = sc.receiver_delay_ms / 1000
         offset = 0
-        received = 0
+        seen: set[int] = set()  # datagrams received (a duplicate counts once)
         expected = 0  # the message the next datagram should be, if none was lost
+        idle_ns = (
+            _UDP_IDLE_S + (_WIRE_HOLD_S + (sc.wire_delay_ms + sc.wire_jitter_ms) / 1000 if sc.wire else 0)
+        ) * 1e9
         call = f"recvfrom({sc.recv_bytes})"
         while True:
             if delay_s and self._stop.wait(delay_s):
@@ -363,11 +379,11 @@ class StreamLab:
                 if self._stop.is_set():
                     raise _Stopped
                 if self._sender_done.is_set():
-                    if received >= self._datagrams_sent:
+                    if len(seen) >= self._datagrams_sent:
                         return
                     if idle_since is None:
                         idle_since = now_ns()
-                    elif now_ns() - idle_since > _UDP_IDLE_S * 1e9:
+                    elif now_ns() - idle_since > idle_ns:
                         return  # the rest were lost
                 try:
                     wire_size = recv_queue_bytes(sock)  # Linux: size of the next datagram
@@ -396,7 +412,8 @@ class StreamLab:
             index = expected
             if spans and not truncated:
                 index = self._match_datagram(spans[0][2], expected)
-            expected = index + 1
+            expected = max(expected, index + 1)  # a late datagram does not move the expectation back
+            seen.add(index)
             self.recorder.emit(
                 BytesReceived(
                     now_ns(), "server", offset, end, self._keep("server", data), index, truncated, wire_size
@@ -406,15 +423,18 @@ class StreamLab:
                 self._emit_fail("server", "decode", failure)
             for start, stop, message in spans:
                 self._emit_frame(index, offset + start, offset + stop, message)
-            received += 1
             offset = end
 
     def _match_datagram(self, message: object, expected: int) -> int:
         payload = message.body if isinstance(message, JsonFrame) else message
         sc = self.scenario
-        for k in range(expected, min(expected + _UDP_MATCH_WINDOW, sc.message_count)):
-            if sc.message(k) == payload:
-                return k
+        # Nearest first, both ways: a datagram can be late (reordered) or come twice (duplicated).
+        for d in range(_UDP_MATCH_WINDOW):
+            for k in (expected + d, expected - 1 - d):
+                if 0 <= k < sc.message_count and sc.message(k) == payload:
+                    return k
+            if expected + d >= sc.message_count and expected - 1 - d < 0:
+                break
         return expected
 
     # --------------------------------------------------------------- client
@@ -427,6 +447,11 @@ class StreamLab:
             return  # the server failed before listening; its error is already recorded
         tcp = sc.transport == "tcp"
         kind = "SOCK_STREAM" if tcp else "SOCK_DGRAM"
+        try:
+            address = self._connect_address()
+        except OSError as exc:
+            self._emit_fail("client", "relay", exc)
+            return
         self._gate("client", f"socket({kind})")
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM)
         call = "socket()"
@@ -438,16 +463,16 @@ class StreamLab:
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self.recorder.emit(SocketCalled(now_ns(), "client", f"socket({kind})", -1, f"fd {sock.fileno()}"))
             if tcp:
-                call = f"connect(('{sc.host}', {self.port}))"
+                call = f"connect({address})"
                 self._gate("client", call)
                 sock.settimeout(2.0)
-                sock.connect((sc.host, self.port))
+                sock.connect(address)
                 sock.settimeout(_POLL_S)
                 self.recorder.emit(SocketCalled(now_ns(), "client", call, -1, "connected"))
                 self._probe("client", "send", sock)
                 self._send_stream(sock)
             else:
-                self._send_datagrams(sock)
+                self._send_datagrams(sock, address)
         except (_Stopped, GateClosed):
             raise
         except FramingError as exc:
@@ -462,6 +487,22 @@ class StreamLab:
                 except GateClosed:
                     pass
             self._close("client", sock)
+
+    def _connect_address(self) -> tuple[str, int]:
+        """Where the client sends: the server itself, or a relay in front of it (scenario.wire)."""
+        sc = self.scenario
+        assert self.port is not None
+        if not sc.wire:
+            return (sc.host, self.port)
+        relay = Relay(
+            (sc.host, self.port),
+            sc.wire_config(self.wire_seed),
+            transport=sc.transport,
+            listen=(sc.host, 0),
+            recorder=self.recorder,
+        )
+        self.relay = relay
+        return relay.start()
 
     def _send_stream(self, sock: socket.socket) -> None:
         sc = self.scenario
@@ -521,10 +562,8 @@ class StreamLab:
             SocketCalled(now_ns(), "client", "abort()", len(partial), "SO_LINGER 0: close sends RST")
         )
 
-    def _send_datagrams(self, sock: socket.socket) -> None:
+    def _send_datagrams(self, sock: socket.socket, address: tuple[str, int]) -> None:
         sc = self.scenario
-        assert self.port is not None
-        address = (sc.host, self.port)
         delay_s = sc.send_delay_ms / 1000 if sc.send_mode == "separate" else 0.0
         offset = 0
         for i, message in enumerate(sc.iter_messages()):
