@@ -195,6 +195,7 @@ def test_stock_311_client_with_a_wrong_key_gets_authentication_error(mp_server: 
     assert server_verdicts(mp_server) == [(False, "wrong_mac")]
 
 
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="this interpreter's stock client sends {sha256}, not MD5")
 def test_strict_server_refuses_the_311_legacy_md5_answer() -> None:
     server = AuthServer(AuthConfig(protocol=MULTIPROCESSING, accept_legacy=False), KEY, Recorder())
     with server:
@@ -202,6 +203,16 @@ def test_strict_server_refuses_the_311_legacy_md5_answer() -> None:
             Client(server.address, authkey=KEY)
         assert server.wait_results(1, 3.0)
     assert server_verdicts(server) == [(False, "legacy_refused")]
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="3.11's stock client answers with legacy MD5")
+def test_strict_server_accepts_the_stock_312_sha256_answer() -> None:
+    server = AuthServer(AuthConfig(protocol=MULTIPROCESSING, accept_legacy=False), KEY, Recorder())
+    with server:
+        conn = Client(server.address, authkey=KEY)
+        conn.close()
+        assert server.wait_results(1, 3.0)
+    assert server_verdicts(server) == [(True, "ok")]
 
 
 @pytest.mark.parametrize(("client_key", "accepted"), [(KEY, True), (b"wrong", False)])
