@@ -218,7 +218,8 @@ class Relay:
 
     ``start()`` binds and returns the address clients should use; ``close()`` stops the
     workers, closes every socket and joins every thread.  Events go to ``recorder``; ``on_event``
-    (if given) is also called with each one, from a worker thread.
+    (if given) is also called with each one, from a worker thread.  With neither, the relay
+    forwards and keeps no record.
     """
 
     def __init__(
@@ -240,7 +241,7 @@ class Relay:
         self.config = config if config is not None else WireConfig()
         self.transport = transport
         self.listen = listen
-        self.recorder = recorder if recorder is not None else Recorder()
+        self.recorder = recorder  # None: events only go to on_event (a long-running relay keeps nothing)
         self.on_event = on_event
         self.max_connections = max_connections
         self.address: tuple[str, int] | None = None
@@ -327,7 +328,8 @@ class Relay:
             self._fail("internal", exc)
 
     def _emit(self, event: Event) -> None:
-        self.recorder.emit(event)
+        if self.recorder is not None:
+            self.recorder.emit(event)
         if self.on_event is not None:
             self.on_event(event)
 
