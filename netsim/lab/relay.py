@@ -57,6 +57,8 @@ TCP_LOSS_NOTE = (
 _POLL_S = 0.05  # how often a waiting worker looks at the stop flag
 _READ_BYTES = 256 * 1024  # one read from the source socket
 _QUEUE_LIMIT = 256 * 1024  # bytes held per direction before the relay stops reading (back-pressure)
+_SLOW_LINK_QUEUE_LIMIT = 32 * 1024  # the same, in front of a rate-limited link
+_SLOW_LINK_RCVBUF = 32 * 1024
 _REORDER_HOLD_MAX_S = 0.2  # a held-back datagram waits for 1-3 later ones, or this long at most
 _HEAD_BYTES = 16  # how much of each segment or datagram an event keeps (for printing)
 _MAX_CONNECTIONS = 64  # standalone relay: connections served at once
@@ -265,6 +267,10 @@ class Relay:
         try:
             if self.transport == "tcp":
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                if self.config.link_kbps:
+                    # A slow link has a router's small queue in front of it, not megabytes: the
+                    # sender's own queue fills instead (accepted sockets inherit this size).
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, _SLOW_LINK_RCVBUF)
             sock.bind(self.listen)
             if self.transport == "tcp":
                 sock.listen(16)
@@ -422,6 +428,7 @@ class Relay:
         last_due = 0
         eof = False
         coalesce_ns = int(cfg.coalesce_ms * 1e6)
+        queue_limit = _SLOW_LINK_QUEUE_LIMIT if bucket is not None else _QUEUE_LIMIT
 
         def cut(n: int, arrived: int) -> None:
             nonlocal offset, queued, last_due
@@ -478,7 +485,7 @@ class Relay:
                 return
             if pending and coalesce_ns:
                 wait_ns = min(wait_ns, max(0, pending_since + coalesce_ns - now_ns()))
-            if eof or queued >= _QUEUE_LIMIT:
+            if eof or queued >= queue_limit:
                 if wait_ns > 0:
                     self._stop.wait(wait_ns / 1e9)
                 continue

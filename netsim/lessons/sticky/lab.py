@@ -48,6 +48,7 @@ _UDP_MATCH_WINDOW = 4096  # how far ahead a received datagram is looked for amon
 _BURST_BATCH = 1 << 20  # a burst is sent in batches of at most 1 MiB (bounded memory)
 _CALL_SAMPLES_MAX_MESSAGES = 2000  # sample queues at every call only for runs this small
 _YIELD_EVERY = 32  # with gui_yield_s: messages between two pauses of a worker
+_DUP_IDLE_S = 0.1  # every datagram arrived but the wire duplicates: wait this long for late copies
 _WIRE_HOLD_S = 0.25  # a relay may hold a datagram back this long (reordering), past its delay
 
 
@@ -379,12 +380,13 @@ class StreamLab:
                 if self._stop.is_set():
                     raise _Stopped
                 if self._sender_done.is_set():
-                    if len(seen) >= self._datagrams_sent:
+                    complete = len(seen) >= self._datagrams_sent
+                    if complete and not sc.dup:
                         return
                     if idle_since is None:
                         idle_since = now_ns()
-                    elif now_ns() - idle_since > idle_ns:
-                        return  # the rest were lost
+                    elif now_ns() - idle_since > (_DUP_IDLE_S * 1e9 if complete else idle_ns):
+                        return  # the rest were lost (or, all here, no more copies came)
                 try:
                     wire_size = recv_queue_bytes(sock)  # Linux: size of the next datagram
                     data, _anc, flags, _addr = sock.recvmsg(sc.recv_bytes)

@@ -195,7 +195,9 @@ def test_stock_311_client_with_a_wrong_key_gets_authentication_error(mp_server: 
     assert server_verdicts(mp_server) == [(False, "wrong_mac")]
 
 
-@pytest.mark.skipif(sys.version_info >= (3, 12), reason="this interpreter's stock client sends {sha256}, not MD5")
+@pytest.mark.skipif(
+    sys.version_info >= (3, 12), reason="this interpreter's stock client sends {sha256}, not MD5"
+)
 def test_strict_server_refuses_the_311_legacy_md5_answer() -> None:
     server = AuthServer(AuthConfig(protocol=MULTIPROCESSING, accept_legacy=False), KEY, Recorder())
     with server:
