@@ -9,6 +9,7 @@ Every forwarded segment or datagram is printed as it goes.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import threading
 import time
@@ -88,6 +89,30 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--quiet", action="store_true", help="print only the summary at the end")
     p.set_defaults(func=run)
+    b = sub.add_parser(
+        "relay-bench",
+        help="measure the relay: latency added per message, throughput at loopback's MSS",
+        description="Ping-pongs and a bulk transfer between two ends in a child process, directly and "
+        "through the relay; prints medians and whether the targets (< 1 ms added, >= 200 MB/s) are met.",
+    )
+    b.add_argument("--pings", type=int, default=2000, metavar="N", help="ping-pongs per latency figure")
+    b.add_argument(
+        "--megabytes", type=float, default=512.0, metavar="MB", help="bytes for the throughput figure"
+    )
+    b.add_argument("--json", action="store_true", help="print the figures as JSON")
+    b.set_defaults(func=run_bench)
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    from netsim.lab.relay_bench import format_report
+    from netsim.lab.relay_bench import run_bench as bench
+
+    if not (1 <= args.pings <= 1_000_000 and 0 < args.megabytes <= 100_000):
+        print("netsim relay-bench: --pings 1..1000000, --megabytes 0..100000", file=sys.stderr)
+        return 2
+    report = bench(pings=args.pings, megabytes=args.megabytes)
+    print(json.dumps(report, indent=2) if args.json else format_report(report))
+    return 0 if report["verified"] else 1
 
 
 def parse_address(text: str) -> tuple[str, int]:
