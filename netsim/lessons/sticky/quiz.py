@@ -52,7 +52,7 @@ SITUATIONS: tuple[Situation, ...] = (
     ),
     Situation(
         "relay-segments",
-        f"TCP through a relay (MSS {SMALL_RECV} bytes, 8 kbit/s link): send(a); send(b); "
+        f"TCP through a relay (MSS {SMALL_RECV} bytes, 2 kbit/s link): send(a); send(b); "
         "the receiver is already waiting in recv(1024).",
     ),
     Situation(
@@ -143,7 +143,7 @@ def plan_round(rng: random.Random, situation_id: str | None = None) -> Round:
     elif sid == "udp-small":
         sc = base.replace(transport="udp", recv_bytes=SMALL_RECV, receiver_delay_ms=50)
     elif sid == "relay-segments":
-        sc = base.replace(mss=SMALL_RECV, wire_rate_kbps=8, nodelay=True)
+        sc = base.replace(mss=SMALL_RECV, wire_rate_kbps=2, nodelay=True)  # a segment every 12 ms
     elif sid == "relay-late":
         sc = base.replace(mss=SMALL_RECV, receiver_delay_ms=150)
     elif sid == "relay-delay":
