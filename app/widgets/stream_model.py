@@ -148,6 +148,25 @@ class StreamModel(QObject):
         return max(0, len(self.msg_start) - len(set(self.chunk_slot)))
 
     @property
+    def duplicated_datagrams(self) -> int:
+        return len(self.chunk_slot) - len(set(self.chunk_slot)) if self.transport == "udp" else 0
+
+    @property
+    def reordered_datagrams(self) -> int:
+        """Datagrams received after one sent later (counted as the core's analysis does)."""
+        if self.transport != "udp":
+            return 0
+        seen: set[int] = set()
+        highest, late = -1, 0
+        for slot in self.chunk_slot:
+            if slot in seen:
+                continue
+            seen.add(slot)
+            late += slot < highest
+            highest = max(highest, slot)
+        return late
+
+    @property
     def wire_segments(self) -> int:
         return len(self.seg_start) if self.transport == "tcp" else len(self.wire_slot)
 
