@@ -213,16 +213,20 @@
         <translation>线路</translation>
     </message>
     <message>
-        <source> · duplicated: {d} · out of order: {r}</source>
-        <translation> · 重复：{d} · 乱序：{r}</translation>
+        <source>lost {n}</source>
+        <translation>丢失 {n}</translation>
     </message>
     <message>
-        <source>on the wire: {n} segments</source>
-        <translation>线路上：{n} 个报文段</translation>
+        <source>late {n}</source>
+        <translation>乱序 {n}</translation>
     </message>
     <message>
-        <source>on the wire: {n} datagrams, {d} dropped</source>
-        <translation>线路上：{n} 个数据报，丢弃 {d} 个</translation>
+        <source>twice {n}</source>
+        <translation>重复 {n}</translation>
+    </message>
+    <message>
+        <source>wire: {n} segments</source>
+        <translation>线路：{n} 段</translation>
     </message>
 </context>
 <context>

@@ -174,7 +174,7 @@ class StickyPanel(QWidget):
         for b in (self.run_btn, self.pause_btn, self.step_btn, self.reset_btn):
             buttons.addWidget(b)
         self.quiz = QuizController(self)  # "Predict the recv()": its button, its bar below the form
-        buttons.addWidget(self.quiz.quiz_button)
+        grid.addWidget(self.quiz.quiz_button, 4, 1)
         grid.addLayout(buttons, 4, 4, 1, 2)
         self.wire = WireControls()  # the network in the middle (a relay), when chosen
         grid.addWidget(self.wire, 5, 0, 1, 6)
@@ -749,31 +749,30 @@ class StickyPanel(QWidget):
         )
         counter("wrong", self.tr("wrong: {n}").format(n=m.wrong_app_messages), m.wrong_app_messages > 0)
         if udp:
-            counter(
-                "udp",
-                self.tr("truncated: {t} · lost: {lost}").format(
+            if m.wire and not m.truncated_datagrams:  # through a relay: what the network did
+                parts = [self.tr("lost {n}").format(n=m.lost_datagrams)]
+                if m.reordered_datagrams:
+                    parts.append(self.tr("late {n}").format(n=m.reordered_datagrams))
+                if m.duplicated_datagrams:
+                    parts.append(self.tr("twice {n}").format(n=m.duplicated_datagrams))
+                text = " · ".join(parts)
+            else:
+                text = self.tr("truncated: {t} · lost: {lost}").format(
                     t=m.truncated_datagrams, lost=m.lost_datagrams
                 )
-                + (
-                    self.tr(" · duplicated: {d} · out of order: {r}").format(
-                        d=m.duplicated_datagrams, r=m.reordered_datagrams
-                    )
-                    if m.wire
-                    else ""
-                ),
-                bool(m.truncated_datagrams or m.lost_datagrams),
-            )
-        if m.wire:
             counter(
-                "wire",
-                self.tr("on the wire: {n} segments").format(n=m.wire_segments)
-                if not udp
-                else self.tr("on the wire: {n} datagrams, {d} dropped").format(
-                    n=m.wire_segments, d=len(m.wire_dropped)
+                "udp",
+                text,
+                bool(
+                    m.truncated_datagrams
+                    or m.lost_datagrams
+                    or m.reordered_datagrams
+                    or m.duplicated_datagrams
                 ),
-                False,
             )
-        self.counters["wire"].setVisible(m.wire)
+        if m.wire and not udp:
+            counter("wire", self.tr("wire: {n} segments").format(n=m.wire_segments), False)
+        self.counters["wire"].setVisible(m.wire and not udp)
         self.counters["udp"].setVisible(udp)
         if m.finished:
             if m.app_messages_match:

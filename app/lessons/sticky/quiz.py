@@ -294,7 +294,8 @@ class QuizController(QObject):
             p.set_controls(self.round.scenario)
         finally:
             p._loading = False
-        p.lesson.setText(self.bar.setup_text(self.round))
+        p.preset_combo.setCurrentIndex(-1)  # the quiz's own situation, not a preset
+        p.lesson.setText("")  # the question is in the quiz bar
         p.start_run()  # the old run's last events are drained in here, before we hold anything
         self.holding = True
         self.bar.show_running(self.round, self.score, self.asked)

@@ -50,7 +50,7 @@ def test_lost_datagrams_are_marked_on_the_wire_lane(qtbot, panel) -> None:
     lane = ribbon._lane_rect(WIRE)
     x = ribbon._x(slot + 0.5)
     assert "lost on the wire" in ribbon.describe_at(QPointF(x, lane.center().y()))
-    assert "duplicated" in panel.counters["udp"].text()
+    assert f"late {m.reordered_datagrams}" in panel.counters["udp"].text()
 
 
 def test_no_relay_no_wire_lane_and_tcp_loss_is_not_offered(qtbot, panel) -> None:
