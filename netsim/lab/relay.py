@@ -395,12 +395,12 @@ class Relay:
             pair = _Pair(client, server)
             up = threading.Thread(
                 target=self._guard,
-                args=(lambda: self._pump(pair, "c2s", number),),
+                args=(lambda: self._pump_or_break(pair, "c2s", number),),
                 name=f"netsim-relay-{number}-c2s",
             )
             up.start()
             try:
-                self._guard(lambda: self._pump(pair, "s2c", number))
+                self._guard(lambda: self._pump_or_break(pair, "s2c", number))
             finally:
                 up.join()  # the pump re-checks the stop flag every _POLL_S, so this returns
             if pair.reset:
@@ -412,6 +412,14 @@ class Relay:
             client.close()
             with self._lock:
                 self._open_connections -= 1
+
+    def _pump_or_break(self, pair: _Pair, direction: str, number: int) -> None:
+        """A pump that fails resets the connection, so the other direction and both peers stop too."""
+        try:
+            self._pump(pair, direction, number)
+        except BaseException:
+            pair.break_off(reset=True)
+            raise
 
     def _pump(self, pair: _Pair, direction: str, number: int) -> None:
         """Move one direction's bytes: read, cut into segments, hold each until due, write."""

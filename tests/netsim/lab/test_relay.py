@@ -30,6 +30,7 @@ class EchoServer:
     def __init__(self) -> None:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.address: tuple[str, int] = self.listener.getsockname()[:2]
+        self.reset = False
         self.thread = threading.Thread(target=self._run, name="test-echo")
         self.thread.start()
 
@@ -41,8 +42,11 @@ class EchoServer:
             self.listener.close()
         with conn:
             conn.settimeout(5)
-            while data := conn.recv(65536):
-                conn.sendall(data)
+            try:
+                while data := conn.recv(65536):
+                    conn.sendall(data)
+            except ConnectionResetError:
+                self.reset = True  # a relay passing a reset on
 
     def join(self) -> None:
         self.thread.join(10)
@@ -150,11 +154,11 @@ def test_tcp_end_of_stream_passes_through(echo: EchoServer) -> None:
 
 
 def test_tcp_target_down_is_reported_not_hung() -> None:
-    probe = socket.create_server(("127.0.0.1", 0))
-    port = probe.getsockname()[1]
-    probe.close()  # nobody listens there now
+    holder = socket.socket()  # bound, never listening: the port is ours, and connecting is refused
+    holder.bind(("127.0.0.1", 0))
+    port = holder.getsockname()[1]
     rec = Recorder()
-    with Relay(("127.0.0.1", port), recorder=rec) as relay:
+    with holder, Relay(("127.0.0.1", port), recorder=rec) as relay:
         assert relay.address is not None
         with socket.create_connection(relay.address, timeout=5) as c:
             c.settimeout(5)
@@ -261,3 +265,27 @@ def test_remote_targets_only_when_asked() -> None:
     with pytest.raises(ValueError, match="--allow-remote"):
         check_target("192.0.2.1", allow_remote=False)  # refused before any socket exists
     check_target("192.0.2.1", allow_remote=True)
+
+
+def test_a_pump_that_dies_resets_the_connection_and_is_reported(
+    echo: EchoServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rec = Recorder()
+    relay = Relay(echo.address, recorder=rec)
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("pump bug")
+
+    monkeypatch.setattr(relay, "_pump", broken)
+    with relay:
+        assert relay.address is not None
+        with socket.create_connection(relay.address, timeout=5) as c:
+            c.settimeout(5)
+            try:
+                assert c.recv(10) == b""
+            except ConnectionResetError:
+                pass  # reset, not left hanging
+    assert relay.failed
+    assert any(getattr(e, "message", "") == "pump bug" for e in rec.events)
+    echo.join()
+    assert echo.reset  # the server side was reset too, not left waiting
