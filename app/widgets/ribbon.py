@@ -561,19 +561,26 @@ class RibbonView(QWidget):
         first, last = max(0, int(x0)), int(x1) + 1
         lw = THEME.line_width
         p.setFont(THEME.font(0.9))
+        dense = last - first > 3 * MAX_BOXES
+        if dense:  # more datagrams than boxes: a grey band, the dropped ones as red ticks
+            lane = self._lane_rect(WIRE)
+            p.fillRect(lane.adjusted(0, 4, 0, -4), QColor("#D8D8D8"))
+            p.setPen(QPen(THEME.alert_colour, max(1.0, lw)))
+            for slot in m.wire_dropped:
+                if first <= slot < last:
+                    x = self._x(slot + 0.5)
+                    p.drawLine(QPointF(x, lane.top() + 4), QPointF(x, lane.bottom() - 4))
+            return
         copies: dict[int, list[int]] = {}
         for j, slot in enumerate(m.wire_slot):
             if first <= slot < last:
                 copies.setdefault(slot, []).append(m.wire_flags[j])
-        dense = last - first > 3 * MAX_BOXES
         for slot, flags in copies.items():
             box = self._box(p, WIRE, slot + 0.05, slot + 0.95).adjusted(0, 4, 0, -4)
             held = any(f & 2 for f in flags)
             p.fillRect(box, QColor("#D8D8D8"))
             p.setPen(QPen(THEME.alert_colour if held else THEME.text_colour, lw * (2 if held else 1)))
             p.drawRect(box)
-            if dense:
-                continue
             label = self.tr("late") if held else self.tr("sent on")
             if len(flags) > 1:
                 label = self.tr("{label} ×{n}").format(label=label, n=len(flags))
@@ -585,9 +592,8 @@ class RibbonView(QWidget):
             p.fillRect(box, QBrush(THEME.alert_colour, Qt.BrushStyle.BDiagPattern))
             p.setPen(QPen(THEME.alert_colour, lw * 2, Qt.PenStyle.DashLine))
             p.drawRect(box)
-            if not dense:
-                text = self.tr("lost on the wire") if reason == "loss" else self.tr("over the MTU")
-                self._label(p, box, "✗ " + text, THEME.alert_colour)
+            text = self.tr("lost on the wire") if reason == "loss" else self.tr("over the MTU")
+            self._label(p, box, "✗ " + text, THEME.alert_colour)
 
     def _describe_wire(self, at: float) -> str:
         m = self.model

@@ -105,3 +105,33 @@ def test_every_situation_has_translatable_text(panel) -> None:
         assert "{" not in panel.quiz.bar.setup_text(plan_round(random.Random(1), s.situation_id))
     for key in WHY:
         assert panel.quiz.bar.why_text(key)
+
+
+def test_wire_lane_from_a_model_built_by_hand_dense_and_zoomed(qtbot) -> None:
+    from app.widgets.ribbon import RibbonView
+    from app.widgets.stream_model import StreamModel
+    from netsim.core.events import BytesReceived, BytesSent, RunFinished, RunStarted
+    from netsim.lab.relay import DatagramDropped, DatagramForwarded
+
+    model = StreamModel()
+    events: list = [RunStarted(0, "lab", {"transport": "udp", "count": 500, "size": 4, "wire_seed": 1})]
+    for i in range(500):
+        events.append(BytesSent(1, "client", i, 4 * i, 4 * i + 4, 0, b"abcd"))
+        if i % 7 == 3:
+            events.append(DatagramDropped(2, "relay", "c2s", i, 4, "loss"))
+        else:
+            events.append(DatagramForwarded(2, "relay", "c2s", i, 4, 1, False, i % 11 == 0))
+            events.append(BytesReceived(3, "server", 4 * i, 4 * i + 4, b"abcd", datagram=i))
+    events.append(RunFinished(4, "lab", True, "done"))
+    model.load(events)
+    assert model.wire and len(model.wire_dropped) == 71 and model.lost_datagrams == 71
+    view = RibbonView(model)
+    qtbot.addWidget(view)
+    view.resize(900, 260)
+    view.show()
+    assert not view.grab().isNull()  # dense: a band with red ticks
+    view._x0, view._span = 0.0, 10.0  # zoomed in on datagrams 0-9
+    assert not view.grab().isNull()
+    lane = view._lane_rect(WIRE)
+    assert "lost on the wire" in view.describe_at(QPointF(view._x(3.5), lane.center().y()))
+    assert "held back" in view.describe_at(QPointF(view._x(0.5), lane.center().y()))
