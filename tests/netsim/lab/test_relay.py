@@ -160,12 +160,12 @@ def test_tcp_target_down_is_reported_not_hung() -> None:
     rec = Recorder()
     with holder, Relay(("127.0.0.1", port), recorder=rec) as relay:
         assert relay.address is not None
-        with socket.create_connection(relay.address, timeout=5) as c:
-            c.settimeout(5)
-            try:
+        try:
+            with socket.create_connection(relay.address, timeout=5) as c:
+                c.settimeout(5)
                 assert c.recv(10) == b""
-            except ConnectionResetError:
-                pass  # the relay resets the client: equally clear
+        except ConnectionResetError:
+            pass  # the relay resets the client (even before connect() returned): equally clear
         assert rec.wait_for("SocketFailed", 5) is not None
     assert relay.failed
 
@@ -279,12 +279,12 @@ def test_a_pump_that_dies_resets_the_connection_and_is_reported(
     monkeypatch.setattr(relay, "_pump", broken)
     with relay:
         assert relay.address is not None
-        with socket.create_connection(relay.address, timeout=5) as c:
-            c.settimeout(5)
-            try:
+        try:
+            with socket.create_connection(relay.address, timeout=5) as c:
+                c.settimeout(5)
                 assert c.recv(10) == b""
-            except ConnectionResetError:
-                pass  # reset, not left hanging
+        except ConnectionResetError:
+            pass  # reset (perhaps before connect() returned), not left hanging
     assert relay.failed
     assert any(getattr(e, "message", "") == "pump bug" for e in rec.events)
     echo.join()
