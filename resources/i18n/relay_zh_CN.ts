@@ -213,6 +213,10 @@
         <translation>线路</translation>
     </message>
     <message>
+        <source>Waiting for your prediction…</source>
+        <translation>等待你的预测……</translation>
+    </message>
+    <message>
         <source>lost {n}</source>
         <translation>丢失 {n}</translation>
     </message>

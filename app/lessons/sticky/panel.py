@@ -788,6 +788,8 @@ class StickyPanel(QWidget):
             if m.errors:
                 text += "  " + self.tr("Error: {e}").format(e=m.errors[0])
             self.verdict.setText(f"<span style='color:{colour.name()}'>{text}</span>")
+        elif self.quiz.holding:  # the quiz keeps the result back until the prediction is in
+            self.verdict.setText(self.tr("Waiting for your prediction…"))
         elif self.lab is not None:
             self.verdict.setText(
                 self.tr("Running…")

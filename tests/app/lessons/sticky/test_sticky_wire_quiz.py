@@ -73,6 +73,7 @@ def test_quiz_holds_the_recv_back_then_scores_keys_1_to_4(qtbot, panel) -> None:
     q = quiz.question
     assert q is not None
     assert panel.model.chunk_start == type(panel.model.chunk_start)("q")  # no recv() shown yet
+    qtbot.waitUntil(lambda: "prediction" in panel.verdict.text(), timeout=5000)  # not "Running…"
     visible = [b for b in quiz.bar.choices if b.isVisible()]
     assert len(visible) == len(q.choices) and 2 <= len(visible) <= 4
     assert visible[q.answer].text().endswith(repr(q.result))

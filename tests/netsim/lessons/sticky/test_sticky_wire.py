@@ -140,3 +140,14 @@ def test_a_slow_link_fills_the_senders_queue() -> None:
     queued = [e.nbytes for e in lab.recorder.events if isinstance(e, QueueSampled) and e.queue == "send"]
     if QUEUES_AVAILABLE:  # the relay's own buffers hold ~64 KiB: the rest waits in the sender's queue
         assert max(queued) > 150_000
+
+
+def test_the_text_ribbon_draws_the_wire_lane(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sticky", "--messages", "hello,world", "--mss", "3", "--receiver-delay-ms", "50"]) == 0
+    out = capsys.readouterr().out
+    lanes = {line.split()[0]: line for line in out.splitlines() if line.startswith("  ") and "|" in line}
+    assert list(lanes)[:4] == ["send()", "wire", "recv()", "app"]
+    wire = lanes["wire"].split("|")[1:-1]
+    assert "".join(p.replace(" ", "") for p in wire) == "helloworld"
+    assert all(len(p.replace(" ", "")) <= 3 for p in wire)  # no segment longer than the MSS
+    assert "wire (relay): " in out and "largest 3 B" in out
