@@ -190,3 +190,15 @@ def test_text_output_shows_the_lessons_failure(capsys: pytest.CaptureFixture[str
     assert "with the lesson's code: recv(4), then recv(size), each trusted once" in out
     assert "error: server: recv(" in out and LESSON_BUG in out
     assert "the application did NOT get the messages that were sent" in out
+
+
+def test_server_sender_through_the_relay(capsys: pytest.CaptureFixture[str]) -> None:
+    """The relay's segments are counted in the direction the messages travel (server to client)."""
+    s = sticky_json(
+        capsys, "--messages", "hello,world", "--sender", "server", "--mss", "3", "--framing", "length"
+    )
+    assert s["sender"] == "server" and s["app_messages_match"] is True
+    assert s["wire_segments"] >= 6  # 18 bytes in segments of at most 3
+    assert s["recv_chunks"][-1] == ""
+    assert main(["sticky", "--messages", "hello,world", "--sender", "server", "--mss", "3"]) == 0
+    assert "segments server → client" in capsys.readouterr().out
