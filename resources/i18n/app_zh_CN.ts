@@ -453,8 +453,8 @@
     </message>
     <message>
         <location filename="../../app/panels/sticky_panel.py" line="245" />
-        <source>As in the lesson: the server's send(b'hello') and send(b'world') arrive in the client's first recv(1024) as b'helloworld'; the second recv(1024) returns b'' (the server closed).</source>
-        <translation>和课程里一样：服务端的 send(b'hello') 和 send(b'world') 在客户端第一次 recv(1024) 时一起到达，成了 b'helloworld'；第二次 recv(1024) 返回 b''（服务端已关闭连接）。</translation>
+        <source>As in the lesson: the server sends b'hello' and b'world'; the client's first recv(1024) gets b'helloworld', the second b'' (closed).</source>
+        <translation>和课程里一样：服务端发送 b'hello' 和 b'world'；客户端第一次 recv(1024) 得到 b'helloworld'，第二次得到 b''（已关闭）。</translation>
     </message>
     <message>
         <location filename="../../app/panels/sticky_panel.py" line="248" />

@@ -278,8 +278,8 @@ class StickyPanel(QWidget):
             "hello-world": (
                 self.tr("Two sends, a slow receiver (sticky packets)"),
                 self.tr(
-                    "As in the lesson: the server's send(b'hello') and send(b'world') arrive in the client's "
-                    "first recv(1024) as b'helloworld'; the second recv(1024) returns b'' (the server closed)."
+                    "As in the lesson: the server sends b'hello' and b'world'; the client's first recv(1024) gets "
+                    "b'helloworld', the second b'' (closed)."
                 ),
             ),
             "half-packet": (

@@ -27,8 +27,8 @@ PRESETS: tuple[Preset, ...] = (
     Preset(
         "hello-world",
         "Two sends, a slow receiver (sticky packets)",
-        "As in the lesson: the server's send(b'hello') and send(b'world') arrive in the client's first "
-        "recv(1024) as b'helloworld'; the second recv(1024) returns b'' (the server closed).",
+        "As in the lesson: the server sends b'hello' and b'world'; the client's first recv(1024) gets "
+        "b'helloworld', the second b'' (closed).",
         # The lesson's direction: the server sends; the client sleeps 0.1 s, then calls recv(1024).
         Scenario(messages=_HELLO_WORLD, receiver_delay_ms=100, recv_bytes=1024, sender="server"),
     ),
