@@ -23,6 +23,8 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "netsim.lessons.servers.cli",
     "netsim.lessons.addresses.cli",
     "netsim.lessons.clientserver.cli",
+    "netsim.lessons.relay.cli",
+    "netsim.lessons.sticky.quiz_cli",
     "netsim.lessons.classroom.cli",
 )
 
