@@ -34,7 +34,7 @@ from netsim.core.events import Event, RunFinished, SocketFailed
 from netsim.lessons.classroom.client import join
 from netsim.lessons.classroom.events import (
     ClassAction,
-    ServerListening,
+    ClassroomListening,
     StudentConnected,
     StudentError,
     StudentIdentified,
@@ -135,7 +135,7 @@ def _print_interfaces(out: TextIO) -> None:
 
 
 def _student_line(ev: Event, names: dict[int, str]) -> str | None:
-    if isinstance(ev, ServerListening):
+    if isinstance(ev, ClassroomListening):
         return f"listening on {ev.address}, framing {ev.framing}"
     if isinstance(ev, StudentConnected):
         names[ev.sid] = ev.address

@@ -115,9 +115,9 @@ class ClassAction(Event):
 
 @register_event
 @dataclass(frozen=True, slots=True)
-class ServerListening(Event):
-    """The classroom server is listening on ``address``."""
+class ClassroomListening(Event):
+    """The classroom server is listening on ``address`` (event kinds are global: not "ServerListening")."""
 
     address: str
     framing: str
-    kind: ClassVar[str] = "ServerListening"
+    kind: ClassVar[str] = "ClassroomListening"

@@ -45,7 +45,7 @@ from netsim.lessons.classroom.events import (
     ChunkRead,
     ClassAction,
     MessagesQueued,
-    ServerListening,
+    ClassroomListening,
     StudentConnected,
     StudentError,
     StudentIdentified,
@@ -420,7 +420,7 @@ class ClassroomServer(LabBase):
         self._sel = sel
         self._address = (str(listener.getsockname()[0]), int(listener.getsockname()[1]))
         self.recorder.emit(
-            ServerListening(now_ns(), "server", format_address(self._address), self._codec.spec)
+            ClassroomListening(now_ns(), "server", format_address(self._address), self._codec.spec)
         )
         self._listening.set()
         try:
