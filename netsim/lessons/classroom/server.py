@@ -44,8 +44,8 @@ from netsim.lab.base import LabBase
 from netsim.lessons.classroom.events import (
     ChunkRead,
     ClassAction,
-    MessagesQueued,
     ClassroomListening,
+    MessagesQueued,
     StudentConnected,
     StudentError,
     StudentIdentified,
