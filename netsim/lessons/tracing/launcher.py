@@ -1,0 +1,705 @@
+"""Run a Python program unmodified, recording every call it makes on ``socket.socket``.
+
+This file runs on the *user's* interpreter (``python3.8`` … ``python3.13``, a venv's python)
+as ``python3.X launcher.py SCRIPT ARGS…`` (or ``-m MODULE`` / ``-c CODE``), so it uses the
+standard library only and stays Python 3.8 compatible (no ``match``, no ``X | Y`` at run time).
+
+It wraps the methods of ``socket.socket`` (and ``ssl.SSLSocket``'s plaintext calls), then runs
+the program with :mod:`runpy` as ``__main__``.  Records go to netsim over a private UNIX socket
+whose path is in ``NETSIM_TRACE_SOCKET`` — never through the program's stdin/stdout/stderr,
+which stay the program's own.
+
+Wire format (one direction, launcher → netsim): frames of ``>II`` (meta length, blob length),
+then the meta as UTF-8 JSON, then the blob.  The first frame's meta is a ``hello`` object; every
+later meta is a list of records ``[call, t_ns, tid, fd, arg, result, nbytes, error, extra,
+repeat]`` whose ``nbytes`` data bytes (-1: none) follow one another in the blob.  ``t_ns`` is
+``time.monotonic_ns()`` (one clock for every process on the machine).
+
+Records are buffered and sent by a flusher thread every few milliseconds, before a fork, at
+exit (also after an uncaught exception) and on SIGTERM (netsim's Stop), so nothing recorded is
+lost when the program ends.  A failing non-blocking call repeated in a busy loop
+(``BlockingIOError`` from ``accept()`` thousands of times a second) is kept as one record with a
+``repeat`` count instead of a flood.
+"""
+
+from __future__ import annotations
+
+import atexit
+import binascii
+import json
+import os
+import runpy
+import signal
+import socket
+import struct
+import sys
+import threading
+import time
+import traceback
+
+ENV_SOCKET = "NETSIM_TRACE_SOCKET"
+ENV_TOKEN = "NETSIM_TRACE_TOKEN"
+PROTOCOL_VERSION = 1
+_FLUSH_S = 0.02
+_FLUSH_RECORDS = 4096  # the flusher is woken early past this many buffered records
+_HEADER = struct.Struct(">II")
+_RETRY_ERRORS = ("BlockingIOError", "InterruptedError")
+
+_o_socket = socket.socket  # the class itself; its methods are replaced below
+_mono = time.monotonic_ns
+_get_ident = threading.get_ident
+_MAKEFILE = "makefile"
+_INSIDE = 1  # inside a traced SSL call: its inner calls are part of it, not recorded again
+
+_mode: dict[int, object] = {}  # thread id -> _INSIDE or "makefile"
+
+
+class _Channel:
+    """Buffered records and the socket they are written to."""
+
+    def __init__(self, path, token):
+        self.path = path
+        self.token = token
+        self.lock = threading.Lock()
+        self.write_lock = threading.Lock()
+        self.metas: list[list[object]] = []
+        self.datas: list[bytes] = []
+        self.last = None  # the last buffered record, for repeat counting
+        self.wake = threading.Event()
+        self.stopped = False
+        self.broken = False
+        self.sock = None
+        self.thread = None
+
+    def connect(self):
+        # The raw C socket type: our own channel must not show up in the trace.
+        import _socket
+
+        s = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+        s.connect(self.path)
+        self.sock = s
+        hello = {
+            "hello": "netsim-trace",
+            "version": PROTOCOL_VERSION,
+            "token": self.token,
+            "pid": os.getpid(),
+            "ppid": os.getppid(),
+            "python": sys.version.split()[0],
+            "executable": sys.executable,
+            "ssl_traced": _SSL_TRACED[0],
+        }
+        self._write(json.dumps(hello).encode("utf-8"), b"")
+        self.thread = threading.Thread(target=self._run, name="netsim-trace-flush", daemon=True)
+        self.thread.start()
+
+    def _write(self, meta, blob):
+        if self.broken or self.sock is None:
+            return
+        try:
+            with self.write_lock:
+                self.sock.sendall(_HEADER.pack(len(meta), len(blob)) + meta)
+                if blob:
+                    self.sock.sendall(blob)
+        except OSError:
+            self.broken = True  # netsim went away: the program goes on, untraced
+
+    def _run(self):
+        while not self.stopped:
+            self.wake.wait(_FLUSH_S)
+            self.wake.clear()
+            self.flush()
+
+    def flush(self, lock_timeout=-1):
+        if not self.lock.acquire(timeout=lock_timeout):
+            return
+        try:
+            metas, datas = self.metas, self.datas
+            if not metas:
+                return
+            self.metas, self.datas, self.last = [], [], None
+        finally:
+            self.lock.release()
+        self._write(json.dumps(metas, separators=(",", ":")).encode("utf-8"), b"".join(datas))
+
+    def put(self, call, t_ns, fd, arg, result, data, error, extra):
+        tid = _get_ident()
+        via = _mode.get(tid)
+        if via is not None:
+            extra = dict(extra or {}, via=via)
+        with self.lock:
+            last = self.last
+            if (
+                error is not None
+                and last is not None
+                and last[7] == error
+                and last[0] == call
+                and last[3] == fd
+                and last[2] == tid
+                and error.split(":", 1)[0] in _RETRY_ERRORS
+            ):
+                last[9] += 1
+                return
+            if data is None:
+                rec = [call, t_ns, tid, fd, arg, result, -1, error, extra, 1]
+            else:
+                rec = [call, t_ns, tid, fd, arg, result, len(data), error, extra, 1]
+                self.datas.append(data)
+            self.metas.append(rec)
+            self.last = rec
+            if len(self.metas) >= _FLUSH_RECORDS:
+                self.wake.set()
+
+    def reset_after_fork(self):
+        self.lock = threading.Lock()
+        self.write_lock = threading.Lock()
+        self.metas, self.datas, self.last = [], [], None
+        self.wake = threading.Event()
+        if self.sock is not None:
+            try:
+                self.sock.close()
+            except OSError:
+                pass
+        self.sock = None
+        self.broken = False
+        try:
+            self.connect()
+        except OSError:
+            self.broken = True
+
+    def close(self):
+        self.stopped = True
+        self.flush()
+        self.wake.set()
+        if self.sock is not None:
+            try:
+                self.sock.close()
+            except OSError:
+                pass
+            self.sock = None
+
+
+_CHANNEL: list[_Channel | None] = [None]
+_SSL_TRACED = [False]
+
+
+def _put(call, t_ns, fd, arg, result, data, error, extra):
+    ch = _CHANNEL[0]
+    if ch is not None:
+        ch.put(call, t_ns, fd, arg, result, data, error, extra)
+
+
+def _err(exc):
+    text = str(exc)
+    return type(exc).__name__ + (": " + text if text else "")
+
+
+def _addr(a):
+    if isinstance(a, tuple) and len(a) >= 2:
+        return [str(a[0]), a[1] if isinstance(a[1], int) else str(a[1])]
+    if isinstance(a, bytes):
+        return a.decode("utf-8", "backslashreplace")
+    return str(a)
+
+
+def _names(sock):
+    out = {}
+    try:
+        out["local"] = _addr(sock.getsockname())
+    except OSError:
+        pass
+    try:
+        out["peer"] = _addr(sock.getpeername())
+    except OSError:
+        pass
+    return out
+
+
+def _as_bytes(buf, n):
+    """The first ``n`` bytes of any bytes-like object, as bytes (a copy only when needed)."""
+    if type(buf) is bytes and (n is None or n == len(buf)):
+        return buf
+    mv = memoryview(buf)
+    if mv.format != "B" or mv.ndim != 1:
+        mv = mv.cast("B")
+    return bytes(mv if n is None else mv[:n])
+
+
+def _fileno(sock):
+    try:
+        return sock.fileno()
+    except Exception:
+        return -1
+
+
+def _inside():
+    return _mode.get(_get_ident()) == _INSIDE
+
+
+# ------------------------------------------------------------------------- socket.socket
+_orig: dict[str, object] = {}
+
+
+def _wrap_socket_class():
+    S = _o_socket
+    for name in (
+        "__init__",
+        "bind",
+        "listen",
+        "accept",
+        "connect",
+        "connect_ex",
+        "send",
+        "sendall",
+        "sendto",
+        "sendmsg",
+        "recv",
+        "recv_into",
+        "recvfrom",
+        "recvfrom_into",
+        "recvmsg",
+        "recvmsg_into",
+        "shutdown",
+        "close",
+        "detach",
+        "setblocking",
+        "settimeout",
+    ):
+        if hasattr(S, name):
+            _orig[name] = getattr(S, name)
+
+    o = _orig
+
+    def __init__(self, *args, **kwargs):
+        o["__init__"](self, *args, **kwargs)
+        if _inside():
+            return
+        extra = {"family": int(self.family), "type": int(self.type)}
+        if kwargs.get("fileno") is not None or len(args) >= 4:
+            extra["from_fd"] = True
+        _put("socket", _mono(), _fileno(self), None, _fileno(self), None, None, extra)
+
+    def bind(self, address):
+        t = _mono()
+        try:
+            o["bind"](self, address)
+        except BaseException as e:
+            _put("bind", t, _fileno(self), _addr(address), None, None, _err(e), None)
+            raise
+        _put("bind", t, _fileno(self), _addr(address), None, None, None, _names(self))
+
+    def listen(self, *args):
+        t = _mono()
+        try:
+            o["listen"](self, *args)
+        except BaseException as e:
+            _put("listen", t, _fileno(self), list(args), None, None, _err(e), None)
+            raise
+        _put("listen", t, _fileno(self), list(args), None, None, None, _names(self))
+
+    def accept(self):
+        t = _mono()
+        try:
+            conn, addr = o["accept"](self)
+        except BaseException as e:
+            _put("accept", t, _fileno(self), None, None, None, _err(e), None)
+            raise
+        extra = _names(conn)
+        extra.setdefault("peer", _addr(addr))
+        _put("accept", t, _fileno(self), None, _fileno(conn), None, None, extra)
+        return conn, addr
+
+    def connect(self, address):
+        t = _mono()
+        try:
+            o["connect"](self, address)
+        except BaseException as e:
+            extra = _names(self)
+            extra.setdefault("peer", _addr(address))
+            _put("connect", t, _fileno(self), _addr(address), None, None, _err(e), extra)
+            raise
+        extra = _names(self)
+        extra.setdefault("peer", _addr(address))
+        _put("connect", t, _fileno(self), _addr(address), None, None, None, extra)
+
+    def connect_ex(self, address):
+        t = _mono()
+        try:
+            r = o["connect_ex"](self, address)
+        except BaseException as e:
+            _put("connect_ex", t, _fileno(self), _addr(address), None, None, _err(e), None)
+            raise
+        extra = _names(self)
+        extra.setdefault("peer", _addr(address))
+        _put("connect_ex", t, _fileno(self), _addr(address), r, None, None, extra)
+        return r
+
+    def send(self, data, *args):
+        if _inside():
+            return o["send"](self, data, *args)
+        t = _mono()
+        try:
+            n = o["send"](self, data, *args)
+        except BaseException as e:
+            _put("send", t, _fileno(self), None, None, None, _err(e), None)
+            raise
+        _put("send", t, self.fileno(), None, n, _as_bytes(data, n), None, None)
+        return n
+
+    def sendall(self, data, *args):
+        if _inside():
+            return o["sendall"](self, data, *args)
+        t = _mono()
+        try:
+            r = o["sendall"](self, data, *args)
+        except BaseException as e:
+            # How much went out before the error is not known (CPython does not say).
+            _put("sendall", t, _fileno(self), None, None, _as_bytes(data, None), _err(e), {"partial": True})
+            raise
+        b = _as_bytes(data, None)
+        _put("sendall", t, self.fileno(), None, len(b), b, None, None)
+        return r
+
+    def sendto(self, data, *args):
+        if _inside():
+            return o["sendto"](self, data, *args)
+        t = _mono()
+        address = args[-1] if args else None
+        try:
+            n = o["sendto"](self, data, *args)
+        except BaseException as e:
+            _put("sendto", t, _fileno(self), _addr(address), None, None, _err(e), None)
+            raise
+        extra = _names(self) if address is not None else None
+        _put("sendto", t, self.fileno(), _addr(address), n, _as_bytes(data, n), None, extra)
+        return n
+
+    def sendmsg(self, buffers, *args):
+        if _inside():
+            return o["sendmsg"](self, buffers, *args)
+        t = _mono()
+        buffers = list(buffers)
+        address = args[2] if len(args) >= 3 else None
+        try:
+            n = o["sendmsg"](self, buffers, *args)
+        except BaseException as e:
+            _put("sendmsg", t, _fileno(self), _addr(address) if address else None, None, None, _err(e), None)
+            raise
+        whole = b"".join(_as_bytes(b, None) for b in buffers)
+        extra = _names(self) if address is not None else None
+        _put("sendmsg", t, self.fileno(), _addr(address) if address else None, n, whole[:n], None, extra)
+        return n
+
+    def recv(self, bufsize, *args):
+        if _inside():
+            return o["recv"](self, bufsize, *args)
+        t = _mono()
+        try:
+            data = o["recv"](self, bufsize, *args)
+        except BaseException as e:
+            _put("recv", t, _fileno(self), bufsize, None, None, _err(e), None)
+            raise
+        _put("recv", t, self.fileno(), bufsize, len(data), data, None, None)
+        return data
+
+    def recv_into(self, buffer, *args):
+        if _inside():
+            return o["recv_into"](self, buffer, *args)
+        t = _mono()
+        try:
+            n = o["recv_into"](self, buffer, *args)
+        except BaseException as e:
+            _put("recv_into", t, _fileno(self), args[0] if args else None, None, None, _err(e), None)
+            raise
+        size = args[0] if args and args[0] else memoryview(buffer).nbytes
+        _put("recv_into", t, self.fileno(), size, n, _as_bytes(buffer, n), None, None)
+        return n
+
+    def recvfrom(self, bufsize, *args):
+        if _inside():
+            return o["recvfrom"](self, bufsize, *args)
+        t = _mono()
+        try:
+            data, address = o["recvfrom"](self, bufsize, *args)
+        except BaseException as e:
+            _put("recvfrom", t, _fileno(self), bufsize, None, None, _err(e), None)
+            raise
+        extra = dict(_names(self), peer=_addr(address))
+        _put("recvfrom", t, self.fileno(), bufsize, len(data), data, None, extra)
+        return data, address
+
+    def recvfrom_into(self, buffer, *args):
+        if _inside():
+            return o["recvfrom_into"](self, buffer, *args)
+        t = _mono()
+        try:
+            n, address = o["recvfrom_into"](self, buffer, *args)
+        except BaseException as e:
+            _put("recvfrom_into", t, _fileno(self), None, None, None, _err(e), None)
+            raise
+        extra = dict(_names(self), peer=_addr(address))
+        size = args[0] if args and args[0] else memoryview(buffer).nbytes
+        _put("recvfrom_into", t, self.fileno(), size, n, _as_bytes(buffer, n), None, extra)
+        return n, address
+
+    def recvmsg(self, bufsize, *args):
+        if _inside():
+            return o["recvmsg"](self, bufsize, *args)
+        t = _mono()
+        try:
+            result = o["recvmsg"](self, bufsize, *args)
+        except BaseException as e:
+            _put("recvmsg", t, _fileno(self), bufsize, None, None, _err(e), None)
+            raise
+        data, _anc, msg_flags, address = result
+        extra = {"msg_flags": msg_flags}
+        if address is not None:
+            extra.update(_names(self), peer=_addr(address))
+        _put("recvmsg", t, self.fileno(), bufsize, len(data), data, None, extra)
+        return result
+
+    def recvmsg_into(self, buffers, *args):
+        if _inside():
+            return o["recvmsg_into"](self, buffers, *args)
+        t = _mono()
+        buffers = list(buffers)
+        try:
+            result = o["recvmsg_into"](self, buffers, *args)
+        except BaseException as e:
+            _put("recvmsg_into", t, _fileno(self), None, None, None, _err(e), None)
+            raise
+        n, _anc, msg_flags, address = result
+        whole = b"".join(_as_bytes(b, None) for b in buffers)[:n]
+        extra = {"msg_flags": msg_flags}
+        if address is not None:
+            extra.update(_names(self), peer=_addr(address))
+        _put("recvmsg_into", t, self.fileno(), len(whole), n, whole, None, extra)
+        return result
+
+    def shutdown(self, how):
+        t = _mono()
+        try:
+            o["shutdown"](self, how)
+        except BaseException as e:
+            _put("shutdown", t, _fileno(self), how, None, None, _err(e), None)
+            raise
+        _put("shutdown", t, _fileno(self), how, None, None, None, None)
+
+    def close(self):
+        fd = _fileno(self)
+        t = _mono()
+        o["close"](self)
+        if fd >= 0 and not _inside():
+            # socket.close() closes the fd only when no makefile() object still uses it.
+            _put("close", t, fd, None, None, None, None, {"closed": _fileno(self) < 0})
+
+    def detach(self):
+        fd = _fileno(self)
+        r = o["detach"](self)
+        if not _inside():
+            _put("detach", _mono(), fd, None, r, None, None, None)
+        return r
+
+    def setblocking(self, flag):
+        o["setblocking"](self, flag)
+        if not _inside():
+            _put("setblocking", _mono(), _fileno(self), bool(flag), None, None, None, None)
+
+    def settimeout(self, value):
+        o["settimeout"](self, value)
+        if not _inside():
+            _put("settimeout", _mono(), _fileno(self), value, None, None, None, None)
+
+    wrappers = dict(locals())
+    for name in _orig:
+        w = wrappers[name]
+        w.__name__ = name
+        w.__qualname__ = "socket." + name
+        w.__doc__ = getattr(_orig[name], "__doc__", None)
+        setattr(S, name, w)
+
+    # makefile(): SocketIO.readinto/write call recv_into/send; tag those records.
+    SocketIO = getattr(socket, "SocketIO", None)
+    if SocketIO is not None:
+        o_readinto, o_write = SocketIO.readinto, SocketIO.write
+
+        def readinto(self, b):
+            tid = _get_ident()
+            prev = _mode.get(tid)
+            _mode[tid] = _MAKEFILE
+            try:
+                return o_readinto(self, b)
+            finally:
+                _restore(tid, prev)
+
+        def write(self, b):
+            tid = _get_ident()
+            prev = _mode.get(tid)
+            _mode[tid] = _MAKEFILE
+            try:
+                return o_write(self, b)
+            finally:
+                _restore(tid, prev)
+
+        SocketIO.readinto = readinto
+        SocketIO.write = write
+
+
+def _restore(tid, prev):
+    if prev is None:
+        _mode.pop(tid, None)
+    else:
+        _mode[tid] = prev
+
+
+# ------------------------------------------------------------------------------ ssl
+def _wrap_ssl():
+    """Record the plaintext of SSLSocket's own send/recv calls (marked ``tls``)."""
+    try:
+        import ssl
+    except ImportError:
+        return
+    C = ssl.SSLSocket
+    sends = ("send", "sendall", "write")
+    recvs = ("recv", "recv_into", "read")
+
+    def make(name, orig):
+        def traced(self, *args, **kwargs):
+            tid = _get_ident()
+            prev = _mode.get(tid)
+            if prev == _INSIDE:
+                return orig(self, *args, **kwargs)
+            t = _mono()
+            _mode[tid] = _INSIDE
+            try:
+                r = orig(self, *args, **kwargs)
+            except BaseException as e:
+                _restore(tid, prev)
+                _put(name, t, _fileno(self), None, None, None, _err(e), {"tls": True})
+                raise
+            _restore(tid, prev)
+            fd = _fileno(self)
+            if name in sends:
+                data = args[0] if args else kwargs.get("data", b"")
+                n = r if isinstance(r, int) else None
+                b = _as_bytes(data, n)
+                _put(name, t, fd, None, len(b), b, None, {"tls": True})
+            elif isinstance(r, int):  # recv_into / read(len, buffer)
+                buf = args[1] if name == "read" and len(args) > 1 else (args[0] if args else kwargs.get("buffer"))
+                _put(name, t, fd, None, r, _as_bytes(buf, r), None, {"tls": True})
+            else:
+                _put(name, t, fd, args[0] if args else None, len(r), bytes(r), None, {"tls": True})
+            return r
+
+        traced.__name__ = name
+        traced.__doc__ = getattr(orig, "__doc__", None)
+        return traced
+
+    for name in sends + recvs:
+        orig = getattr(C, name, None)
+        if orig is not None:
+            setattr(C, name, make(name, orig))
+    _SSL_TRACED[0] = True
+
+
+# --------------------------------------------------------------------------- running
+def _strip_our_frames(tb):
+    here = os.path.abspath(__file__)
+    runpy_file = os.path.abspath(runpy.__file__)
+    while tb is not None and os.path.abspath(tb.tb_frame.f_code.co_filename) in (here, runpy_file):
+        tb = tb.tb_next
+    return tb
+
+
+def _on_sigterm(signum, frame):
+    ch = _CHANNEL[0]
+    if ch is not None:
+        ch.stopped = True
+        ch.flush(lock_timeout=0.5)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _usage(message):
+    sys.stderr.write("netsim trace launcher: " + message + "\n")
+    sys.stderr.write("usage: python launcher.py SCRIPT [ARGS...] | -m MODULE [ARGS...] | -c CODE [ARGS...]\n")
+    return 2
+
+
+def main(argv):
+    if not argv:
+        return _usage("nothing to run")
+    path = os.environ.pop(ENV_SOCKET, None)
+    token = os.environ.pop(ENV_TOKEN, "")
+    if not path:
+        return _usage(ENV_SOCKET + " is not set: run programs through `netsim trace`")
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    # Our own directory must not be importable by the program (it is sys.path[0] now).
+    if sys.path and sys.path[0] and os.path.abspath(sys.path[0]) == here:
+        del sys.path[0]
+    safe_path = getattr(sys.flags, "safe_path", False) or sys.flags.isolated
+
+    mode, target, rest = "script", argv[0], argv[1:]
+    if argv[0] in ("-m", "-c"):
+        if len(argv) < 2:
+            return _usage("argument expected for " + argv[0])
+        mode, target, rest = argv[0], argv[1], argv[2:]
+    if mode == "script" and not os.path.exists(target):
+        sys.stderr.write(
+            "%s: can't open file %r: [Errno 2] No such file or directory\n" % (sys.executable, target)
+        )
+        return 2
+
+    _wrap_socket_class()
+    _wrap_ssl()
+    channel = _Channel(path, token)
+    try:
+        channel.connect()
+    except OSError as exc:
+        sys.stderr.write("netsim trace launcher: cannot reach netsim at %s: %s\n" % (path, exc))
+        return 2
+    _CHANNEL[0] = channel
+    atexit.register(channel.close)
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(
+            before=lambda: _CHANNEL[0] is not None and _CHANNEL[0].flush(),
+            after_in_child=lambda: _CHANNEL[0] is not None and _CHANNEL[0].reset_after_fork(),
+        )
+    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _on_sigterm)
+
+    try:
+        if mode == "-m":
+            sys.argv = [target] + rest
+            if not safe_path:
+                sys.path.insert(0, os.getcwd())
+            runpy.run_module(target, run_name="__main__", alter_sys=True)
+        elif mode == "-c":
+            sys.argv = ["-c"] + rest
+            if not safe_path:
+                sys.path.insert(0, "")
+            import __main__
+
+            exec(compile(target, "<string>", "exec"), __main__.__dict__)
+        else:
+            sys.argv = [target] + rest
+            if not safe_path:
+                sys.path.insert(0, os.path.dirname(os.path.abspath(target)))
+            runpy.run_path(target, run_name="__main__")
+    except SystemExit:
+        raise
+    except BaseException as exc:
+        tb = _strip_our_frames(exc.__traceback__)
+        if isinstance(exc, KeyboardInterrupt):
+            traceback.print_exception(type(exc), exc, tb)
+            channel.close()
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGINT)
+            return 130
+        sys.excepthook(type(exc), exc, tb)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
