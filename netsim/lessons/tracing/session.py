@@ -328,7 +328,7 @@ class TraceLab:
                 time.sleep(_TICK_S)
             self._check_exits()
             r = self._running[i]
-            if r.exit_code is not None and (r.exit_code != 0 or i + 1 < len(self.programs)):
+            if r.exit_code is not None and (r.exit_code != 0 or (i == 0 and len(self.programs) > 1)):
                 tail = bytes(r.err[-300:]).decode("utf-8", "replace").strip().splitlines()
                 self.notes.append(
                     f"program {i + 1} ({spec.command}) exited at once with status {r.exit_code}"
