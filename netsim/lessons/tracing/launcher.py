@@ -86,7 +86,7 @@ class _Channel:
             "ppid": os.getppid(),
             "python": sys.version.split()[0],
             "executable": sys.executable,
-            "ssl_traced": _SSL_TRACED[0],
+            "ssl": "plaintext of SSLSocket calls traced, marked tls",
         }
         self._write(json.dumps(hello).encode("utf-8"), b"")
         self.thread = threading.Thread(target=self._run, name="netsim-trace-flush", daemon=True)
@@ -270,6 +270,8 @@ def _wrap_socket_class():
     o = _orig
 
     def __init__(self, *args, **kwargs):
+        if not _SSL_TRACED[0] and "ssl" in sys.modules:
+            _wrap_ssl()  # ssl imported by now: every SSLSocket is made through here, so none is missed
         o["__init__"](self, *args, **kwargs)
         if _inside():
             return
@@ -554,11 +556,11 @@ def _restore(tid, prev):
 # ------------------------------------------------------------------------------ ssl
 def _wrap_ssl():
     """Record the plaintext of SSLSocket's own send/recv calls (marked ``tls``)."""
-    try:
-        import ssl
-    except ImportError:
+    _SSL_TRACED[0] = True
+    ssl = sys.modules.get("ssl")
+    C = getattr(ssl, "SSLSocket", None)
+    if C is None:
         return
-    C = ssl.SSLSocket
     sends = ("send", "sendall", "write")
     recvs = ("recv", "recv_into", "read")
 
@@ -598,7 +600,6 @@ def _wrap_ssl():
         orig = getattr(C, name, None)
         if orig is not None:
             setattr(C, name, make(name, orig))
-    _SSL_TRACED[0] = True
 
 
 # --------------------------------------------------------------------------- running
@@ -651,7 +652,6 @@ def main(argv):
         return 2
 
     _wrap_socket_class()
-    _wrap_ssl()
     channel = _Channel(path, token)
     try:
         channel.connect()
@@ -678,9 +678,13 @@ def main(argv):
             sys.argv = ["-c"] + rest
             if not safe_path:
                 sys.path.insert(0, "")
-            import __main__
+            import types
 
-            exec(compile(target, "<string>", "exec"), __main__.__dict__)
+            # A fresh __main__, as `python -c` has: our own globals stay out of its reach.
+            main_module = types.ModuleType("__main__")
+            main_module.__dict__["__builtins__"] = __builtins__
+            sys.modules["__main__"] = main_module
+            exec(compile(target, "<string>", "exec"), main_module.__dict__)
         else:
             sys.argv = [target] + rest
             if not safe_path:
@@ -690,6 +694,7 @@ def main(argv):
         raise
     except BaseException as exc:
         tb = _strip_our_frames(exc.__traceback__)
+        exc.__traceback__ = tb  # the hook prints the exception's own traceback on newer Pythons
         if isinstance(exc, KeyboardInterrupt):
             traceback.print_exception(type(exc), exc, tb)
             channel.close()

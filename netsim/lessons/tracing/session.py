@@ -328,11 +328,9 @@ class TraceLab:
                 time.sleep(_TICK_S)
             self._check_exits()
             r = self._running[i]
-            if r.exit_code is not None and (r.exit_code != 0 or (i == 0 and len(self.programs) > 1)):
-                tail = bytes(r.err[-300:]).decode("utf-8", "replace").strip().splitlines()
+            if r.exit_code == 0 and i == 0 and len(self.programs) > 1:
                 self.notes.append(
-                    f"program {i + 1} ({spec.command}) exited at once with status {r.exit_code}"
-                    + (f": {tail[-1]}" if tail else "")
+                    f"program 1 ({spec.command}) exited at once, before the next program started"
                 )
         all_clients_done_at: float | None = None
         while True:
@@ -485,6 +483,13 @@ class TraceLab:
                         pass
             code = r.popen.wait(5.0) if r.exit_code is None else r.exit_code
             r.exit_code = code
+            if code != 0 and not r.reason:
+                quick = r.exited_at is not None and r.exited_at - r.started < max(self.gap_s, 1.0)
+                tail = bytes(r.err[-400:]).decode("utf-8", "replace").strip().splitlines()
+                self.notes.append(
+                    f"program {r.index + 1} ({r.spec.command}) exited{' at once' if quick else ''} "
+                    f"with status {code}" + (f": {tail[-1]}" if tail else "")
+                )
             self.recorder.emit(
                 ProgramExited(
                     now_ns(),

@@ -61,6 +61,14 @@ _IOV_STRING = re.compile(r'iov_base="((?:\\x[0-9a-f]{2})*)"(\.\.\.)?')
 _RET = re.compile(r"^(-?\d+)(?:<([A-Za-z0-9-]+):\[(.*?)\]>)?(?:\s+(\w+)\s+\((.*)\))?")
 _SIN = re.compile(r'sin_port=htons\((\d+)\), sin_addr=inet_addr\("([^"]*)"\)')
 _SIN6 = re.compile(r'sin6_port=htons\((\d+)\).*?inet_pton\(AF_INET6, "([^"]*)"')
+
+
+def _sockaddr(m: re.Match[str]) -> list[Any]:
+    """``[host, port]`` from a sockaddr match (-xx prints the host text as \\xNN too)."""
+    host = m.group(2)
+    if host.startswith("\\x"):
+        host = _hex_bytes(host).decode("ascii", "replace")
+    return [host, int(m.group(1))]
 _INET = {"TCP", "TCPv6", "UDP", "UDPv6"}
 _KEEP_ALWAYS = {"socket"}
 _DATA_CALLS = {"read", "write", "readv", "writev", "sendto", "recvfrom", "sendmsg", "recvmsg"}
@@ -163,8 +171,7 @@ class StraceParser:
         if name == "connect":
             a = _SIN.search(args) or _SIN6.search(args)
             if a is not None:
-                extra["peer"] = [a.group(2), int(a.group(1))]
-                extra["connect_to"] = [a.group(2), int(a.group(1))]
+                extra["peer"] = extra["connect_to"] = _sockaddr(a)
             return self._event(tid, t_ns, fd, name, None, None if rv == 0 else rv, b"", False, error, extra)
         if name in _DATA_CALLS:
             strings = (_IOV_STRING if name in _IOV_CALLS else _STRING).findall(args)
@@ -177,7 +184,7 @@ class StraceParser:
                 data = data[:rv]
             addr = _SIN.search(args) or _SIN6.search(args)
             if addr is not None:
-                extra["addr"] = [addr.group(2), int(addr.group(1))]
+                extra["addr"] = _sockaddr(addr)
             return self._event(
                 tid, t_ns, fd, name, None, rv if rv >= 0 else None, data, rv >= 0, error, extra, truncated
             )
