@@ -145,7 +145,9 @@ def endpoints(calls: Iterable[ProgramCalled]) -> list[Endpoint]:
             if c.call in ("accept", "accept4"):
                 local, peer = _addr_key(c.extra.get("local")), _addr_key(c.extra.get("peer"))
                 tkey = (c.program, c.extra.get("transport", "tcp"), local, peer)
-                ep = Endpoint(c.program, c.pid, int(c.result) if isinstance(c.result, int) else -1, "tcp", SERVER)
+                ep = Endpoint(
+                    c.program, c.pid, int(c.result) if isinstance(c.result, int) else -1, "tcp", SERVER
+                )
                 ep.learn(c.extra)
                 ep.calls.append(c)
                 by_tuple[tkey] = ep
@@ -183,17 +185,17 @@ def endpoints(calls: Iterable[ProgramCalled]) -> list[Endpoint]:
             if listener is not None:
                 listener.calls.append(c)
             nkey = (c.program, c.pid, c.result)
-            ep = current.get(nkey)
-            if ep is None or any(x.call != "socket" for x in ep.calls):
-                ep = fresh(nkey, "tcp")
+            found = current.get(nkey)
+            if found is None or any(x.call != "socket" for x in found.calls):
+                found = fresh(nkey, "tcp")
+            ep = found
             ep.transport = "tcp"
             ep.role = SERVER
             ep.learn(c.extra)
             ep.calls.append(c)
             continue
-        ep = current.get(key)
-        if ep is None:
-            ep = fresh(key)
+        maybe = current.get(key)
+        ep = maybe if maybe is not None else fresh(key)
         if c.call in ("connect", "connect_ex"):
             ep.role = CLIENT
         ep.learn(c.extra)
@@ -248,7 +250,12 @@ def _udp_connections(eps: list[Endpoint]) -> list[Connection]:
             if c.call not in SEND_CALLS and c.call not in RECV_CALLS:
                 continue
             local = _addr_key(c.extra.get("local")) or ep.local
-            peer = _addr_key(c.extra.get("peer")) or _addr_key(c.extra.get("addr")) or _addr_key(c.arg) or ep.peer
+            peer = (
+                _addr_key(c.extra.get("peer"))
+                or _addr_key(c.extra.get("addr"))
+                or _addr_key(c.arg)
+                or ep.peer
+            )
             if local is None or peer is None:
                 continue
             key = (min(local, peer), max(local, peer))
@@ -288,7 +295,9 @@ def _directions(conn: Connection, framing: str) -> list[Direction]:
         recvs.sort(key=lambda c: c.t_ns)
         if not any(_moved(c) for c in sends) and not any(_moved(c) for c in recvs):
             continue
-        out.append(_direction(conn, sender, sends, recvs, framing, bool(conn.ends[sender] and conn.ends[receiver])))
+        out.append(
+            _direction(conn, sender, sends, recvs, framing, bool(conn.ends[sender] and conn.ends[receiver]))
+        )
     return out
 
 
@@ -315,7 +324,9 @@ def _direction(
     else:
         dec = codec.decoder()
         try:
-            intended = [bytes(m if isinstance(m, bytes) else getattr(m, "payload", b"")) for m in dec.feed(wire)]
+            intended = [
+                bytes(m if isinstance(m, bytes) else getattr(m, "payload", b"")) for m in dec.feed(wire)
+            ]
         except FramingError as exc:
             notes.append(f"the sender's bytes do not follow {framing}: {exc}")
     label = f"{addr_text(conn.client)} → {addr_text(conn.server)}"
@@ -340,7 +351,9 @@ def _direction(
         n = _moved(c)
         if n <= 0 and not udp:
             continue
-        events.append(BytesSent(c.t_ns, sender, msg_id=i, start=off, end=off + n, header_bytes=0, data=c.data))
+        events.append(
+            BytesSent(c.t_ns, sender, msg_id=i, start=off, end=off + n, header_bytes=0, data=c.data)
+        )
         sent_of[i] = off
         off += n
     receiver = SERVER if sender == CLIENT else CLIENT
@@ -370,7 +383,9 @@ def _direction(
                 payload = bytes(msg if isinstance(msg, bytes) else getattr(msg, "payload", b""))
                 s, e = (off + start, off + end) if udp else (start, end)
                 ok = index < len(intended) and intended[index] == payload
-                events.append(FrameDecoded(c.t_ns, receiver, index=index, start=s, end=e, payload=payload, intact=ok))
+                events.append(
+                    FrameDecoded(c.t_ns, receiver, index=index, start=s, end=e, payload=payload, intact=ok)
+                )
                 index += 1
         off += n
     trace = Trace(events)

@@ -66,7 +66,7 @@ class SpillQueue:
                 self._mem_bytes += len(item.payload)
             else:
                 if self._file is None:
-                    self._file = tempfile.NamedTemporaryFile(prefix="netsim-trace-spill-", suffix=".bin")
+                    self._file = tempfile.NamedTemporaryFile(prefix="netsim-trace-spill-", suffix=".bin")  # noqa: SIM115 - closed when drained or on close()
                     self._file_read = self._file_written = 0
                 self._file.seek(self._file_written)
                 self._file.write(_ITEM.pack(item.tag, item.source, len(item.payload)) + item.payload)

@@ -41,17 +41,46 @@ def register(sub: Any) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--run", action="append", metavar='"CMD ARGS"', default=[], help="a program to run (repeat: started in order)")
-    p.add_argument("--framing", default="none", metavar="SPEC", help=f"framing for the analysis: {', '.join(CODEC_SPECS)}")
+    p.add_argument(
+        "--run",
+        action="append",
+        metavar='"CMD ARGS"',
+        default=[],
+        help="a program to run (repeat: started in order)",
+    )
+    p.add_argument(
+        "--framing",
+        default="none",
+        metavar="SPEC",
+        help=f"framing for the analysis: {', '.join(CODEC_SPECS)}",
+    )
     p.add_argument("--strace", action="store_true", help="trace Python programs with strace too")
-    p.add_argument("--timeout", type=float, metavar="S", help="end every program still running after S seconds")
-    p.add_argument("--gap-ms", type=float, default=300.0, metavar="MS", help="pause between starting programs (300)")
-    p.add_argument("--linger", type=float, default=1.0, metavar="S", help="with several programs: how long the first ones may outlive the rest (1)")
-    p.add_argument("--stdin", action="append", default=[], metavar="N=FILE", help="feed program N's stdin from FILE ('-': the terminal)")
+    p.add_argument(
+        "--timeout", type=float, metavar="S", help="end every program still running after S seconds"
+    )
+    p.add_argument(
+        "--gap-ms", type=float, default=300.0, metavar="MS", help="pause between starting programs (300)"
+    )
+    p.add_argument(
+        "--linger",
+        type=float,
+        default=1.0,
+        metavar="S",
+        help="with several programs: how long the first ones may outlive the rest (1)",
+    )
+    p.add_argument(
+        "--stdin",
+        action="append",
+        default=[],
+        metavar="N=FILE",
+        help="feed program N's stdin from FILE ('-': the terminal)",
+    )
     p.add_argument("--cwd", metavar="DIR", help="working directory of the programs")
     p.add_argument("--save", metavar="FILE", help="write the run as a JSON Lines trace")
     p.add_argument("--replay", metavar="FILE", help="analyse a saved trace instead of running")
-    p.add_argument("--json", action="store_true", help="print one JSON document (program output goes to stderr)")
+    p.add_argument(
+        "--json", action="store_true", help="print one JSON document (program output goes to stderr)"
+    )
     p.add_argument("command", nargs=argparse.REMAINDER, help="-- CMD ARGS…: one program")
     p.set_defaults(func=run)
 
@@ -64,7 +93,7 @@ def _programs(args: argparse.Namespace) -> list[ProgramSpec]:
         raise ProgramError("give either -- CMD ARGS… or --run, not both")
     argvs = [shlex.split(r) for r in args.run] if args.run else ([command] if command else [])
     if not argvs or any(not a for a in argvs):
-        raise ProgramError("nothing to run: give -- CMD ARGS… or --run \"CMD ARGS\"")
+        raise ProgramError('nothing to run: give -- CMD ARGS… or --run "CMD ARGS"')
     stdin: dict[int, bytes | str] = {}
     for item in args.stdin:
         n, eq, path = item.partition("=")

@@ -25,7 +25,6 @@ lost when the program ends.  A failing non-blocking call repeated in a busy loop
 from __future__ import annotations
 
 import atexit
-import binascii
 import json
 import os
 import runpy
@@ -36,6 +35,7 @@ import sys
 import threading
 import time
 import traceback
+from typing import Any
 
 ENV_SOCKET = "NETSIM_TRACE_SOCKET"
 ENV_TOKEN = "NETSIM_TRACE_TOKEN"
@@ -51,7 +51,7 @@ _get_ident = threading.get_ident
 _MAKEFILE = "makefile"
 _INSIDE = 1  # inside a traced SSL call: its inner calls are part of it, not recorded again
 
-_mode: dict[int, object] = {}  # thread id -> _INSIDE or "makefile"
+_mode: dict[int, Any] = {}  # thread id -> _INSIDE or "makefile"
 
 
 class _Channel:
@@ -62,7 +62,7 @@ class _Channel:
         self.token = token
         self.lock = threading.Lock()
         self.write_lock = threading.Lock()
-        self.metas: list[list[object]] = []
+        self.metas: list[list[Any]] = []
         self.datas: list[bytes] = []
         self.last = None  # the last buffered record, for repeat counting
         self.wake = threading.Event()
@@ -119,11 +119,19 @@ class _Channel:
             self.metas, self.datas, self.last = [], [], None
         finally:
             self.lock.release()
-        self._write(json.dumps(metas, separators=(",", ":")).encode("utf-8"), b"".join(datas))
+        # In slices, so that no frame grows past what netsim accepts however far behind we are.
+        di = 0
+        for i in range(0, len(metas), _FLUSH_RECORDS):
+            part = metas[i : i + _FLUSH_RECORDS]
+            nd = sum(1 for r in part if r[6] >= 0)
+            blob = b"".join(datas[di : di + nd])
+            di += nd
+            self._write(json.dumps(part, separators=(",", ":")).encode("utf-8"), blob)
 
-    def put(self, call, t_ns, fd, arg, result, data, error, extra):
-        tid = _get_ident()
-        via = _mode.get(tid)
+    def put(self, call, t_ns, fd, arg, result, data, error, extra, tid=None, via=None):
+        if tid is None:
+            tid = _get_ident()
+            via = _mode.get(tid)
         if via is not None:
             extra = dict(extra or {}, via=via)
         with self.lock:
@@ -168,8 +176,11 @@ class _Channel:
 
     def close(self):
         self.stopped = True
-        self.flush()
         self.wake.set()
+        t = self.thread
+        if t is not None and t is not threading.current_thread() and t.is_alive():
+            t.join(30.0)  # it may hold a batch it took but has not written yet
+        self.flush()
         if self.sock is not None:
             try:
                 self.sock.close()
@@ -236,7 +247,7 @@ def _inside():
 
 
 # ------------------------------------------------------------------------- socket.socket
-_orig: dict[str, object] = {}
+_orig: dict[str, Any] = {}
 
 
 def _wrap_socket_class():
@@ -335,30 +346,43 @@ def _wrap_socket_class():
         _put("connect_ex", t, _fileno(self), _addr(address), r, None, None, extra)
         return r
 
+    # The hot paths (send, sendall, recv) look up as little as possible per call.
+    o_send, o_sendall, o_recv = o["send"], o["sendall"], o["recv"]
+    get_ident, mode_get, mono, ch_box = _get_ident, _mode.get, _mono, _CHANNEL
+
     def send(self, data, *args):
-        if _inside():
-            return o["send"](self, data, *args)
-        t = _mono()
+        tid = get_ident()
+        via = mode_get(tid)
+        if via == _INSIDE:
+            return o_send(self, data, *args)
+        t = mono()
         try:
-            n = o["send"](self, data, *args)
+            n = o_send(self, data, *args)
         except BaseException as e:
             _put("send", t, _fileno(self), None, None, None, _err(e), None)
             raise
-        _put("send", t, self.fileno(), None, n, _as_bytes(data, n), None, None)
+        ch = ch_box[0]
+        if ch is not None:
+            b = data if type(data) is bytes and n == len(data) else _as_bytes(data, n)
+            ch.put("send", t, self.fileno(), None, n, b, None, None, tid, via)
         return n
 
     def sendall(self, data, *args):
-        if _inside():
-            return o["sendall"](self, data, *args)
-        t = _mono()
+        tid = get_ident()
+        via = mode_get(tid)
+        if via == _INSIDE:
+            return o_sendall(self, data, *args)
+        t = mono()
         try:
-            r = o["sendall"](self, data, *args)
+            r = o_sendall(self, data, *args)
         except BaseException as e:
             # How much went out before the error is not known (CPython does not say).
             _put("sendall", t, _fileno(self), None, None, _as_bytes(data, None), _err(e), {"partial": True})
             raise
-        b = _as_bytes(data, None)
-        _put("sendall", t, self.fileno(), None, len(b), b, None, None)
+        ch = ch_box[0]
+        if ch is not None:
+            b = data if type(data) is bytes else _as_bytes(data, None)
+            ch.put("sendall", t, self.fileno(), None, len(b), b, None, None, tid, via)
         return r
 
     def sendto(self, data, *args):
@@ -392,15 +416,19 @@ def _wrap_socket_class():
         return n
 
     def recv(self, bufsize, *args):
-        if _inside():
-            return o["recv"](self, bufsize, *args)
-        t = _mono()
+        tid = get_ident()
+        via = mode_get(tid)
+        if via == _INSIDE:
+            return o_recv(self, bufsize, *args)
+        t = mono()
         try:
-            data = o["recv"](self, bufsize, *args)
+            data = o_recv(self, bufsize, *args)
         except BaseException as e:
             _put("recv", t, _fileno(self), bufsize, None, None, _err(e), None)
             raise
-        _put("recv", t, self.fileno(), bufsize, len(data), data, None, None)
+        ch = ch_box[0]
+        if ch is not None:
+            ch.put("recv", t, self.fileno(), bufsize, len(data), data, None, None, tid, via)
         return data
 
     def recv_into(self, buffer, *args):
@@ -512,7 +540,7 @@ def _wrap_socket_class():
             _put("settimeout", _mono(), _fileno(self), value, None, None, None, None)
 
     wrappers = dict(locals())
-    for name in _orig:
+    for name in list(_orig):
         w = wrappers[name]
         w.__name__ = name
         w.__qualname__ = "socket." + name
@@ -586,7 +614,11 @@ def _wrap_ssl():
                 b = _as_bytes(data, n)
                 _put(name, t, fd, None, len(b), b, None, {"tls": True})
             elif isinstance(r, int):  # recv_into / read(len, buffer)
-                buf = args[1] if name == "read" and len(args) > 1 else (args[0] if args else kwargs.get("buffer"))
+                buf = (
+                    args[1]
+                    if name == "read" and len(args) > 1
+                    else (args[0] if args else kwargs.get("buffer"))
+                )
                 _put(name, t, fd, None, r, _as_bytes(buf, r), None, {"tls": True})
             else:
                 _put(name, t, fd, args[0] if args else None, len(r), bytes(r), None, {"tls": True})
@@ -647,7 +679,7 @@ def main(argv):
         mode, target, rest = argv[0], argv[1], argv[2:]
     if mode == "script" and not os.path.exists(target):
         sys.stderr.write(
-            "%s: can't open file %r: [Errno 2] No such file or directory\n" % (sys.executable, target)
+            f"{sys.executable}: can't open file {target!r}: [Errno 2] No such file or directory\n"
         )
         return 2
 
@@ -656,7 +688,7 @@ def main(argv):
     try:
         channel.connect()
     except OSError as exc:
-        sys.stderr.write("netsim trace launcher: cannot reach netsim at %s: %s\n" % (path, exc))
+        sys.stderr.write(f"netsim trace launcher: cannot reach netsim at {path}: {exc}\n")
         return 2
     _CHANNEL[0] = channel
     atexit.register(channel.close)
@@ -670,12 +702,12 @@ def main(argv):
 
     try:
         if mode == "-m":
-            sys.argv = [target] + rest
+            sys.argv = [target, *rest]
             if not safe_path:
                 sys.path.insert(0, os.getcwd())
             runpy.run_module(target, run_name="__main__", alter_sys=True)
         elif mode == "-c":
-            sys.argv = ["-c"] + rest
+            sys.argv = ["-c", *rest]
             if not safe_path:
                 sys.path.insert(0, "")
             import types
@@ -686,7 +718,7 @@ def main(argv):
             sys.modules["__main__"] = main_module
             exec(compile(target, "<string>", "exec"), main_module.__dict__)
         else:
-            sys.argv = [target] + rest
+            sys.argv = [target, *rest]
             if not safe_path:
                 sys.path.insert(0, os.path.dirname(os.path.abspath(target)))
             runpy.run_path(target, run_name="__main__")

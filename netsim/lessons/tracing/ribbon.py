@@ -119,8 +119,6 @@ def render(conns: list[Connection], framing: str) -> str:
             False: "the receiving programs did NOT get the messages that were sent",
             None: "what the receiving program got cannot be judged (one side not traced)",
         }[match]
-        lines.append(
-            f"  merged chunks {conn.merged_chunks}, split sends {conn.split_messages}: {verdict}"
-        )
+        lines.append(f"  merged chunks {conn.merged_chunks}, split sends {conn.split_messages}: {verdict}")
         lines.append("")
     return "\n".join(lines).rstrip()

@@ -131,7 +131,7 @@ def python_command(argv: list[str], cwd: str | None = None) -> list[str] | None:
     here = launcher.__file__
     if _PYTHON_NAME.match(base):
         _resolve(exe)
-        i, opts = 1, []
+        i, opts = 1, list[str]()
         while i < len(argv) and argv[i].startswith("-") and argv[i] != "-":
             a = argv[i]
             if a in ("-m", "-c"):
@@ -147,7 +147,9 @@ def python_command(argv: list[str], cwd: str | None = None) -> list[str] | None:
             opts.append(a)
             i += 1
         if i >= len(argv) or argv[i] == "-":
-            raise ProgramError(f"{exe} without a script: nothing to trace (give a script, -m MODULE or -c CODE)")
+            raise ProgramError(
+                f"{exe} without a script: nothing to trace (give a script, -m MODULE or -c CODE)"
+            )
         script = os.path.join(cwd or "", argv[i])
         if not os.path.isfile(script):
             raise ProgramError(f"no such Python script: {argv[i]}")
@@ -294,7 +296,9 @@ class TraceLab:
             try:
                 self._finish()
             finally:
-                self.recorder.emit(RunFinished(now_ns(), "lab", ok=ok and self.error is None, reason=self._why()))
+                self.recorder.emit(
+                    RunFinished(now_ns(), "lab", ok=ok and self.error is None, reason=self._why())
+                )
                 self._done.set()
 
     def _why(self) -> str:
@@ -409,8 +413,15 @@ class TraceLab:
             self._running.append(r)
             self._pid_program[popen.pid] = i
         self.recorder.emit(
-            ProgramStarted(now_ns(), f"program {i + 1}", program=i, command=list(spec.argv), pid=popen.pid,
-                           method=method, cwd=self.cwd or os.getcwd())
+            ProgramStarted(
+                now_ns(),
+                f"program {i + 1}",
+                program=i,
+                command=list(spec.argv),
+                pid=popen.pid,
+                method=method,
+                cwd=self.cwd or os.getcwd(),
+            )
         )
         for stream, name in ((popen.stdout, "stdout"), (popen.stderr, "stderr")):
             assert stream is not None

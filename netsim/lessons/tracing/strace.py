@@ -69,6 +69,8 @@ def _sockaddr(m: re.Match[str]) -> list[Any]:
     if host.startswith("\\x"):
         host = _hex_bytes(host).decode("ascii", "replace")
     return [host, int(m.group(1))]
+
+
 _INET = {"TCP", "TCPv6", "UDP", "UDPv6"}
 _KEEP_ALWAYS = {"socket"}
 _DATA_CALLS = {"read", "write", "readv", "writev", "sendto", "recvfrom", "sendmsg", "recvmsg"}

@@ -42,10 +42,25 @@ def _lesson(name: str, stdin: bytes | None = None) -> ProgramSpec:
 
 def test_hello_world_pair_via_the_cli_json(free_port: int) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "netsim", "trace", "--json", "--gap-ms", "500",
-         "--run", f"{PY} s5_hello_server.py", "--run", f"{PY} s5_hello_client.py"],
-        cwd=LESSON_PROGRAMS, env={**__import__("os").environ, "LESSON_PORT": str(free_port)},
-        capture_output=True, text=True, timeout=60, check=True,
+        [
+            sys.executable,
+            "-m",
+            "netsim",
+            "trace",
+            "--json",
+            "--gap-ms",
+            "500",
+            "--run",
+            f"{PY} s5_hello_server.py",
+            "--run",
+            f"{PY} s5_hello_client.py",
+        ],
+        cwd=LESSON_PROGRAMS,
+        env={**__import__("os").environ, "LESSON_PORT": str(free_port)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     doc = json.loads(proc.stdout)  # stdout holds only the JSON; the programs' output went to stderr
     assert "b'helloworld'" in proc.stderr
@@ -55,7 +70,9 @@ def test_hello_world_pair_via_the_cli_json(free_port: int) -> None:
     assert conn["transport"] == "tcp" and conn["server"] == f"127.0.0.1:{free_port}"
     sends = [c for c in conn["calls"] if c["call"] == "send"]
     assert [(c["side"], bytes.fromhex(c["bytes_hex"]), c["result"]) for c in sends] == [
-        ("server", b"hello", 5), ("server", b"world", 5)]
+        ("server", b"hello", 5),
+        ("server", b"world", 5),
+    ]
     recvs = [c for c in conn["calls"] if c["call"] == "recv"]
     assert recvs[0]["side"] == "client" and bytes.fromhex(recvs[0]["bytes_hex"]) == b"helloworld"
     assert conn["merged_chunks"] >= 1
@@ -65,9 +82,12 @@ def test_hello_world_pair_via_the_cli_json(free_port: int) -> None:
 
 def test_struct_chat_pair_through_stdin_matches_with_length_i(free_port: int, tmp_path: Path) -> None:
     events = _run(
-        [_lesson("s5_struct_server.py", "hello back\n".encode()),
-         _lesson("s5_struct_client.py", "hi 你好\nq\n".encode())],
-        free_port, framing="length:i",
+        [
+            _lesson("s5_struct_server.py", b"hello back\n"),
+            _lesson("s5_struct_client.py", "hi 你好\nq\n".encode()),
+        ],
+        free_port,
+        framing="length:i",
     )
     doc = document(events, "length:i")
     (conn,) = doc["connections"]
@@ -81,9 +101,14 @@ def test_struct_chat_pair_through_stdin_matches_with_length_i(free_port: int, tm
 
 def test_socketserver_with_two_traced_clients_joins_two_connections(free_port: int) -> None:
     events = _run(
-        [_lesson("s6_socketserver_server.py"), _lesson("s6_socketserver_client.py"),
-         _lesson("s6_socketserver_client.py")],
-        free_port, timeout_s=1.2, gap_ms=200,
+        [
+            _lesson("s6_socketserver_server.py"),
+            _lesson("s6_socketserver_client.py"),
+            _lesson("s6_socketserver_client.py"),
+        ],
+        free_port,
+        timeout_s=1.2,
+        gap_ms=200,
     )
     conns = connections([e for e in events if isinstance(e, ProgramCalled)])
     assert len(conns) == 2
@@ -102,15 +127,23 @@ def test_socketserver_with_two_traced_clients_joins_two_connections(free_port: i
     assert seen == client_pids
 
 
-@pytest.mark.skipif(not (shutil.which("gcc") and shutil.which("node") and shutil.which("strace")),
-                    reason="needs gcc, node and strace (CI installs them: .ci/run)")
-def test_c_and_node_clients_under_strace_against_a_traced_python_server(free_port: int, tmp_path: Path) -> None:
+@pytest.mark.skipif(
+    not (shutil.which("gcc") and shutil.which("node") and shutil.which("strace")),
+    reason="needs gcc, node and strace (CI installs them: .ci/run)",
+)
+def test_c_and_node_clients_under_strace_against_a_traced_python_server(
+    free_port: int, tmp_path: Path
+) -> None:
     exe = tmp_path / "cclient"
     subprocess.run(["gcc", "-O0", "-o", str(exe), str(TEST_PROGRAMS / "client.c")], check=True, timeout=60)
     events = _run(
-        [ProgramSpec([PY, str(TEST_PROGRAMS / "echo_server.py")]), ProgramSpec([str(exe)]),
-         ProgramSpec(["node", str(TEST_PROGRAMS / "client.js")])],
-        free_port, gap_ms=700,  # the server must be listening before the C client starts
+        [
+            ProgramSpec([PY, str(TEST_PROGRAMS / "echo_server.py")]),
+            ProgramSpec([str(exe)]),
+            ProgramSpec(["node", str(TEST_PROGRAMS / "client.js")]),
+        ],
+        free_port,
+        gap_ms=700,  # the server must be listening before the C client starts
     )
     conns = connections([e for e in events if isinstance(e, ProgramCalled)])
     assert len(conns) == 2
@@ -162,12 +195,15 @@ def test_a_crash_flushes_what_was_recorded_and_the_traceback_is_the_programs(fre
 def test_a_server_that_exits_at_once_is_reported(free_port: int) -> None:
     lab = TraceLab(
         [ProgramSpec([PY, "-c", "import sys; sys.exit('cannot bind')"]), ProgramSpec([PY, "-c", "pass"])],
-        gap_ms=300, timeout_s=10,
+        gap_ms=300,
+        timeout_s=10,
     )
     lab.start()
     assert lab.wait(30)
     lab.close()
-    assert any("program 1" in n and "exited at once with status 1" in n and "cannot bind" in n for n in lab.notes)
+    assert any(
+        "program 1" in n and "exited at once with status 1" in n and "cannot bind" in n for n in lab.notes
+    )
 
 
 def test_makefile_and_stdin_prompt_pass_through(free_port: int) -> None:

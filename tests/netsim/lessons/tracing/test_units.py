@@ -56,7 +56,7 @@ def test_strace_accept_and_errors() -> None:
         'sin_addr=inet_addr("127.0.0.1")}, [16], SOCK_CLOEXEC) = 4<TCP:[127.0.0.1:9001->127.0.0.1:40000]>'
     )
     assert ev is not None and ev.result == 4 and ev.extra["peer"] == ["127.0.0.1", 40000]
-    ev = p.feed(f'5 1.1 read({DECOR}, 0x7ffc, 1024) = -1 EAGAIN (Resource temporarily unavailable)')
+    ev = p.feed(f"5 1.1 read({DECOR}, 0x7ffc, 1024) = -1 EAGAIN (Resource temporarily unavailable)")
     assert ev is not None and ev.error.startswith("EAGAIN") and ev.result is None
 
 
@@ -105,6 +105,17 @@ def test_not_executable(tmp_path: Path) -> None:
 def test_python_detection(tmp_path: Path) -> None:
     script = tmp_path / "s.py"
     script.write_text("print(1)\n")
-    assert python_command(["python3", "-u", str(script), "a"]) == ["python3", "-u", launcher.__file__, str(script), "a"]
-    assert python_command(["python3", "-m", "http.server"]) == ["python3", launcher.__file__, "-m", "http.server"]
+    assert python_command(["python3", "-u", str(script), "a"]) == [
+        "python3",
+        "-u",
+        launcher.__file__,
+        str(script),
+        "a",
+    ]
+    assert python_command(["python3", "-m", "http.server"]) == [
+        "python3",
+        launcher.__file__,
+        "-m",
+        "http.server",
+    ]
     assert python_command(["node", "x.js"]) is None
