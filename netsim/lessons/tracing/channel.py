@@ -38,7 +38,7 @@ TAG_STRACE = 4  # one line of strace output (source = program index)
 class Item:
     tag: int
     source: int  # launcher connection number, or the program index for strace lines
-    payload: bytes
+    payload: bytes | bytearray
 
 
 class SpillQueue:
@@ -108,7 +108,9 @@ class SpillQueue:
 class _Conn:
     number: int
     sock: socket.socket
-    buf: bytearray = field(default_factory=bytearray)
+    buf: bytearray = field(default_factory=bytearray)  # a frame header being read
+    frame: bytearray | None = None  # the frame being read, header included
+    got: int = 0
     hello: bool = False
 
 
@@ -177,35 +179,56 @@ class Collector:
             self._sel.register(sock, selectors.EVENT_READ, c)
 
     def _read(self, c: _Conn) -> None:
-        try:
-            data = c.sock.recv(1 << 20)
-        except BlockingIOError:
-            return
-        except OSError as exc:
-            self._drop(c, f"read failed: {exc}")
-            return
-        if not data:
-            self._drop(c, "" if not c.buf else f"ended inside a frame ({len(c.buf)} bytes left)")
-            return
-        c.buf += data
-        while len(c.buf) >= _HEADER.size:
-            meta_len, blob_len = _HEADER.unpack_from(c.buf)
-            if meta_len > MAX_META_BYTES or blob_len > MAX_BLOB_BYTES:
-                self._drop(c, f"frame too large ({meta_len} + {blob_len} bytes): not a netsim launcher")
+        # The header first, then the whole frame read straight into its own buffer: the
+        # payload bytes are copied once here, however large the frame.
+        for _ in range(64):  # then let the other launchers have a turn
+            try:
+                if c.frame is None:
+                    data = c.sock.recv(_HEADER.size - len(c.buf))
+                    if not data:
+                        self._drop(c, "" if not c.buf else "ended inside a frame header")
+                        return
+                    c.buf += data
+                    if len(c.buf) < _HEADER.size:
+                        continue
+                    meta_len, blob_len = _HEADER.unpack_from(c.buf)
+                    if meta_len > MAX_META_BYTES or blob_len > MAX_BLOB_BYTES:
+                        self._drop(
+                            c, f"frame too large ({meta_len} + {blob_len} bytes): not a netsim launcher"
+                        )
+                        return
+                    c.frame = bytearray(_HEADER.size + meta_len + blob_len)
+                    c.frame[: _HEADER.size] = c.buf
+                    c.got = _HEADER.size
+                    c.buf.clear()
+                if c.got < len(c.frame):
+                    n = c.sock.recv_into(memoryview(c.frame)[c.got :])
+                    if n == 0:
+                        self._drop(c, f"ended inside a frame ({len(c.frame) - c.got} bytes missing)")
+                        return
+                    c.got += n
+                if c.got == len(c.frame):
+                    self._frame_done(c)
+                    if c.sock.fileno() < 0:
+                        return
+            except BlockingIOError:
                 return
-            total = _HEADER.size + meta_len + blob_len
-            if len(c.buf) < total:
+            except OSError as exc:
+                self._drop(c, f"read failed: {exc}")
                 return
-            meta = bytes(c.buf[_HEADER.size : _HEADER.size + meta_len])
-            if not c.hello:
-                if self.token.encode() not in meta:
-                    self._drop(c, "refused: wrong or missing token")
-                    return
-                c.hello = True
-                self.queue.put(Item(TAG_HELLO, c.number, meta))
-            else:
-                self.queue.put(Item(TAG_FRAME, c.number, bytes(c.buf[:total])))
-            del c.buf[:total]
+
+    def _frame_done(self, c: _Conn) -> None:
+        frame, c.frame, c.got = c.frame, None, 0
+        assert frame is not None
+        if not c.hello:
+            meta = bytes(frame[_HEADER.size :])
+            if self.token.encode() not in meta:
+                self._drop(c, "refused: wrong or missing token")
+                return
+            c.hello = True
+            self.queue.put(Item(TAG_HELLO, c.number, meta))
+        else:
+            self.queue.put(Item(TAG_FRAME, c.number, frame))
 
     def _drop(self, c: _Conn, why: str, *, locked: bool = False) -> None:
         if not locked:

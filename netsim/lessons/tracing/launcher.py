@@ -11,9 +11,10 @@ which stay the program's own.
 
 Wire format (one direction, launcher → netsim): frames of ``>II`` (meta length, blob length),
 then the meta as UTF-8 JSON, then the blob.  The first frame's meta is a ``hello`` object; every
-later meta is a list of records ``[call, t_ns, tid, fd, arg, result, nbytes, error, extra,
-repeat]`` whose ``nbytes`` data bytes (-1: none) follow one another in the blob.  ``t_ns`` is
-``time.monotonic_ns()`` (one clock for every process on the machine).
+later meta is ``{"n": N, "cols": [...]}``: N records as ten columns ``call, t_ns, tid, fd, arg,
+result, nbytes, error, extra, repeat`` (a column is a list of N values, or ``{"all": v}`` when
+every value is ``v``); each record's ``nbytes`` data bytes (-1: none) follow one another in the
+blob.  ``t_ns`` is ``time.monotonic_ns()`` (one clock for every process on the machine).
 
 Records are buffered and sent by a flusher thread every few milliseconds, before a fork, at
 exit (also after an uncaught exception) and on SIGTERM (netsim's Stop), so nothing recorded is
@@ -25,6 +26,7 @@ lost when the program ends.  A failing non-blocking call repeated in a busy loop
 from __future__ import annotations
 
 import atexit
+import collections
 import json
 import os
 import runpy
@@ -44,6 +46,8 @@ _FLUSH_S = 0.02
 _FLUSH_RECORDS = 4096  # the flusher is woken early past this many buffered records
 _HEADER = struct.Struct(">II")
 _RETRY_ERRORS = ("BlockingIOError", "InterruptedError")
+_CHANNEL_BUFFER = 4 * 1024 * 1024
+_IOV_MAX = 512  # buffers per sendmsg() (Linux allows 1024)
 
 _o_socket = socket.socket  # the class itself; its methods are replaced below
 _mono = time.monotonic_ns
@@ -62,9 +66,8 @@ class _Channel:
         self.token = token
         self.lock = threading.Lock()
         self.write_lock = threading.Lock()
-        self.metas: list[list[Any]] = []
-        self.datas: list[bytes] = []
-        self.last = None  # the last buffered record, for repeat counting
+        self.q = _Q  # records not yet sent (one deque for the process: the hot paths hold it)
+        self.last = None  # the last buffered failing call, for repeat counting
         self.wake = threading.Event()
         self.stopped = False
         self.broken = False
@@ -76,6 +79,10 @@ class _Channel:
         import _socket
 
         s = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+        try:  # a large buffer: fewer wake-ups of netsim per batch (the kernel caps it at wmem_max)
+            s.setsockopt(_socket.SOL_SOCKET, _socket.SO_SNDBUF, _CHANNEL_BUFFER)
+        except OSError:
+            pass
         s.connect(self.path)
         self.sock = s
         hello = {
@@ -88,18 +95,29 @@ class _Channel:
             "executable": sys.executable,
             "ssl": "plaintext of SSLSocket calls traced, marked tls",
         }
-        self._write(json.dumps(hello).encode("utf-8"), b"")
+        self._write(json.dumps(hello).encode("utf-8"))
         self.thread = threading.Thread(target=self._run, name="netsim-trace-flush", daemon=True)
         self.thread.start()
 
-    def _write(self, meta, blob):
+    def _write(self, meta, parts=()):
+        """One frame: header, meta, then the data ``parts`` gathered by sendmsg (no join copy)."""
         if self.broken or self.sock is None:
             return
+        size = 0
+        for b in parts:
+            size += len(b)
         try:
             with self.write_lock:
-                self.sock.sendall(_HEADER.pack(len(meta), len(blob)) + meta)
-                if blob:
-                    self.sock.sendall(blob)
+                sock = self.sock
+                sock.sendall(_HEADER.pack(len(meta), size) + meta)
+                for i in range(0, len(parts), _IOV_MAX):
+                    group = parts[i : i + _IOV_MAX]
+                    sent = sock.sendmsg(group)
+                    total = 0
+                    for b in group:
+                        total += len(b)
+                    if sent < total:  # interrupted part way: send the rest plainly
+                        sock.sendall(b"".join(group)[sent:])
         except OSError:
             self.broken = True  # netsim went away: the program goes on, untraced
 
@@ -113,20 +131,22 @@ class _Channel:
         if not self.lock.acquire(timeout=lock_timeout):
             return
         try:
-            metas, datas = self.metas, self.datas
-            if not metas:
+            # Successful calls are appended without the lock (deque.append is atomic); taking
+            # them under the lock keeps a failing call's repeat count from racing the flusher.
+            q = self.q
+            n = len(q)
+            if not n:
                 return
-            self.metas, self.datas, self.last = [], [], None
+            pop = q.popleft
+            items = [pop() for _ in range(n)]
+            self.last = None
         finally:
             self.lock.release()
         # In slices, so that no frame grows past what netsim accepts however far behind we are.
-        di = 0
-        for i in range(0, len(metas), _FLUSH_RECORDS):
-            part = metas[i : i + _FLUSH_RECORDS]
-            nd = sum(1 for r in part if r[6] >= 0)
-            blob = b"".join(datas[di : di + nd])
-            di += nd
-            self._write(json.dumps(part, separators=(",", ":")).encode("utf-8"), blob)
+        for i in range(0, n, _FLUSH_RECORDS):
+            part = items[i : i + _FLUSH_RECORDS]
+            meta, parts = _encode(part)
+            self._write(meta, parts)
 
     def put(self, call, t_ns, fd, arg, result, data, error, extra, tid=None, via=None):
         if tid is None:
@@ -134,33 +154,35 @@ class _Channel:
             via = _mode.get(tid)
         if via is not None:
             extra = dict(extra or {}, via=via)
+        if error is None:
+            self.q.append((call, t_ns, tid, fd, arg, result, data, None, extra, 1))
+            if len(self.q) >= _FLUSH_RECORDS:
+                self.wake.set()
+            return
         with self.lock:
             last = self.last
+            q = self.q
             if (
-                error is not None
-                and last is not None
+                last is not None
+                and q
+                and q[-1] is last  # nothing else recorded since: still the same busy loop
                 and last[7] == error
                 and last[0] == call
                 and last[3] == fd
                 and last[2] == tid
                 and error.split(":", 1)[0] in _RETRY_ERRORS
             ):
-                last[9] += 1
+                last[9] += 1  # a busy loop retrying: one record, counted
                 return
-            if data is None:
-                rec = [call, t_ns, tid, fd, arg, result, -1, error, extra, 1]
-            else:
-                rec = [call, t_ns, tid, fd, arg, result, len(data), error, extra, 1]
-                self.datas.append(data)
-            self.metas.append(rec)
+            rec = [call, t_ns, tid, fd, arg, result, data, error, extra, 1]
+            self.q.append(rec)
             self.last = rec
-            if len(self.metas) >= _FLUSH_RECORDS:
-                self.wake.set()
 
     def reset_after_fork(self):
         self.lock = threading.Lock()
         self.write_lock = threading.Lock()
-        self.metas, self.datas, self.last = [], [], None
+        _Q.clear()  # the parent's records are the parent's to send
+        self.last = None
         self.wake = threading.Event()
         if self.sock is not None:
             try:
@@ -189,7 +211,35 @@ class _Channel:
             self.sock = None
 
 
+def _encode(part):
+    """One frame for these records: the meta as columns, each column sent once if constant.
+
+    A busy sender's records differ only in their time, so this keeps the JSON (built in C)
+    small; the data bytes go into the blob in order.
+    """
+    n = len(part)
+    cols: list[Any] = list(zip(*part))
+    datas = cols[6]
+    cols[6] = [-1 if d is None else len(d) for d in datas]
+    parts = [d for d in datas if d]
+    meta: list[Any] = []
+    for col in cols:
+        first = col[0]
+        kind = type(first)
+        if (
+            (first is None or kind is str or kind is int or kind is bool)
+            and col.count(first) == n
+            # 1 == True == 1.0: an int or bool constant must be of one type all through
+            and (first is None or kind is str or len(set(map(type, col))) == 1)
+        ):
+            meta.append({"all": first})
+        else:
+            meta.append(list(col))
+    return json.dumps({"n": n, "cols": meta}, separators=(",", ":")).encode("utf-8"), parts
+
+
 _CHANNEL: list[_Channel | None] = [None]
+_Q: collections.deque[Any] = collections.deque()
 _SSL_TRACED = [False]
 
 
@@ -348,7 +398,7 @@ def _wrap_socket_class():
 
     # The hot paths (send, sendall, recv) look up as little as possible per call.
     o_send, o_sendall, o_recv = o["send"], o["sendall"], o["recv"]
-    get_ident, mode_get, mono, ch_box = _get_ident, _mode.get, _mono, _CHANNEL
+    get_ident, mode_get, mono, ch_box, q_append = _get_ident, _mode.get, _mono, _CHANNEL, _Q.append
 
     def send(self, data, *args):
         tid = get_ident()
@@ -361,10 +411,11 @@ def _wrap_socket_class():
         except BaseException as e:
             _put("send", t, _fileno(self), None, None, None, _err(e), None)
             raise
-        ch = ch_box[0]
-        if ch is not None:
+        if ch_box[0] is not None:
             b = data if type(data) is bytes and n == len(data) else _as_bytes(data, n)
-            ch.put("send", t, self.fileno(), None, n, b, None, None, tid, via)
+            q_append(
+                ("send", t, tid, self.fileno(), None, n, b, None, None if via is None else {"via": via}, 1)
+            )
         return n
 
     def sendall(self, data, *args):
@@ -379,10 +430,22 @@ def _wrap_socket_class():
             # How much went out before the error is not known (CPython does not say).
             _put("sendall", t, _fileno(self), None, None, _as_bytes(data, None), _err(e), {"partial": True})
             raise
-        ch = ch_box[0]
-        if ch is not None:
+        if ch_box[0] is not None:
             b = data if type(data) is bytes else _as_bytes(data, None)
-            ch.put("sendall", t, self.fileno(), None, len(b), b, None, None, tid, via)
+            q_append(
+                (
+                    "sendall",
+                    t,
+                    tid,
+                    self.fileno(),
+                    None,
+                    len(b),
+                    b,
+                    None,
+                    None if via is None else {"via": via},
+                    1,
+                )
+            )
         return r
 
     def sendto(self, data, *args):
@@ -426,9 +489,21 @@ def _wrap_socket_class():
         except BaseException as e:
             _put("recv", t, _fileno(self), bufsize, None, None, _err(e), None)
             raise
-        ch = ch_box[0]
-        if ch is not None:
-            ch.put("recv", t, self.fileno(), bufsize, len(data), data, None, None, tid, via)
+        if ch_box[0] is not None:
+            q_append(
+                (
+                    "recv",
+                    t,
+                    tid,
+                    self.fileno(),
+                    bufsize,
+                    len(data),
+                    data,
+                    None,
+                    None if via is None else {"via": via},
+                    1,
+                )
+            )
         return data
 
     def recv_into(self, buffer, *args):

@@ -186,6 +186,7 @@ class TraceLab:
         env: dict[str, str] | None = None,
         on_output: Callable[[int, str, bytes], None] | None = None,
         spill_bound_bytes: int | None = None,
+        live: bool = True,
     ) -> None:
         if not programs:
             raise ProgramError("no program to trace")
@@ -203,6 +204,10 @@ class TraceLab:
         self.cwd = cwd
         self.env = env or {}
         self.on_output = on_output
+        # live: events reach the recorder while the programs run (the GUI).  Headless runs turn
+        # it off: the raw records wait in the queue and are parsed after the programs end, so
+        # netsim's parsing does not compete with the traced programs for the CPU.
+        self.live = live
         self.recorder = Recorder()
         self.notes: list[str] = []
         self.queue = SpillQueue(spill_bound_bytes) if spill_bound_bytes else SpillQueue()
@@ -483,9 +488,11 @@ class TraceLab:
             self._collector.close()
             if self._collector.error:
                 self.notes.append(self._collector.error)
-        self._pump_queue()
         for r in self._running:
             self._flush_strace(r, final=True)
+        while self.queue.nonempty.is_set():
+            self._pump_queue(final=True)
+        for r in self._running:
             for stream in (r.popen.stdout, r.popen.stderr, r.popen.stdin):
                 if stream is not None:
                     try:
@@ -597,7 +604,9 @@ class TraceLab:
         self.queue.put(Item(TAG_STRACE, r.index, lines))
 
     # ----------------------------------------------------------------- events
-    def _pump_queue(self) -> None:
+    def _pump_queue(self, *, final: bool = False) -> None:
+        if not (self.live or final):
+            return
         items = self.queue.drain()
         if not items:
             return
@@ -639,13 +648,27 @@ class TraceLab:
         meta_len, blob_len = int.from_bytes(payload[0:4], "big"), int.from_bytes(payload[4:8], "big")
         meta = json.loads(payload[8 : 8 + meta_len])
         blob = memoryview(payload)[8 + meta_len : 8 + meta_len + blob_len]
-        if not isinstance(meta, list):
-            raise ValueError("a launcher frame that is not a list of records")
+        if (
+            not isinstance(meta, dict)
+            or not isinstance(meta.get("n"), int)
+            or not isinstance(meta.get("cols"), list)
+        ):
+            raise ValueError("a launcher frame without its record columns")
+        n = meta["n"]
+        cols = meta["cols"]
+        if len(cols) != 10 or not 0 <= n <= 1_000_000:
+            raise ValueError("a launcher frame of the wrong shape")
+        columns: list[Any] = []
+        for col in cols:
+            if isinstance(col, dict) and set(col) == {"all"}:
+                columns.append([col["all"]] * n)
+            elif isinstance(col, list) and len(col) == n:
+                columns.append(col)
+            else:
+                raise ValueError("a launcher record column of the wrong length")
         at = 0
         endpoint = f"pid {pid}"
-        for rec in meta:
-            if not isinstance(rec, list) or len(rec) != 10:
-                raise ValueError("a launcher record of the wrong shape")
+        for rec in zip(*columns, strict=True):
             call, t_ns, tid, fd, arg, result, nbytes, error, extra, repeat = rec
             if not (isinstance(call, str) and isinstance(t_ns, int) and isinstance(fd, int)):
                 raise ValueError("a launcher record with wrong field types")
