@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from netsim.lessons.tracing.events import ProgramCalled, ProgramExited  # noqa: E402
-from netsim.lessons.tracing.session import ProgramSpec, TraceLab  # noqa: E402
+from netsim.lessons.tracing.events import ProgramCalled, ProgramExited
+from netsim.lessons.tracing.session import ProgramSpec, TraceLab
 
 PROGRAM = r"""
 import socket, sys, threading, time

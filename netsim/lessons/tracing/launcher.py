@@ -218,7 +218,7 @@ def _encode(part):
     small; the data bytes go into the blob in order.
     """
     n = len(part)
-    cols: list[Any] = list(zip(*part))
+    cols: list[Any] = list(zip(*part))  # noqa: B905 - no strict= before Python 3.10
     datas = cols[6]
     cols[6] = [-1 if d is None else len(d) for d in datas]
     parts = [d for d in datas if d]

@@ -19,14 +19,15 @@ import shlex
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from types import TracebackType
+from typing import Any, Self
 
 from netsim.core.events import Event, RunFinished, RunStarted, now_ns
+from netsim.core.gate import PendingCall
 from netsim.core.recorder import Recorder
 from netsim.framing import make_codec
 from netsim.lessons.tracing import launcher
@@ -249,6 +250,7 @@ class TraceLab:
         return self._done.is_set()
 
     def wait(self, timeout_s: float | None = None) -> bool:
+        """Block until every program has ended and the trace is complete; False on timeout."""
         return self._done.wait(timeout_s)
 
     def stop(self, reason: str = "stopped") -> None:
@@ -256,14 +258,24 @@ class TraceLab:
             self._stop_reason = reason
             self._stop.set()
 
+    # The Lab protocol's stepping verbs: traced programs are not ours to hold at a gate.
     def pause(self) -> None:
-        raise NotImplementedError("a traced program cannot be paused from netsim")
+        raise NotImplementedError("traced programs run freely: netsim cannot pause them")
 
     def resume(self) -> None:
-        raise NotImplementedError("a traced program cannot be paused from netsim")
+        """Nothing to resume: traced programs are never paused."""
 
-    def step(self) -> None:
-        raise NotImplementedError("traced programs run freely: there is no step mode")
+    def step(self) -> PendingCall | None:
+        """No call is ever waiting at a gate here (there is no step mode)."""
+        return None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
 
     def write_stdin(self, program: int, data: bytes) -> None:
         with self._lock:
@@ -280,10 +292,11 @@ class TraceLab:
                 self._running[program].spec.keep_stdin_open = False
         self._wake_io()
 
-    def close(self) -> None:
+    def close(self, timeout_s: float = 30.0) -> None:
+        """Stop (ending every program's process group), drain, and join every thread."""
         self.stop("closed")
         if self._supervisor.ident is not None:
-            self._supervisor.join(30.0)
+            self._supervisor.join(max(timeout_s, 10.0))
             if self._supervisor.is_alive():
                 raise RuntimeError("the trace supervisor thread did not stop")
         self.queue.close()
@@ -696,12 +709,3 @@ class TraceLab:
                     repeat=int(repeat),
                 )
             )
-
-
-def trace_events(events: list[Event]) -> list[ProgramCalled]:
-    return [e for e in events if isinstance(e, ProgramCalled)]
-
-
-def default_python() -> str:
-    """The interpreter a bare ``.py`` runs on when it has no shebang."""
-    return shutil.which("python3") or sys.executable

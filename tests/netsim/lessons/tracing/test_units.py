@@ -119,3 +119,14 @@ def test_python_detection(tmp_path: Path) -> None:
         "http.server",
     ]
     assert python_command(["node", "x.js"]) is None
+
+
+def test_the_trace_lab_is_a_lab() -> None:
+    from netsim.lab.base import Lab
+
+    lab = TraceLab([ProgramSpec(["python3", "-c", "pass"])])
+    assert isinstance(lab, Lab)
+    assert lab.step() is None
+    with pytest.raises(NotImplementedError):
+        lab.pause()
+    lab.close()  # never started: nothing to stop
