@@ -31,4 +31,5 @@ PANELS: tuple[str, ...] = (
     "app.lessons.handshake.panel:HandshakePanel",
     "app.lessons.addresses.panel:AddressesPanel",
     "app.lessons.servers.panel:ServersPanel",
+    "app.lessons.tracing.panel:TracingPanel",
 )
