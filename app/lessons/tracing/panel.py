@@ -215,6 +215,7 @@ class TracingPanel(QWidget):
         self._consoles: list[Console] = []
         self._replayed = ""
         self._notes: list[str] = []
+        self._dir_chosen = False  # the user picked a direction: keep it; else show the busier one
         self._bridge = Bridge(self)
         self._bridge.events_batch.connect(self._on_events)
         self._tick = QTimer(self)
@@ -248,6 +249,8 @@ class TracingPanel(QWidget):
         self._conn_pick.currentIndexChanged.connect(lambda _i: self._show_connection())
         self._dir_pick = QComboBox()
         self._dir_pick.currentIndexChanged.connect(lambda _i: self._show_connection())
+        self._dir_pick.activated.connect(self._direction_chosen)
+        self._conn_pick.activated.connect(self._connection_chosen)
         pick = QHBoxLayout()
         pick.addWidget(self._conn_label)
         pick.addWidget(self._conn_pick, 1)
@@ -489,9 +492,17 @@ class TracingPanel(QWidget):
         self._dir_pick.clear()
         self._dir_pick.addItem(self.tr("client → server"))
         self._dir_pick.addItem(self.tr("server → client"))
-        self._dir_pick.setCurrentIndex(max(keep_d, 0) if keep_d >= 0 or not self._conns else self._busiest())
+        self._dir_pick.setCurrentIndex(self._busiest() if self._conns and not self._dir_chosen else max(keep_d, 0))
         self._conn_pick.blockSignals(False)
         self._dir_pick.blockSignals(False)
+
+    def _connection_chosen(self, _index: int) -> None:
+        self._dir_chosen = False
+        if self._conns:
+            self._dir_pick.setCurrentIndex(self._busiest())
+
+    def _direction_chosen(self, _index: int) -> None:
+        self._dir_chosen = True
 
     def _busiest(self) -> int:
         conn = self._conns[max(self._conn_pick.currentIndex(), 0)]

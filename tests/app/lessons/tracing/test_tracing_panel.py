@@ -41,7 +41,7 @@ def test_hello_world_pair_is_drawn_merged(qtbot: QtBot, panel: TracingPanel, por
     qtbot.waitUntil(lambda: len(panel.connections) == 1, timeout=TIMEOUT_MS)
     (conn,) = panel.connections
     assert conn.server == ("127.0.0.1", port)
-    panel._dir_pick.setCurrentIndex(1)  # server → client: the two sends, one recv
+    assert panel._dir_pick.currentIndex() == 1  # the direction with bytes: server → client
     assert "merged chunks 1" in panel.counters_text()
     assert "did NOT get" in panel.counters_text()
     assert panel._model.merged_chunks == 1 and len(panel._model.msg_start) == 2
