@@ -64,7 +64,11 @@ EXAMPLES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
         "socketserver",
         "none",
-        ("python3 s6_socketserver_server.py", "python3 s6_socketserver_client.py", "python3 s6_socketserver_client.py"),
+        (
+            "python3 s6_socketserver_server.py",
+            "python3 s6_socketserver_client.py",
+            "python3 s6_socketserver_client.py",
+        ),
     ),
     ("chat", "none", ("python3 s4_chat_server.py", "python3 s4_chat_client.py")),
 )
@@ -87,7 +91,9 @@ class TraceDialog(QDialog):
         self.example.activated.connect(self._use_example)
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         cwd_row = QHBoxLayout()
@@ -372,7 +378,9 @@ class TracingPanel(QWidget):
             dialog.cwd.setText(self._cwd)
             dialog.framing.setCurrentText(self._framing)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.start(dialog.command_lines(), dialog.cwd.text().strip(), dialog.framing.currentText().strip())
+            self.start(
+                dialog.command_lines(), dialog.cwd.text().strip(), dialog.framing.currentText().strip()
+            )
 
     def start(self, commands: list[str], cwd: str, framing: str) -> bool:
         if self._lab is not None:
@@ -492,7 +500,9 @@ class TracingPanel(QWidget):
         self._dir_pick.clear()
         self._dir_pick.addItem(self.tr("client → server"))
         self._dir_pick.addItem(self.tr("server → client"))
-        self._dir_pick.setCurrentIndex(self._busiest() if self._conns and not self._dir_chosen else max(keep_d, 0))
+        self._dir_pick.setCurrentIndex(
+            self._busiest() if self._conns and not self._dir_chosen else max(keep_d, 0)
+        )
         self._conn_pick.blockSignals(False)
         self._dir_pick.blockSignals(False)
 
@@ -537,7 +547,11 @@ class TracingPanel(QWidget):
         self._model.load(direction.trace.events)
         a = direction.analysis
         if a is None:
-            self._counters.setText(self.tr("Only one end of this connection was traced: the other program's recv() calls are not known."))
+            self._counters.setText(
+                self.tr(
+                    "Only one end of this connection was traced: the other program's recv() calls are not known."
+                )
+            )
             return
         verdict = (
             self.tr("the receiving program got exactly the messages that were sent")
@@ -546,7 +560,11 @@ class TracingPanel(QWidget):
         )
         self._counters.setText(
             self.tr("merged chunks {m} · split sends {s} · app messages {a} of {i}: {verdict}").format(
-                m=a.merged_chunks, s=a.split_messages, a=a.app_messages, i=a.messages_intended, verdict=verdict
+                m=a.merged_chunks,
+                s=a.split_messages,
+                a=a.app_messages,
+                i=a.messages_intended,
+                verdict=verdict,
             )
         )
 

@@ -167,6 +167,12 @@ def endpoints(calls: Iterable[ProgramCalled]) -> list[Endpoint]:
             ep_or_none.calls.append(c)
             continue
         key = (c.program, c.pid, c.fd)
+        if c.call == "inherited":  # a forked child's copy of its parent's socket
+            t = c.extra.get("type", 0)
+            ep = fresh(key, "tcp" if isinstance(t, int) and t & 0xF == _SOCK_STREAM else "udp")
+            ep.learn(c.extra)
+            ep.calls.append(c)
+            continue
         if c.call == "socket":
             t = c.extra.get("type", 0)
             transport = "tcp" if isinstance(t, int) and t & 0xF == _SOCK_STREAM else ""

@@ -195,6 +195,31 @@ class _Channel:
             self.connect()
         except OSError:
             self.broken = True
+            return
+        self._record_inherited()
+
+    def _record_inherited(self):
+        """A forked child holds its parent's sockets under the same fds: say what each one is."""
+        import _socket
+
+        try:
+            fds = [int(x) for x in os.listdir("/proc/self/fd")]
+        except (OSError, ValueError):
+            return  # no /proc: the child's calls are still recorded, without addresses
+        own = self.sock.fileno() if self.sock is not None else -1
+        for fd in sorted(fds):
+            if fd == own:
+                continue
+            try:
+                s = _socket.socket(fileno=fd)
+            except OSError:
+                continue  # not a socket
+            try:
+                extra = {"family": int(s.family), "type": int(s.type)}
+                extra.update(_names(s))
+            finally:
+                s.detach()
+            self.put("inherited", _mono(), fd, None, None, None, None, extra)
 
     def close(self):
         self.stopped = True
@@ -772,6 +797,21 @@ def main(argv):
             before=lambda: _CHANNEL[0] is not None and _CHANNEL[0].flush(),
             after_in_child=lambda: _CHANNEL[0] is not None and _CHANNEL[0].reset_after_fork(),
         )
+    # A forked child (socketserver.ForkingMixIn, multiprocessing's fork) leaves by os._exit,
+    # which skips atexit: flush what it recorded first.
+    o_exit = os._exit
+
+    def _exit(status):
+        ch = _CHANNEL[0]
+        if ch is not None:
+            try:
+                ch.close()
+            except Exception:
+                pass
+        o_exit(status)
+
+    _exit.__doc__ = o_exit.__doc__
+    os._exit = _exit
     if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
         signal.signal(signal.SIGTERM, _on_sigterm)
 

@@ -219,3 +219,31 @@ def test_makefile_and_stdin_prompt_pass_through(free_port: int) -> None:
     assert prog["stdout"] == "name>>>got b'ann\\n'\n"
     via = [e for e in events if isinstance(e, ProgramCalled) and e.extra.get("via") == "makefile"]
     assert {e.call for e in via} >= {"send", "recv_into"}
+
+
+def test_a_forking_server_s_children_are_traced_too(free_port: int) -> None:
+    server = (
+        "import os, socketserver\n"
+        "class H(socketserver.BaseRequestHandler):\n"
+        "    def handle(self):\n"
+        "        self.request.sendall(self.request.recv(100).upper())\n"
+        "s = socketserver.ForkingTCPServer(('127.0.0.1', int(os.environ['LESSON_PORT'])), H)\n"
+        "s.handle_request(); s.handle_request(); s.server_close()\n"
+    )
+    client = (
+        "import os, socket\n"
+        "c = socket.create_connection(('127.0.0.1', int(os.environ['LESSON_PORT'])))\n"
+        "c.sendall(b'abc'); print(c.recv(100)); c.close()\n"
+    )
+    events = _run(
+        [ProgramSpec([PY, "-c", server]), ProgramSpec([PY, "-c", client]), ProgramSpec([PY, "-c", client])],
+        free_port,
+    )
+    conns = connections([e for e in events if isinstance(e, ProgramCalled)])
+    assert len(conns) == 2
+    server_pid = next(e for e in events if type(e).__name__ == "ProgramStarted").pid  # type: ignore[attr-defined]
+    for conn in conns:
+        assert conn.traced_sides == ["client", "server"]
+        replies = [c for side, c in conn.calls() if side == "server" and c.call == "sendall"]
+        assert [c.data for c in replies] == [b"ABC"]
+        assert replies[0].pid != server_pid  # sent by the forked child, and still recorded
