@@ -252,6 +252,7 @@ def _udp_connections(eps: list[Endpoint]) -> list[Connection]:
         if ep.transport != "udp":
             continue
         bound = any(c.call == "bind" for c in ep.calls)
+        last_peer = ep.peer  # a plain recv() on a UDP socket names no sender: the last one it talked to
         for c in ep.calls:
             if c.call not in SEND_CALLS and c.call not in RECV_CALLS:
                 continue
@@ -260,10 +261,15 @@ def _udp_connections(eps: list[Endpoint]) -> list[Connection]:
                 _addr_key(c.extra.get("peer"))
                 or _addr_key(c.extra.get("addr"))
                 or _addr_key(c.arg)
-                or ep.peer
+                or last_peer
             )
             if local is None or peer is None:
                 continue
+            if local[0] in ("0.0.0.0", "::") and peer[0] in ("127.0.0.1", "::1"):
+                # An unbound UDP socket (port given at its first sendto) reports the wildcard; to a
+                # loopback peer the kernel sends from the loopback address, which is what the peer saw.
+                local = (peer[0], local[1])
+            last_peer = peer
             key = (min(local, peer), max(local, peer))
             conn = pairs.get(key)
             if conn is None:

@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -247,3 +248,72 @@ def test_a_forking_server_s_children_are_traced_too(free_port: int) -> None:
         replies = [c for side, c in conn.calls() if side == "server" and c.call == "sendall"]
         assert [c.data for c in replies] == [b"ABC"]
         assert replies[0].pid != server_pid  # sent by the forked child, and still recorded
+
+
+def test_udp_chat_pair_datagrams_matched(free_port: int) -> None:
+    events = _run(
+        [_lesson("s4_udp_chat_server.py", b"yo\n"), _lesson("s4_udp_chat_client.py", b"hi\nq\n")], free_port
+    )
+    conns = connections([e for e in events if isinstance(e, ProgramCalled)])
+    (conn,) = conns
+    assert conn.transport == "udp" and conn.server == ("127.0.0.1", free_port)
+    assert conn.traced_sides == ["client", "server"]
+
+    def datagrams(side: str) -> list[tuple[str, bytes]]:
+        return [(c.call, c.data) for s, c in conn.calls() if s == side and c.has_data]
+
+    # (calls are ordered by when they were made: the server was already waiting in recvfrom)
+    assert datagrams("client") == [("sendto", b"hi"), ("recv", b"yo")]
+    assert datagrams("server") == [("recvfrom", b"hi"), ("sendto", b"yo")]
+    assert conn.app_messages_match is True
+
+
+def test_python_forced_under_strace_joins_the_same(free_port: int) -> None:
+    if not shutil.which("strace"):
+        pytest.skip("strace not installed (CI installs it: .ci/run)")
+    events = _run(
+        [_lesson("s5_hello_server.py"), _lesson("s5_hello_client.py")],
+        free_port,
+        force_strace=True,
+        gap_ms=900,
+    )
+    (conn,) = connections([e for e in events if isinstance(e, ProgramCalled)])
+    sends = [c for side, c in conn.calls() if side == "server" and c.call in SEND_CALLS and c.result]
+    assert [(c.syscall, c.data) for c in sends] == [("sendto", b"hello"), ("sendto", b"world")]
+    assert conn.merged_chunks >= 1
+
+
+def test_stop_ends_the_whole_process_group(free_port: int) -> None:
+    code = (
+        "import subprocess, time\n"
+        "p = subprocess.Popen(['sleep', '30'])\n"
+        "print(p.pid, flush=True)\n"
+        "time.sleep(30)\n"
+    )
+    seen: list[bytes] = []
+    lab = TraceLab([ProgramSpec([PY, "-c", code])], on_output=lambda i, s, b: seen.append(b))
+    lab.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not seen and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert seen, "the program printed nothing"
+        child = int(b"".join(seen).split()[0])
+        lab.stop("stopped by the test")
+        assert lab.wait(20)
+    finally:
+        lab.close()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and _alive(child):
+        time.sleep(0.05)
+    assert not _alive(child), "the program's child outlived Stop"
+    (exited,) = [e for e in lab.recorder.events if type(e).__name__ == "ProgramExited"]
+    assert exited.reason == "stopped by the test"  # type: ignore[attr-defined]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
