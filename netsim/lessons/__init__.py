@@ -23,7 +23,7 @@ LESSONS: tuple[str, ...] = ("sticky", "chat", "handshake", "hmac", "servers", "a
 # Lesson -> the module defining its own event types (lessons using only the core's have none).
 EVENT_MODULES: dict[str, str] = {
     "handshake": "netsim.lessons.handshake.events",
-    "hmac": "netsim.lessons.hmac.events",
+    "hmac": "netsim.auth.events",  # shared with the classroom
     "servers": "netsim.lessons.servers.events",
     "tracing": "netsim.lessons.tracing.events",
 }
