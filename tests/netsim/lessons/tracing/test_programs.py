@@ -317,3 +317,44 @@ def _alive(pid: int) -> bool:
             return f.read().split(")")[-1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_ssl_sockets_plaintext_is_traced_and_marked_tls(free_port: int, tmp_path: Path) -> None:
+    if not shutil.which("openssl"):
+        pytest.skip("openssl not installed: no certificate for the TLS test")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    code = (
+        "import socket, ssl, threading\n"
+        f"srv = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); srv.load_cert_chain({str(cert)!r}, {str(key)!r})\n"
+        "cli = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT); cli.check_hostname = False; cli.verify_mode = ssl.CERT_NONE\n"
+        "a, b = socket.socketpair()\n"
+        "def serve():\n"
+        "    s = srv.wrap_socket(b, server_side=True); s.sendall(s.recv(100).upper()); s.close()\n"
+        "t = threading.Thread(target=serve); t.start()\n"
+        "c = cli.wrap_socket(a); c.sendall(b'secret'); print(c.recv(100)); t.join(); c.close()\n"
+    )
+    events = _run([ProgramSpec([PY, "-c", code])], free_port)
+    tls = [e for e in events if isinstance(e, ProgramCalled) and e.extra.get("tls")]
+    assert ("sendall", b"secret") in [(e.call, e.data) for e in tls]
+    assert ("recv", b"SECRET") in [(e.call, e.data) for e in tls]
