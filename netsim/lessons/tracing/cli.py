@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import shlex
 import sys
@@ -77,7 +78,13 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--cwd", metavar="DIR", help="working directory of the programs")
     p.add_argument("--save", metavar="FILE", help="write the run as a JSON Lines trace")
-    p.add_argument("--replay", metavar="FILE", help="analyse a saved trace instead of running")
+    p.add_argument(
+        "--replay",
+        action="append",
+        metavar="FILE",
+        help="analyse saved traces instead of running (repeat: runs saved in separate terminals "
+        "on this machine are joined into one picture)",
+    )
     p.add_argument(
         "--json", action="store_true", help="print one JSON document (program output goes to stderr)"
     )
@@ -127,13 +134,15 @@ def _forward(to: IO[bytes]) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     if args.replay:
-        try:
-            trace = Trace.load(args.replay)
-        except (OSError, TraceFormatError) as exc:
-            print(f"netsim trace: cannot replay {args.replay}: {exc}", file=sys.stderr)
-            return 2
-        events = trace.events
-        framing = args.framing if args.framing != "none" else str(trace.config.get("framing", "none"))
+        traces = []
+        for path in args.replay:
+            try:
+                traces.append(Trace.load(path))
+            except (OSError, TraceFormatError) as exc:
+                print(f"netsim trace: cannot replay {path}: {exc}", file=sys.stderr)
+                return 2
+        events = merge_runs([t.events for t in traces])
+        framing = args.framing if args.framing != "none" else str(traces[0].config.get("framing", "none"))
         notes: list[str] = []
     else:
         live = sys.stderr.buffer if args.json else sys.stdout.buffer
@@ -177,6 +186,26 @@ def run(args: argparse.Namespace) -> int:
         calls = [e for e in events if isinstance(e, ProgramCalled)]
         print(render(connections(calls, framing), framing))
     return 1 if any(n.startswith("netsim trace failed") for n in notes) else 0
+
+
+def merge_runs(runs: list[list[Event]]) -> list[Event]:
+    """Several saved runs as one: each run's programs renumbered after the previous run's.
+
+    Times are ``time.monotonic_ns()``, one clock for the whole machine, and connections are
+    joined by their addresses, so runs started in different terminals meet as one picture.
+    """
+    out: list[Event] = []
+    offset = 0
+    for events in runs:
+        count = 0
+        for ev in events:
+            if isinstance(ev, ProgramStarted | ProgramCalled | ProgramExited):
+                count = max(count, ev.program + 1)
+                if offset:
+                    ev = dataclasses.replace(ev, program=ev.program + offset)
+            out.append(ev)
+        offset += count
+    return out
 
 
 def _programs_text(events: list[Event]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -57,7 +58,7 @@ def test_hello_world_pair_via_the_cli_json(free_port: int) -> None:
             f"{PY} s5_hello_client.py",
         ],
         cwd=LESSON_PROGRAMS,
-        env={**__import__("os").environ, "LESSON_PORT": str(free_port)},
+        env={**os.environ, "LESSON_PORT": str(free_port)},
         capture_output=True,
         text=True,
         timeout=60,
@@ -358,3 +359,47 @@ def test_ssl_sockets_plaintext_is_traced_and_marked_tls(free_port: int, tmp_path
     tls = [e for e in events if isinstance(e, ProgramCalled) and e.extra.get("tls")]
     assert ("sendall", b"secret") in [(e.call, e.data) for e in tls]
     assert ("recv", b"SECRET") in [(e.call, e.data) for e in tls]
+
+
+def test_runs_saved_in_two_terminals_are_joined_on_replay(free_port: int, tmp_path: Path) -> None:
+    env = {**os.environ, "LESSON_PORT": str(free_port)}
+    server_trace, client_trace = tmp_path / "server.jsonl", tmp_path / "client.jsonl"
+    netsim = [sys.executable, "-m", "netsim", "trace"]
+    server = subprocess.Popen(
+        [*netsim, "--save", str(server_trace), "--", PY, "s5_hello_server.py"],
+        cwd=LESSON_PROGRAMS,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        time.sleep(1.0)  # the server's terminal first
+        subprocess.run(
+            [*netsim, "--save", str(client_trace), "--", PY, "s5_hello_client.py"],
+            cwd=LESSON_PROGRAMS,
+            env=env,
+            capture_output=True,
+            timeout=60,
+            check=True,
+        )
+        assert server.wait(30) == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+        assert server.stderr is not None
+        server.stderr.close()
+    out = subprocess.run(
+        [*netsim, "--json", "--replay", str(server_trace), "--replay", str(client_trace)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    doc = json.loads(out.stdout)
+    assert [p["command"] for p in doc["programs"]] == [
+        "python3 s5_hello_server.py",
+        "python3 s5_hello_client.py",
+    ]
+    (conn,) = doc["connections"]
+    assert conn["traced_sides"] == ["client", "server"] and conn["merged_chunks"] >= 1
