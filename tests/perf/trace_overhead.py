@@ -65,7 +65,9 @@ def main() -> int:
     ap.add_argument("--count", type=int, default=100_000)
     ap.add_argument("--size", type=int, default=1024)
     ap.add_argument("--rounds", type=int, default=5)
-    ap.add_argument("--spill-mib", type=int, default=64, help="netsim keeps this much in memory, then spills to a file")
+    ap.add_argument(
+        "--spill-mib", type=int, default=64, help="netsim keeps this much in memory, then spills to a file"
+    )
     ap.add_argument("--python", default="python3")
     args = ap.parse_args()
     ratios, cpu_ratios, plains, traceds = [], [], [], []
@@ -77,7 +79,9 @@ def main() -> int:
             cpu0 = _child_cpu()
             plain = float(subprocess.run(argv, capture_output=True, text=True, check=True).stdout)
             cpu_plain = _child_cpu() - cpu0
-            lab = TraceLab([ProgramSpec(argv)], timeout_s=600, live=False, spill_bound_bytes=args.spill_mib << 20)
+            lab = TraceLab(
+                [ProgramSpec(argv)], timeout_s=600, live=False, spill_bound_bytes=args.spill_mib << 20
+            )
             cpu0 = _child_cpu()
             t0 = time.perf_counter()
             lab.start()

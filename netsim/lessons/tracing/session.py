@@ -18,6 +18,7 @@ import selectors
 import shlex
 import shutil
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -25,6 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self
+
+import psutil
 
 from netsim.core.events import Event, RunFinished, RunStarted, now_ns
 from netsim.core.gate import PendingCall
@@ -84,6 +87,28 @@ class _Running:
     reason: str = ""
     parser: StraceParser | None = None
     strace_buf: bytearray = field(default_factory=bytearray)
+
+
+def _listening(pid: int) -> bool:
+    """Does process ``pid`` or one of its descendants hold a listening TCP or a bound UDP socket?"""
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return False
+    for proc in procs:
+        try:
+            conns = (
+                proc.net_connections(kind="inet")
+                if hasattr(proc, "net_connections")
+                else proc.connections(kind="inet")
+            )
+        except psutil.Error:
+            continue
+        for c in conns:
+            if c.status == psutil.CONN_LISTEN or (c.type == socket.SOCK_DGRAM and c.laddr and not c.raddr):
+                return True
+    return False
 
 
 def _shebang(path: str) -> list[str] | None:
@@ -188,6 +213,7 @@ class TraceLab:
         on_output: Callable[[int, str, bytes], None] | None = None,
         spill_bound_bytes: int | None = None,
         live: bool = True,
+        wait_listening_s: float = 5.0,
     ) -> None:
         if not programs:
             raise ProgramError("no program to trace")
@@ -209,6 +235,9 @@ class TraceLab:
         # it off: the raw records wait in the queue and are parsed after the programs end, so
         # netsim's parsing does not compete with the traced programs for the CPU.
         self.live = live
+        # Past the gap, a program followed by others is given this long to open a listening
+        # (TCP) or bound (UDP) socket before the next one starts: a slow start is not a refusal.
+        self.wait_listening_s = wait_listening_s
         self.recorder = Recorder()
         self.notes: list[str] = []
         self.queue = SpillQueue(spill_bound_bytes) if spill_bound_bytes else SpillQueue()
@@ -344,10 +373,18 @@ class TraceLab:
             if self._stop.is_set():
                 break
             self._spawn(i, spec)
-            deadline = time.monotonic() + (self.gap_s if i + 1 < len(self.programs) else 0.0)
+            more = i + 1 < len(self.programs)
+            deadline = time.monotonic() + (self.gap_s if more else 0.0)
             while time.monotonic() < deadline and not self._stop.is_set():
                 self._pump_queue()
                 time.sleep(_TICK_S)
+            # Only while no earlier program listens: once a server is up, the rest are its clients.
+            if (
+                more
+                and self.wait_listening_s > 0
+                and not any(_listening(r.popen.pid) for r in self._running[:i])
+            ):
+                self._wait_listening(self._running[i], t0)
             self._check_exits()
             r = self._running[i]
             if r.exit_code == 0 and i == 0 and len(self.programs) > 1:
@@ -376,6 +413,26 @@ class TraceLab:
                     self._end(running, "ended by netsim: every program started after it had exited")
                     break
             time.sleep(_TICK_S)
+
+    def _wait_listening(self, r: _Running, t0: float) -> None:
+        """A server slower to start than the gap: wait (a while) until it listens or binds.
+
+        Read from the kernel (psutil) for the program's whole process tree, so it works the same
+        for a Python program and for one under strace.
+        """
+        deadline = time.monotonic() + self.wait_listening_s
+        if self.timeout_s is not None:
+            deadline = min(deadline, t0 + self.timeout_s)
+        while time.monotonic() < deadline and not self._stop.is_set() and r.popen.poll() is None:
+            if _listening(r.popen.pid):
+                return
+            self._pump_queue()
+            time.sleep(_TICK_S * 2)
+        if r.popen.poll() is None and not self._stop.is_set():
+            self.notes.append(
+                f"program {r.index + 1} ({r.spec.command}) opened no listening socket within "
+                f"{self.gap_s + self.wait_listening_s:g} s; the next program was started anyway"
+            )
 
     def _names(self, rs: list[_Running]) -> str:
         return ", ".join(f"program {r.index + 1} ({r.spec.command})" for r in rs)

@@ -25,7 +25,7 @@ PY = "python3"
 
 
 def _run(programs: list[ProgramSpec], port: int, **kw: Any) -> list[Event]:
-    kw.setdefault("gap_ms", 500)
+    kw.setdefault("gap_ms", 100)
     kw.setdefault("linger_s", 0.3)
     kw.setdefault("timeout_s", 20)
     lab = TraceLab(programs, env={"LESSON_PORT": str(port), "CLIENTS": "2"}, **kw)
@@ -145,7 +145,6 @@ def test_c_and_node_clients_under_strace_against_a_traced_python_server(
             ProgramSpec(["node", str(TEST_PROGRAMS / "client.js")]),
         ],
         free_port,
-        gap_ms=700,  # the server must be listening before the C client starts
     )
     conns = connections([e for e in events if isinstance(e, ProgramCalled)])
     assert len(conns) == 2
@@ -276,7 +275,6 @@ def test_python_forced_under_strace_joins_the_same(free_port: int) -> None:
         [_lesson("s5_hello_server.py"), _lesson("s5_hello_client.py")],
         free_port,
         force_strace=True,
-        gap_ms=900,
     )
     (conn,) = connections([e for e in events if isinstance(e, ProgramCalled)])
     sends = [c for side, c in conn.calls() if side == "server" and c.call in SEND_CALLS and c.result]
