@@ -28,8 +28,10 @@ EPILOG = """examples:
       --run "python3 s5_struct_server.py" --run "python3 s5_struct_client.py"
   netsim trace --run "python3 server.py" --run "./c_client" --run "node client.js"
 Python programs (any python3.8+) are traced by wrapping socket.socket; anything else (or all,
-with --strace) runs under strace.  With several programs, those still running once every
-later one has exited (the servers) are ended after --linger seconds."""
+with --strace) runs under strace.  Several programs start --gap-ms apart; while none of them
+listens yet, netsim waits up to 5 s more for each to open a listening (or bound UDP) socket, so a
+slow server is not refused.  Those still running once every later one has exited (the servers)
+are ended after --linger seconds."""
 
 
 def register(sub: Any) -> None:
