@@ -30,6 +30,7 @@ PANELS: tuple[str, ...] = (
     "app.lessons.hmac.panel:HmacPanel",
     "app.lessons.handshake.panel:HandshakePanel",
     "app.lessons.addresses.panel:AddressesPanel",
+    "app.lessons.clientserver.panel:ClientServerPanel",
     "app.lessons.servers.panel:ServersPanel",
     "app.lessons.tracing.panel:TracingPanel",
 )

@@ -23,6 +23,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "netsim.lessons.servers.cli",
     "netsim.lessons.addresses.cli",
     "netsim.lessons.tracing.cli",
+    "netsim.lessons.clientserver.cli",
 )
 
 
