@@ -102,16 +102,32 @@ def test_struct_chat_pair_through_stdin_matches_with_length_i(free_port: int, tm
 
 
 def test_socketserver_with_two_traced_clients_joins_two_connections(free_port: int) -> None:
-    events = _run(
+    # The lesson's server and clients never stop: Stop them once both clients have talked.
+    lab = TraceLab(
         [
             _lesson("s6_socketserver_server.py"),
             _lesson("s6_socketserver_client.py"),
             _lesson("s6_socketserver_client.py"),
         ],
-        free_port,
-        timeout_s=1.2,
-        gap_ms=200,
+        env={"LESSON_PORT": str(free_port)},
+        gap_ms=100,
+        timeout_s=60,
     )
+    lab.start()
+    try:
+        deadline = time.monotonic() + 40
+        while time.monotonic() < deadline:
+            talked = {
+                e.program for e in lab.recorder.events if isinstance(e, ProgramCalled) and e.call == "send"
+            }
+            if {1, 2} <= talked:
+                break
+            time.sleep(0.05)
+        lab.stop("both clients have talked")
+        assert lab.wait(30)
+    finally:
+        lab.close()
+    events = lab.recorder.events
     conns = connections([e for e in events if isinstance(e, ProgramCalled)])
     assert len(conns) == 2
     starts = [e for e in events if type(e).__name__ == "ProgramStarted"]
