@@ -14,6 +14,7 @@ import collections
 import os
 import shlex
 import threading
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QTimer
@@ -222,6 +223,7 @@ class TracingPanel(QWidget):
         self._replayed = ""
         self._notes: list[str] = []
         self._dir_chosen = False  # the user picked a direction: keep it; else show the busier one
+        self._next_rejoin = 0.0
         self._bridge = Bridge(self)
         self._bridge.events_batch.connect(self._on_events)
         self._tick = QTimer(self)
@@ -478,9 +480,12 @@ class TracingPanel(QWidget):
             self._finish_lab(wait=True)
             self._tick.stop()
             self._dirty = True
-        if self._dirty:
+        now = time.monotonic()
+        if self._dirty and (self._lab is None or now >= self._next_rejoin):
             self._dirty = False
             self._rejoin()
+            # Re-joining is linear in the calls so far: a flood of calls gets fewer re-joins.
+            self._next_rejoin = time.monotonic() + 5 * (time.monotonic() - now)
         self._refresh_status()
 
     def _rejoin(self) -> None:

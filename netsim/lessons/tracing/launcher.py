@@ -125,7 +125,12 @@ class _Channel:
         while not self.stopped:
             self.wake.wait(_FLUSH_S)
             self.wake.clear()
-            self.flush()
+            try:
+                self.flush()
+            except Exception:  # a bug of ours must not grow the program's memory for ever
+                self.broken = True
+                _Q.clear()
+                return
 
     def flush(self, lock_timeout=-1):
         if not self.lock.acquire(timeout=lock_timeout):
@@ -221,13 +226,13 @@ class _Channel:
                 s.detach()
             self.put("inherited", _mono(), fd, None, None, None, None, extra)
 
-    def close(self):
+    def close(self, join_timeout=30.0, lock_timeout=-1):
         self.stopped = True
         self.wake.set()
         t = self.thread
         if t is not None and t is not threading.current_thread() and t.is_alive():
-            t.join(30.0)  # it may hold a batch it took but has not written yet
-        self.flush()
+            t.join(join_timeout)  # it may hold a batch it took but has not written yet
+        self.flush(lock_timeout)
         if self.sock is not None:
             try:
                 self.sock.close()
@@ -260,7 +265,9 @@ def _encode(part):
             meta.append({"all": first})
         else:
             meta.append(list(col))
-    return json.dumps({"n": n, "cols": meta}, separators=(",", ":")).encode("utf-8"), parts
+    # default=repr: an odd value (an address family's own type) must not stop the recording
+    text = json.dumps({"n": n, "cols": meta}, separators=(",", ":"), default=repr)
+    return text.encode("utf-8"), parts
 
 
 _CHANNEL: list[_Channel | None] = [None]
@@ -746,8 +753,7 @@ def _strip_our_frames(tb):
 def _on_sigterm(signum, frame):
     ch = _CHANNEL[0]
     if ch is not None:
-        ch.stopped = True
-        ch.flush(lock_timeout=0.5)
+        ch.close(join_timeout=1.0, lock_timeout=0.5)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     os.kill(os.getpid(), signal.SIGTERM)
 
