@@ -253,18 +253,21 @@ def _encode(part):
     cols[6] = [-1 if d is None else len(d) for d in datas]
     parts = [d for d in datas if d]
     meta: list[Any] = []
-    for col in cols:
+    for index, col in enumerate(cols):
         first = col[0]
         kind = type(first)
-        if (
+        constant = (
             (first is None or kind is str or kind is int or kind is bool)
+            and col[-1] == first  # times differ: most columns fail here, without a scan
             and col.count(first) == n
-            # 1 == True == 1.0: an int or bool constant must be of one type all through
-            and (first is None or kind is str or len(set(map(type, col))) == 1)
+        )
+        # 1 == True == 1.0: a constant 0 or 1, a bool, or the arg column (settimeout's floats)
+        # must also be one type all through; other ints and strings cannot be equal to another type.
+        if constant and not (
+            first is None or kind is str or (kind is int and index != 4 and first not in (0, 1))
         ):
-            meta.append({"all": first})
-        else:
-            meta.append(list(col))
+            constant = len(set(map(type, col))) == 1
+        meta.append({"all": first} if constant else list(col))
     # default=repr: an odd value (an address family's own type) must not stop the recording
     text = json.dumps({"n": n, "cols": meta}, separators=(",", ":"), default=repr)
     return text.encode("utf-8"), parts
