@@ -68,3 +68,28 @@ def test_a_program_that_cannot_start_is_refused_with_a_message(
     )
     assert not panel.start(["no-such-program-netsim --flag"], "", "none")
     assert panel.is_idle() and shown and "program not found" in shown[0]
+
+
+def test_a_saved_trace_opens_in_the_panel(
+    qtbot: QtBot, panel: TracingPanel, port: int, tmp_path: Path
+) -> None:
+    from netsim.core.trace import Trace
+    from netsim.lessons.tracing.session import ProgramSpec, TraceLab
+
+    lab = TraceLab(
+        [
+            ProgramSpec(["python3", str(LESSON / "s5_hello_server.py")]),
+            ProgramSpec(["python3", str(LESSON / "s5_hello_client.py")]),
+        ],
+        gap_ms=100,
+        timeout_s=30,
+    )
+    lab.start()
+    assert lab.wait(40)
+    lab.close()
+    path = tmp_path / "hello.jsonl"
+    Trace(lab.recorder.events).save(path)
+    panel.open_trace(str(path))
+    assert len(panel.connections) == 1
+    assert "merged chunks 1" in panel.counters_text()
+    assert str(path) in panel._status.text()
