@@ -31,7 +31,10 @@ from netsim.core.events import (
 )
 from netsim.core.trace import BoundaryTracker
 from netsim.framing import Codec, FramingError, make_codec
+from netsim.lab.relay import DatagramDropped, DatagramForwarded, SegmentForwarded
+from netsim.lessons.sticky.lab import EOF_RESULT
 from netsim.lessons.sticky.scenario import generated_message
+from netsim.lessons.sticky.wire import data_direction
 
 LOG_MAX_ROWS = 5000
 KEEP_BYTES_ITEMS = 20_000  # per lane: bytes kept for hover/labels for the first items only
@@ -59,6 +62,13 @@ class StreamModel(QObject):
         self.transport: str = self.config.get("transport", "tcp")
         self.framing: str = self.config.get("framing", "none")
         self.queues_available: bool = bool(self.config.get("queues_available", False))
+        # Who sends and who receives: the lab says so in its config (older traces: the client sent).
+        roles = self.config.get("roles")
+        sender = roles.get("sender") if isinstance(roles, dict) else self.config.get("sender")
+        self.sending_end: str = sender if sender in ("client", "server") else "client"
+        self.receiving_end: str = "server" if self.sending_end == "client" else "client"
+        self.data_direction = data_direction({"sender": self.sending_end})  # the relay's c2s or s2c
+        self.eof_at: int | None = None  # stream offset where a recv() returned b'' (the peer closed)
         self.t0_ns: int = 0
         self.msg_id = array("q")
         self.msg_t = array("d")  # seconds since the run started
@@ -88,6 +98,15 @@ class StreamModel(QObject):
         self.send_q = array("q")
         self.recv_t = array("d")
         self.recv_q = array("q")
+        # The wire (a relay between the ends): what it forwarded client -> server.
+        self.wire: bool = "wire_seed" in self.config
+        self.seg_t = array("d")
+        self.seg_start = array("q")  # TCP: stream offsets of each segment
+        self.seg_end = array("q")
+        self.wire_slot = array("q")  # UDP: the datagram each forwarded copy carried
+        self.wire_flags = array("b")  # UDP: 1 duplicate, 2 held back (overtaken)
+        self.wire_dropped: dict[int, str] = {}  # UDP: datagram -> "loss" / "mtu"
+        self.chunk_slots_sorted = True  # UDP: False once a datagram arrived after a later one
         self.log: list[tuple[float, str, str, int, str]] = []
         self.log_dropped = 0
         self.errors: list[str] = []
@@ -135,7 +154,30 @@ class StreamModel(QObject):
     def lost_datagrams(self) -> int:
         if self.transport != "udp" or not self.finished:
             return 0
-        return max(0, len(self.msg_start) - len(self.chunk_start))
+        return max(0, len(self.msg_start) - len(set(self.chunk_slot)))
+
+    @property
+    def duplicated_datagrams(self) -> int:
+        return len(self.chunk_slot) - len(set(self.chunk_slot)) if self.transport == "udp" else 0
+
+    @property
+    def reordered_datagrams(self) -> int:
+        """Datagrams received after one sent later (counted as the core's analysis does)."""
+        if self.transport != "udp":
+            return 0
+        seen: set[int] = set()
+        highest, late = -1, 0
+        for slot in self.chunk_slot:
+            if slot in seen:
+                continue
+            seen.add(slot)
+            late += slot < highest
+            highest = max(highest, slot)
+        return late
+
+    @property
+    def wire_segments(self) -> int:
+        return len(self.seg_start) if self.transport == "tcp" else len(self.wire_slot)
 
     @property
     def app_messages_match(self) -> bool:
@@ -215,7 +257,10 @@ class StreamModel(QObject):
                 self.chunk_wire.append(ev.wire_size if ev.wire_size >= 0 else ev.end - ev.start)
                 if ev.truncated:
                     self.chunk_truncated.add(i)
-                self.chunk_slot.append(ev.datagram if ev.datagram >= 0 else i)
+                slot = ev.datagram if ev.datagram >= 0 else i
+                if self.chunk_slot and slot < self.chunk_slot[-1]:
+                    self.chunk_slots_sorted = False
+                self.chunk_slot.append(slot)
                 if len(self.chunk_data) < KEEP_BYTES_ITEMS:
                     self.chunk_data.append(ev.data)
                 if not udp:
@@ -242,11 +287,29 @@ class StreamModel(QObject):
                     self.recv_q.append(ev.nbytes)
             elif isinstance(ev, SocketCalled):
                 self._log(ev.t_ns, ev.endpoint, ev.call, ev.size, ev.result)
+                if ev.result == EOF_RESULT and ev.endpoint == self.receiving_end and not udp:
+                    self.eof_at = self.received_bytes
             elif isinstance(ev, SocketFailed):
                 self.errors.append(f"{ev.endpoint}: {ev.call}: {ev.message}")
                 self._log(ev.t_ns, ev.endpoint, ev.call, -1, f"{ev.error}: {ev.message}")
-                if ev.endpoint == "client" and ev.call.startswith("sendto("):
+                if ev.endpoint == self.sending_end and ev.call.startswith("sendto("):
                     self.failed_sends.append((len(self.msg_start) + len(self.failed_sends), ev.message))
+            elif isinstance(ev, SegmentForwarded):
+                if ev.direction == self.data_direction:
+                    self.seg_t.append(self.t_s(ev.t_ns))
+                    self.seg_start.append(ev.start)
+                    self.seg_end.append(ev.end)
+            elif isinstance(ev, DatagramForwarded):
+                if ev.direction == self.data_direction:
+                    self.seg_t.append(self.t_s(ev.t_ns))
+                    self.wire_slot.append(ev.index)
+                    self.wire_flags.append((1 if ev.duplicate else 0) | (2 if ev.reordered else 0))
+            elif isinstance(ev, DatagramDropped):
+                if ev.direction == self.data_direction:
+                    self.wire_dropped[ev.index] = ev.reason
+                    self._log(
+                        ev.t_ns, ev.endpoint, f"datagram #{ev.index + 1}", ev.size, f"dropped ({ev.reason})"
+                    )
             elif isinstance(ev, CallPending):
                 pass
             elif isinstance(ev, RunStarted):

@@ -24,6 +24,8 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "netsim.lessons.addresses.cli",
     "netsim.lessons.tracing.cli",
     "netsim.lessons.clientserver.cli",
+    "netsim.lessons.relay.cli",
+    "netsim.lessons.sticky.quiz_cli",
 )
 
 

@@ -26,6 +26,7 @@ LESSONS: tuple[str, ...] = (
     "servers",
     "addresses",
     "clientserver",
+    "relay",
     "tracing",
 )
 
@@ -35,6 +36,7 @@ EVENT_MODULES: dict[str, str] = {
     "hmac": "netsim.auth.events",  # shared with the classroom
     "servers": "netsim.lessons.servers.events",
     "clientserver": "netsim.lessons.clientserver.events",
+    "relay": "netsim.lab.relay",  # shared: the sticky lab records through the relay too
     "tracing": "netsim.lessons.tracing.events",
 }
 

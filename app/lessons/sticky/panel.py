@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.lessons.sticky.quiz import QuizController
+from app.lessons.sticky.wire_controls import WireControls
 from app.shell.bridge import Bridge
 from app.shell.theme import THEME
 from app.widgets.buffers import BuffersView
@@ -34,7 +36,9 @@ from netsim.core.recorder import Recorder
 from netsim.core.trace import Trace, TraceFormatError
 from netsim.framing import make_codec
 from netsim.lessons.sticky import QUEUES_AVAILABLE, QUEUES_MISSING_REASON, Scenario, StreamLab
+from netsim.lessons.sticky.lab import LESSON_BUG
 from netsim.lessons.sticky.presets import PRESETS, PRESETS_BY_ID
+from netsim.lessons.sticky.scenario import RECEIVERS, SENDERS
 
 # (spec, label source) - labels are translated in retranslate()
 FRAMINGS = ("none", "length", "length:!H", "length:i", "delimiter", "fixed:32", "json")
@@ -58,7 +62,7 @@ class StickyPanel(QWidget):
         self._then: list[str] = []  # queued follow-ups (the default preset's framing comparison)
         self._loading = False
         self.bridge = Bridge(self)
-        self.bridge.events_batch.connect(lambda batch: self.model.feed(batch))
+        self.bridge.events_batch.connect(self._feed)
         self.tick = QTimer(self)
         self.tick.setInterval(25)
         self.tick.timeout.connect(self._on_tick)
@@ -100,7 +104,19 @@ class StickyPanel(QWidget):
         self.send_mode = QComboBox()
         self.send_mode.addItem("", "separate")
         self.send_mode.addItem("", "burst")
-        for combo in (self.preset_combo, self.framing, self.send_mode):
+        self.sender_combo = QComboBox()  # which end sends (the lesson's hello/world: the server)
+        for end in SENDERS:
+            self.sender_combo.addItem("", end)
+        self.receiver_combo = QComboBox()  # the app's exact receiver, or the lesson's own code
+        for kind in RECEIVERS:
+            self.receiver_combo.addItem("", kind)
+        for combo in (
+            self.preset_combo,
+            self.framing,
+            self.send_mode,
+            self.sender_combo,
+            self.receiver_combo,
+        ):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(14)
         self.send_delay = QDoubleSpinBox()
@@ -153,6 +169,10 @@ class StickyPanel(QWidget):
         grid.addWidget(self.nodelay, 4, 0)
         grid.addWidget(lab("rcvbuf"), 4, 2)
         grid.addWidget(self.rcvbuf, 4, 3)
+        grid.addWidget(lab("sender"), 6, 0)
+        grid.addWidget(self.sender_combo, 6, 1)
+        grid.addWidget(lab("receiver"), 6, 2)
+        grid.addWidget(self.receiver_combo, 6, 3)
         for column in (1, 3, 5):
             grid.setColumnStretch(column, 1)
         for key, label in self.form_labels.items():
@@ -171,7 +191,11 @@ class StickyPanel(QWidget):
         buttons = QHBoxLayout()
         for b in (self.run_btn, self.pause_btn, self.step_btn, self.reset_btn):
             buttons.addWidget(b)
+        self.quiz = QuizController(self)  # "Predict the recv()": its button, its bar below the form
+        grid.addWidget(self.quiz.quiz_button, 4, 1)
         grid.addLayout(buttons, 4, 4, 1, 2)
+        self.wire = WireControls()  # the network in the middle (a relay), when chosen
+        grid.addWidget(self.wire, 5, 0, 1, 6)
 
         self.lesson = QLabel()
         self.lesson.setWordWrap(True)
@@ -186,7 +210,7 @@ class StickyPanel(QWidget):
 
         self.counters: dict[str, QLabel] = {}
         counter_row = QHBoxLayout()
-        for key in ("merged", "split", "app", "wrong", "udp"):
+        for key in ("merged", "split", "app", "wrong", "udp", "wire"):
             label = QLabel()
             label.setObjectName(f"counter_{key}")
             label.setTextFormat(Qt.TextFormat.RichText)
@@ -235,12 +259,14 @@ class StickyPanel(QWidget):
         top = QVBoxLayout(self)
         top.addLayout(grid)
         top.addWidget(self.lesson)
+        top.addWidget(self.quiz.bar)
         top.addLayout(pending_row)
         top.addLayout(counter_row)
         top.addWidget(self.verdict)
         top.addWidget(split, 1)
         for w in (self.transport, self.send_mode):
             w.currentIndexChanged.connect(self._controls_changed)
+        self.receiver_combo.currentIndexChanged.connect(self._update_receiver_tip)
 
     # =========================================================== translation
     def title(self) -> str:
@@ -251,7 +277,10 @@ class StickyPanel(QWidget):
         return {
             "hello-world": (
                 self.tr("Two sends, a slow receiver (sticky packets)"),
-                self.tr("send(b'hello') and send(b'world') arrive in one recv(1024): b'helloworld'."),
+                self.tr(
+                    "As in the lesson: the server sends b'hello' and b'world'; the client's first recv(1024) gets "
+                    "b'helloworld', the second b'' (closed)."
+                ),
             ),
             "half-packet": (
                 self.tr("Half packet: recv(4) on a longer message"),
@@ -287,6 +316,13 @@ class StickyPanel(QWidget):
                     "The lesson's native 'i' header works here, but its byte order and size depend on the machine."
                 ),
             ),
+            "lesson-recv-trusted": (
+                self.tr("The lesson's receiver: recv(4), then recv(size), trusted"),
+                self.tr(
+                    "Three 300,000-byte messages, struct.pack('i') headers, the lesson's receiver: recv(size) "
+                    "returns only part of a body, the next 'header' is message bytes, and the lesson's code fails."
+                ),
+            ),
             "udp-boundaries": (
                 self.tr("UDP keeps message boundaries"),
                 self.tr(
@@ -309,6 +345,30 @@ class StickyPanel(QWidget):
                 self.tr("UDP size limit: 65,507 bytes"),
                 self.tr(
                     "65,507 bytes fit in one datagram (65,535 - 20 IP - 8 UDP); 65,508 fail with EMSGSIZE."
+                ),
+            ),
+            "internet": (
+                self.tr("Across the Internet: MSS 1,448, 30 ms"),
+                self.tr(
+                    "Each 4 KiB message leaves the relay in 1,448-byte segments: a prompt reader gets every one in pieces."
+                ),
+            ),
+            "internet-length": (
+                self.tr("Across the Internet, with a length prefix"),
+                self.tr(
+                    "The same segments and pieces, but the length prefix puts every 4 KiB message back together."
+                ),
+            ),
+            "wifi-loss": (
+                self.tr("Wi-Fi with loss (UDP, 10 % loss, 10 % reordering)"),
+                self.tr(
+                    "Datagrams go missing and arrive out of order; nobody resends them, nobody puts them back in order."
+                ),
+            ),
+            "slow-link": (
+                self.tr("Slow link: 2 Mbit/s"),
+                self.tr(
+                    "The link drains 250 KB/s; the sender writes faster, so its send queue fills up and sendall() waits."
                 ),
             ),
             "empty-tcp": (
@@ -345,6 +405,11 @@ class StickyPanel(QWidget):
         )
         self.send_mode.setItemText(0, self.tr("one send per message"))
         self.send_mode.setItemText(1, self.tr("one sendall burst"))
+        self.sender_combo.setItemText(0, self.tr("client → server"))
+        self.sender_combo.setItemText(1, self.tr("server → client (the lesson's demo)"))
+        self.receiver_combo.setItemText(0, self.tr("exact: whole messages"))
+        self.receiver_combo.setItemText(1, self.tr("the lesson's: recv(4), recv(size)"))
+        self._update_receiver_tip()
         labels = {
             "preset": self.tr("Preset"),
             "transport": self.tr("Transport"),
@@ -355,6 +420,8 @@ class StickyPanel(QWidget):
             "recv_delay": self.tr("Receiver delay before each recv (ms)"),
             "recv_size": self.tr("recv() size (bytes)"),
             "rcvbuf": self.tr("SO_RCVBUF (0 = default)"),
+            "sender": self.tr("Who sends"),
+            "receiver": self.tr("Receiving code"),
         }
         for key, text in labels.items():
             self.form_labels[key].setText(text)
@@ -368,6 +435,11 @@ class StickyPanel(QWidget):
         self.tabs.setTabText(1, self.tr("Event log"))
         self.ribbon.lane_names = (self.tr("send()"), self.tr("recv()"), self.tr("app gets"))
         self.prev_ribbon.lane_names = self.ribbon.lane_names
+        self.ribbon.role_names = {"client": self.tr("client"), "server": self.tr("server")}
+        self.prev_ribbon.role_names = self.ribbon.role_names
+        self.ribbon.wire_name = self.prev_ribbon.wire_name = self.tr("wire")
+        self.wire.retranslate()
+        self.quiz.retranslate()
         if QUEUES_AVAILABLE:
             self.queue_note.setText(
                 self.tr(
@@ -403,6 +475,7 @@ class StickyPanel(QWidget):
         self.prev_ribbon.setMinimumHeight(int(115 * factor))
         self.tabs.setMinimumHeight(int(210 * factor))
         self.buffers.set_scale(factor)
+        self.quiz.bar.set_scale()
         for w in (self.ribbon, self.prev_ribbon):
             w.update()
 
@@ -451,6 +524,9 @@ class StickyPanel(QWidget):
         self.recv_size.setValue(sc.recv_bytes)
         self.nodelay.setChecked(sc.nodelay)
         self.rcvbuf.setValue(sc.rcvbuf)
+        self.sender_combo.setCurrentIndex(self.sender_combo.findData(sc.sender))
+        self.receiver_combo.setCurrentIndex(self.receiver_combo.findData(sc.receiver))
+        self.wire.set_from(sc)
 
     def scenario(self) -> Scenario:
         """The scenario the controls describe."""
@@ -471,6 +547,7 @@ class StickyPanel(QWidget):
                     parsed.append(part.encode("utf-8"))
             messages = tuple(parsed)
             count, size = 0, 64
+        udp = self.transport.currentData() == "udp"
         return Scenario(
             transport=self.transport.currentData(),
             messages=messages or (b"",),
@@ -483,8 +560,16 @@ class StickyPanel(QWidget):
             recv_bytes=self.recv_size.value(),
             nodelay=self.nodelay.isChecked(),
             rcvbuf=self.rcvbuf.value(),
+            # Over UDP the client sends and every recvfrom() is one datagram: these two do not apply.
+            sender="client" if udp else str(self.sender_combo.currentData()),
+            receiver="exact" if udp else str(self.receiver_combo.currentData()),
             record_bytes_limit=GUI_RECORD_BYTES,
+            **self.wire.values(),
         )
+
+    def _feed(self, batch: list) -> None:  # type: ignore[type-arg]
+        if not self.quiz.feed(batch):  # the quiz holds back what follows the first recv()
+            self.model.feed(batch)
 
     def _messages_edited(self) -> None:
         self._explicit = None
@@ -498,7 +583,21 @@ class StickyPanel(QWidget):
     def _controls_changed(self) -> None:
         udp = self.transport.currentData() == "udp"
         self.nodelay.setEnabled(not udp)
+        self.sender_combo.setEnabled(not udp)
+        self.receiver_combo.setEnabled(not udp)
+        self.wire.set_transport(self.transport.currentData())
         self.send_delay.setEnabled(self.send_mode.currentData() == "separate")
+
+    def _update_receiver_tip(self) -> None:
+        if self.receiver_combo.currentData() == "lesson":
+            tip = self.tr(
+                "The lesson's code, bugs included: size = recv(4); size = struct.unpack('i', size)[0]; "
+                "msg = recv(size). Each recv() is believed to return everything. For framing none: one "
+                "recv() = one message. Works for framing none and length prefixes."
+            )
+        else:
+            tip = self.tr("The app's receiver: calls recv() until each message is complete.")
+        self.receiver_combo.setToolTip(tip)
 
     def framing_spec(self) -> str:
         """The chosen framing spec: a listed one, or one typed in the box."""
@@ -591,6 +690,8 @@ class StickyPanel(QWidget):
         self.lab.step()
 
     def reset(self) -> None:
+        if self.quiz.active:
+            self.quiz.quiz_button.setChecked(False)  # ends the quiz
         self._then.clear()
         self.recorder = None
         self._trace = None
@@ -615,6 +716,7 @@ class StickyPanel(QWidget):
         return self.lab is None and not self._then and self.model.backlog == 0
 
     def shutdown(self) -> None:
+        self.quiz.stop()
         self._then.clear()
         self.tick.stop()
         self._stop_lab()
@@ -704,13 +806,30 @@ class StickyPanel(QWidget):
         )
         counter("wrong", self.tr("wrong: {n}").format(n=m.wrong_app_messages), m.wrong_app_messages > 0)
         if udp:
+            if m.wire and not m.truncated_datagrams:  # through a relay: what the network did
+                parts = [self.tr("lost {n}").format(n=m.lost_datagrams)]
+                if m.reordered_datagrams:
+                    parts.append(self.tr("late {n}").format(n=m.reordered_datagrams))
+                if m.duplicated_datagrams:
+                    parts.append(self.tr("twice {n}").format(n=m.duplicated_datagrams))
+                text = " · ".join(parts)
+            else:
+                text = self.tr("truncated: {t} · lost: {lost}").format(
+                    t=m.truncated_datagrams, lost=m.lost_datagrams
+                )
             counter(
                 "udp",
-                self.tr("truncated: {t} · lost: {lost}").format(
-                    t=m.truncated_datagrams, lost=m.lost_datagrams
+                text,
+                bool(
+                    m.truncated_datagrams
+                    or m.lost_datagrams
+                    or m.reordered_datagrams
+                    or m.duplicated_datagrams
                 ),
-                bool(m.truncated_datagrams or m.lost_datagrams),
             )
+        if m.wire and not udp:
+            counter("wire", self.tr("wire: {n} segments").format(n=m.wire_segments), False)
+        self.counters["wire"].setVisible(m.wire and not udp)
         self.counters["udp"].setVisible(udp)
         if m.finished:
             if m.app_messages_match:
@@ -723,9 +842,14 @@ class StickyPanel(QWidget):
                     self.tr("✗ The application did NOT get the messages that were sent."),
                     THEME.alert_colour,
                 )
-            if m.errors:
+            lesson = [e for e in m.errors if LESSON_BUG in e]
+            if lesson:  # the lesson's code failed: that is the point of the run, say it first
+                text += "  " + self.tr("The lesson's code failed: {e}").format(e=lesson[0])
+            elif m.errors:
                 text += "  " + self.tr("Error: {e}").format(e=m.errors[0])
             self.verdict.setText(f"<span style='color:{colour.name()}'>{text}</span>")
+        elif self.quiz.holding:  # the quiz keeps the result back until the prediction is in
+            self.verdict.setText(self.tr("Waiting for your prediction…"))
         elif self.lab is not None:
             self.verdict.setText(
                 self.tr("Running…")

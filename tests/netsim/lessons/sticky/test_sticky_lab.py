@@ -67,6 +67,7 @@ def test_every_preset_shows_its_lesson(p) -> None:
         "length-prefix": lambda: a.merged_chunks == 1 and a.app_messages_match,
         "delimiter": lambda: a.merged_chunks == 1 and a.app_messages_match,
         "lesson-native-i": lambda: a.app_messages_match,
+        "lesson-recv-trusted": lambda: a.app_messages == 1 and a.wrong_app_messages == 1 and bool(a.errors),
         "udp-boundaries": lambda: a.recv_calls == 2 and a.app_messages_match and a.merged_chunks == 0,
         "udp-truncation": lambda: a.truncated_datagrams == 2 and not a.app_messages_match,
         "udp-size-limit": lambda: a.messages_sent == 2 and "EMSGSIZE" in " ".join(a.errors),
@@ -76,6 +77,12 @@ def test_every_preset_shows_its_lesson(p) -> None:
             and a.wrong_app_messages == 0  # lost, not garbled: each datagram that came is intact
             and not a.app_messages_match
         ),
+        # 1.16 ms between segments: a reader descheduled longer than that on a loaded machine
+        # may take a whole message at once, so "nearly every message" rather than every one.
+        "internet": lambda: a.split_messages >= 8 and not a.app_messages_match,
+        "internet-length": lambda: a.split_messages >= 8 and a.app_messages_match,
+        "wifi-loss": lambda: a.lost_datagrams > 0 and a.reordered_datagrams > 0 and a.wrong_app_messages == 0,
+        "slow-link": lambda: a.bytes_received == 100 * 4096 and a.split_messages > 0,
         "empty-tcp": lambda: a.messages_sent == 3 and a.app_messages == 1,
         "empty-udp": lambda: a.recv_calls == 3 and a.app_messages_match,
     }[p.preset_id]
