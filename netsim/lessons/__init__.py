@@ -27,6 +27,7 @@ LESSONS: tuple[str, ...] = (
     "addresses",
     "clientserver",
     "relay",
+    "tracing",
     "classroom",
 )
 
@@ -37,6 +38,7 @@ EVENT_MODULES: dict[str, str] = {
     "servers": "netsim.lessons.servers.events",
     "clientserver": "netsim.lessons.clientserver.events",
     "relay": "netsim.lab.relay",  # shared: the sticky lab records through the relay too
+    "tracing": "netsim.lessons.tracing.events",
     "classroom": "netsim.lessons.classroom.events",
 }
 
