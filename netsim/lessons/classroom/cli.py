@@ -106,7 +106,7 @@ def register(sub: Any) -> None:
     j.add_argument("--key", required=True)
     j.add_argument("--framing", default=DEFAULT_FRAMING, help=f"default {DEFAULT_FRAMING}")
     j.add_argument("--messages", default="", metavar="A,B", help="messages to send, comma-separated")
-    j.add_argument("--burst", action="store_true", help="send all messages back to back")
+    j.add_argument("--burst", action="store_true", help="send all messages back to back, in one send()")
     j.add_argument(
         "--stay",
         type=float,

@@ -139,7 +139,7 @@ def join(
 ) -> JoinResult:
     """Join the class at ``address``: hello, handshake, send ``messages``, then stay ``stay_s``.
 
-    ``burst`` sends all messages back to back before reading (the replies may merge);
+    ``burst`` sends all messages back to back in one ``send()`` before reading (they merge);
     otherwise each message waits for its echo, as the lesson's client does.  ``stay_s`` after
     the last echo the student keeps listening (answering ``got:``) - ``float('inf')`` until the
     server closes or ``stop`` is set.  ``on_message(kind, text)`` sees every message received
@@ -230,9 +230,14 @@ def _chat(
         if todo and (burst or pending == 0):
             batch = list(todo) if burst else todo[:1]
             del todo[: len(batch)]
-            for payload in batch:
-                send(payload, "message")
-                pending += 1
+            if burst:  # every message in one send(): back to back, as the lesson's hello/world
+                wire = b"".join(codec.encode(payload) for payload in batch)
+                emit(MessagesQueued(now_ns(), "student", 0, "message", len(batch), len(wire)))
+                conn.send_all(wire, time.monotonic() + timeout_s)
+                reply_by = time.monotonic() + timeout_s
+            else:
+                send(batch[0], "message")
+            pending += len(batch)
             continue
         if pending:
             stay_until = 0.0

@@ -449,3 +449,21 @@ def test_any_bytes_from_a_peer_end_in_a_verdict(
             pass
     rows = wait_status(server, lambda rows: len(rows) == before + 1 and not rows[-1].connected)
     assert rows[-1].verdict in ("refused", "protocol error", "timed out"), rows[-1]
+
+
+def test_demo_class_has_every_kind_of_student(make_server: Callable[..., ClassroomServer]) -> None:
+    from netsim.lessons.classroom.demo import DemoClass, demo_roster
+
+    kinds = [kind for kind, _name in demo_roster(14)]
+    assert {"netsim", "lesson", "wrong_key", "no_framing", "burst", "stall", "garbage"} <= set(kinds)
+    server = make_server(limits=Limits(grace_s=0.1, handshake_s=1.0))
+    with DemoClass(server, KEY, 14, stay_s=1.0) as demo:
+        demo.start()
+        assert demo.settled.wait(10)
+        assert demo.wait(15)
+    rows = wait_status(server, lambda rows: len(rows) == 14 and not any(r.connected for r in rows))
+    verdicts = sorted(r.verdict for r in rows)
+    assert verdicts.count("accepted") == 10  # 7 netsim, burst, 2 lesson
+    assert {"refused", "cut off", "timed out", "protocol error"} <= set(verdicts)
+    assert any(r.merged_chunks for r in rows)  # the burst student's messages merged
+    assert sum(r.challenge == "separate" for r in rows) >= 7
