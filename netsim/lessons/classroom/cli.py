@@ -22,6 +22,7 @@ import argparse
 import json
 import math
 import selectors
+import shlex
 import signal
 import sys
 import threading
@@ -89,6 +90,13 @@ def register(sub: Any) -> None:
         choices=macs.LESSON_DIGESTS,
         default=macs.LESSON_DEFAULT_DIGEST,
         help="digest of the lesson's form (default md5, as the lesson's code relied on)",
+    )
+    s.add_argument(
+        "--lesson-variant",
+        choices=macs.LESSON_VARIANTS,
+        default=macs.HMAC,
+        help="the lesson's form: hmac (s7_hmac_client.py, the default) or legacy-sha1 "
+        "(s7_hashlib_client.py: sha1(key + challenge).hexdigest(), 40 characters)",
     )
     s.add_argument("--duration", type=float, metavar="S", help="stop after S seconds")
     s.add_argument("--quiet", action="store_true", help="print no per-student lines")
@@ -231,6 +239,7 @@ def run_serve(args: argparse.Namespace) -> int:
             framing=args.framing,
             limits=limits,
             lesson_digest=args.lesson_digest,
+            lesson_variant=args.lesson_variant,
         )
     except ValueError as exc:
         print(f"netsim classroom serve: {exc}", file=err)
@@ -262,13 +271,18 @@ def run_serve(args: argparse.Namespace) -> int:
         bound = f"{args.bind.rsplit(':', 1)[0]}:{server.address[1]}"
         print(f"class key: {args.key}", file=out)
         print(
-            f"students join with: netsim classroom join {bound} --name NAME --key {args.key!r} "
+            f"students join with: netsim classroom join {bound} --name NAME --key {shlex.quote(args.key)} "
             f"--framing {args.framing}",
             file=out,
         )
+        script = (
+            f"s7_hmac_client.py (digest {args.lesson_digest})"
+            if args.lesson_variant == macs.HMAC
+            else "s7_hashlib_client.py (sha1 hexdigest)"
+        )
         print(
             f"or the lesson's script: LESSON_HOST={host} LESSON_PORT={server.address[1]} "
-            f"LESSON_KEY=... python s7_hmac_client.py (digest {args.lesson_digest})",
+            f"LESSON_KEY=... python {script}",
             file=out,
         )
         out.flush()

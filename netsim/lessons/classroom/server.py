@@ -277,7 +277,9 @@ class ClassroomServer(LabBase):
 
     ``host``/``port`` must be given (the CLI lists interfaces instead of guessing); port 0 picks
     a free one (tests).  ``key`` is the class key; ``framing`` the class's message framing;
-    ``lesson_digest`` the digest of the lesson's form (md5, as the lesson's code relied on).
+    ``lesson_digest`` the digest of the lesson's form (md5, as the lesson's code relied on);
+    ``lesson_variant`` ``"legacy-sha1"`` takes the lesson's first method instead
+    (``s7_hashlib_client.py``: the 40-character ``sha1(key + challenge).hexdigest()``).
     ``yield_s``: a pause before each busy turn of the loop (the GUI sets it: it shares the
     interpreter, and a sleeping thread is the only sure way to hand the GIL over).
     """
@@ -293,6 +295,7 @@ class ClassroomServer(LabBase):
         framing: str = DEFAULT_FRAMING,
         limits: Limits | None = None,
         lesson_digest: str = macs.LESSON_DEFAULT_DIGEST,
+        lesson_variant: str = macs.HMAC,
         recorder: Recorder | None = None,
     ) -> None:
         super().__init__(recorder if recorder is not None else Recorder(keep=False))
@@ -313,7 +316,7 @@ class ClassroomServer(LabBase):
             deadline_s=self.limits.handshake_s,
         )
         self._lesson_config = AuthConfig(
-            protocol=LESSON, variant=macs.HMAC, digest=lesson_digest, deadline_s=self.limits.handshake_s
+            protocol=LESSON, variant=lesson_variant, digest=lesson_digest, deadline_s=self.limits.handshake_s
         )
         self._commands: SimpleQueue[tuple[str, Any]] = SimpleQueue()
         self._wake_lock = threading.Lock()
@@ -339,6 +342,7 @@ class ClassroomServer(LabBase):
             "bind": f"{self.host}:{self.port}",
             "framing": self.framing,
             "lesson_digest": self._lesson_config.digest,
+            "lesson_variant": self._lesson_config.variant,
             "limits": {
                 "grace_s": self.limits.grace_s,
                 "handshake_s": self.limits.handshake_s,
@@ -452,10 +456,13 @@ class ClassroomServer(LabBase):
                         self._run_commands()
                     else:
                         st: _Student = data
-                        if mask & selectors.EVENT_WRITE and st.phase != _CLOSED:
-                            self._flush(st)
-                        if mask & selectors.EVENT_READ and st.phase != _CLOSED:
-                            self._readable(st)
+                        try:
+                            if mask & selectors.EVENT_WRITE and st.phase != _CLOSED:
+                                self._flush(st)
+                            if mask & selectors.EVENT_READ and st.phase != _CLOSED:
+                                self._readable(st)
+                        except Exception as exc:  # a bug met by one student ends that student only
+                            self._internal_error(st, exc)
                 now = time.monotonic()
                 if now >= next_sweep:
                     self._sweep(now)
@@ -869,36 +876,51 @@ class ClassroomServer(LabBase):
         self._dirty = True
         self._emit(StudentLeft(now_ns(), "server", st.sid, reason))
 
+    def _internal_error(self, st: _Student, exc: Exception) -> None:
+        self._error(st, "internal_error", f"internal error ({type(exc).__name__}: {exc}) - disconnected")
+        try:
+            self._end(st, "internal_error")
+        except Exception:  # the socket is closed whatever happens; the class goes on
+            st.phase = _CLOSED
+            st.sock.close()
+            self._students.pop(st.sid, None)
+
     # ---------------------------------------------------------------- the sweep
     def _sweep(self, now: float) -> None:
         for st in list(self._students.values()):
-            if st.phase == _CLOSED:
-                continue
-            if st.closing:
-                if now >= st.close_by:
-                    self._end(st, st.reason or st.verdict)
-                continue
-            if st.phase == _GRACE:
-                if now >= st.grace_until:
-                    self._start_lesson_form(st)
-                continue
-            if st.phase != _CHAT:
-                if now >= st.handshake_until:
-                    self._error(
-                        st, "timeout", f"no complete answer within {self.limits.handshake_s:g} s - cut off"
-                    )
-                    self._set_verdict(st, TIMED_OUT, "timeout")
-                    self._end(st, "timeout")
-                continue
-            if now >= st.idle_until:
-                self._error(st, "idle", f"silent for {self.limits.idle_s:g} s - disconnected")
-                self._end(st, "idle")
-                continue
-            if st.paused:
-                self._refill(st, now)
-                if st.msg_tokens >= 1 and st.byte_tokens >= 1:
-                    st.paused = False
-                    self._set_interest(st, st.interest | selectors.EVENT_READ)
+            try:
+                self._sweep_one(st, now)
+            except Exception as exc:  # as in the loop: one student's trouble stays its own
+                self._internal_error(st, exc)
+
+    def _sweep_one(self, st: _Student, now: float) -> None:
+        if st.phase == _CLOSED:
+            return
+        if st.closing:
+            if now >= st.close_by:
+                self._end(st, st.reason or st.verdict)
+            return
+        if st.phase == _GRACE:
+            if now >= st.grace_until:
+                self._start_lesson_form(st)
+            return
+        if st.phase != _CHAT:
+            if now >= st.handshake_until:
+                self._error(
+                    st, "timeout", f"no complete answer within {self.limits.handshake_s:g} s - cut off"
+                )
+                self._set_verdict(st, TIMED_OUT, "timeout")
+                self._end(st, "timeout")
+            return
+        if now >= st.idle_until:
+            self._error(st, "idle", f"silent for {self.limits.idle_s:g} s - disconnected")
+            self._end(st, "idle")
+            return
+        if st.paused:
+            self._refill(st, now)
+            if st.msg_tokens >= 1 and st.byte_tokens >= 1:
+                st.paused = False
+                self._set_interest(st, st.interest | selectors.EVENT_READ)
 
     # ---------------------------------------------------------------- commands
     def _run_commands(self) -> None:

@@ -467,3 +467,45 @@ def test_demo_class_has_every_kind_of_student(make_server: Callable[..., Classro
     assert {"refused", "cut off", "timed out", "protocol error"} <= set(verdicts)
     assert any(r.merged_chunks for r in rows)  # the burst student's messages merged
     assert sum(r.challenge == "separate" for r in rows) >= 7
+
+
+def test_a_bug_met_by_one_student_ends_that_student_only(
+    make_server: Callable[..., ClassroomServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = ClassroomServer._read_chat
+
+    def read_chat(self: ClassroomServer, st: object) -> None:
+        if getattr(st, "name", "") == "boom":
+            raise RuntimeError("a bug")
+        original(self, st)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ClassroomServer, "_read_chat", read_chat)
+    server = make_server()
+    boom = join(server.address, "boom", KEY, messages=["x"], timeout_s=2)
+    assert boom.accepted and not boom.replies
+    fine = join(server.address, "fine", KEY, messages=["y"])
+    assert fine.replies == ["y"]
+    rows = wait_status(server, lambda rows: len(rows) == 2 and not any(r.connected for r in rows))
+    (row,) = [r for r in rows if r.name == "boom"]
+    assert any("internal error (RuntimeError: a bug)" in e for e in row.errors)
+    assert not server.finished  # the class goes on
+
+
+def test_the_lessons_own_scripts_join(make_server: Callable[..., ClassroomServer]) -> None:
+    """s7_hmac_client.py (md5, the default) and s7_hashlib_client.py (--lesson-variant legacy-sha1)."""
+    from tests.lesson_programs import path
+
+    for variant, script in (("hmac", "s7_hmac_client.py"), ("legacy-sha1", "s7_hashlib_client.py")):
+        server = make_server(lesson_variant=variant)
+        env = {"LESSON_HOST": "127.0.0.1", "LESSON_PORT": str(server.address[1]), "LESSON_KEY": KEY.decode()}
+        proc = subprocess.run(
+            [sys.executable, str(path(script))],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        assert proc.returncode == 0, proc.stderr
+        (row,) = wait_status(server, lambda rows: len(rows) == 1 and not rows[0].connected)
+        assert (row.form, row.verdict, row.name) == ("lesson", "accepted", ""), (script, row)
