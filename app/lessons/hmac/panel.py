@@ -359,6 +359,7 @@ class HmacPanel(QWidget):
             "abandoned": self.tr("the attacker hung up once it had what it wanted"),
             "socket_error": self.tr("a socket error ended the connection"),
             "internal_error": self.tr("an unexpected error ended the connection"),
+            "busy": self.tr("the server is at its connection limit — refused at once"),
         }
 
     def _explanations(self) -> dict[str, str]:

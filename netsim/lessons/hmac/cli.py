@@ -18,7 +18,7 @@ from netsim.lessons.hmac import macs
 from netsim.lessons.hmac.events import AuthStep, AuthVerdict, ScenarioFinished
 from netsim.lessons.hmac.machines import FIXED_CHALLENGE, MULTIPROCESSING, NETSIM, PROTOCOLS, AuthConfig
 from netsim.lessons.hmac.scenarios import SCENARIOS, Setup, run_scenario
-from netsim.lessons.hmac.transport import AuthServer, run_client
+from netsim.lessons.hmac.transport import DEFAULT_MAX_CONCURRENT, AuthServer, run_client
 
 _STEP_WORDS = {
     "challenge_generated": "generated",
@@ -133,6 +133,13 @@ def register(sub: Any) -> None:
     p.add_argument("--port", type=int, default=9001, help="port (default 9001, as in the lesson; 0 = any)")
     p.add_argument("--once", action="store_true", help="exit after the first connection has finished")
     p.add_argument(
+        "--max-clients",
+        type=int,
+        default=DEFAULT_MAX_CONCURRENT,
+        metavar="N",
+        help=f"serve at most N connections at once; more get #BUSY# and are closed (default {DEFAULT_MAX_CONCURRENT})",
+    )
+    p.add_argument(
         "--fixed-challenge",
         action="store_true",
         help="INSECURE: send the same challenge every time (for the replay lesson)",
@@ -186,6 +193,8 @@ def _config(args: argparse.Namespace, **extra: Any) -> AuthConfig:
 def run_server(args: argparse.Namespace) -> int:
     try:
         config = _config(args, fixed_challenge=FIXED_CHALLENGE if args.fixed_challenge else None)
+        if not 1 <= args.max_clients <= 100_000:
+            raise ValueError(f"--max-clients must be between 1 and 100000, not {args.max_clients}")
     except ValueError as exc:
         print(f"netsim auth-server: {exc}", file=sys.stderr)
         return 2
@@ -197,6 +206,7 @@ def run_server(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         max_connections=1 if args.once else None,
+        max_concurrent=args.max_clients,
     )
     try:
         host, port = server.start()
