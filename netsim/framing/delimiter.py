@@ -10,7 +10,6 @@ be the start of a multi-byte delimiter, e.g. the ``\r`` of ``\r\n``) — so the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from typing import Any
 
 from netsim.framing.base import DecoderBase

@@ -8,12 +8,10 @@ rule (or a length field), otherwise the receiver cannot tell padding from data.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from typing import Any
 
 from netsim.framing.base import DecoderBase
 from netsim.framing.errors import FrameTooLargeError
-
 
 MAX_FIXED_FRAME_BYTES = 16 * 1024 * 1024
 """Largest fixed frame: a decoder buffers up to one frame, so the size is a memory bound too."""

@@ -7,7 +7,6 @@ This is deliberately wrong for TCP (a byte stream): run it and watch two sends m
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from typing import Any
 
 from netsim.framing.base import DecoderBase
