@@ -72,10 +72,10 @@ def describe(event: Event) -> str | None:
 
 
 def _print_events(events: list[Event], out: TextIO) -> None:
-    for event in events:
-        line = describe(event)
-        if line is not None:
-            print(line, file=out, flush=True)
+    lines = [line for line in map(describe, events) if line is not None]
+    if lines:  # one write per batch: a burst of connections must not cost a syscall per line
+        out.write("\n".join(lines) + "\n")
+        out.flush()
 
 
 def step_to_json(event: AuthStep) -> dict[str, Any]:
