@@ -95,7 +95,9 @@ def _check(server: ServerProcess, legit: Callable[[], None], fds: int, what: str
 
 @pytest.mark.parametrize("framing", FRAMINGS)
 def test_tcp_server_survives_hostile_clients(framing: str) -> None:
-    with server_process("chat-server", "--port", "0", "--timeout", "5", "--framing", framing, ready=READY) as (
+    with server_process(
+        "chat-server", "--port", "0", "--timeout", "5", "--framing", framing, ready=READY
+    ) as (
         server,
         port,
     ):
@@ -152,7 +154,10 @@ def test_udp_server_reports_and_drops_bad_datagrams(framing: str) -> None:
 
 
 def test_udp_server_with_no_framing_takes_any_datagram() -> None:
-    with server_process("chat-server", "--udp", "--port", "0", "--framing", "none", ready=READY) as (server, port):
+    with server_process("chat-server", "--udp", "--port", "0", "--framing", "none", ready=READY) as (
+        server,
+        port,
+    ):
         legit = Legit(server, port, "none")
         legit.udp()
         fds = server.fd_count()
@@ -211,7 +216,9 @@ def test_an_idle_client_is_dropped_alone_and_the_server_goes_on() -> None:
 def test_a_slow_client_does_not_hold_up_another() -> None:
     """Defect 3: a client trickling 1 byte/s used to make a second client wait ~6 s; now the
     second is served at once, and the slow one is cut off at its deadline."""
-    with server_process("chat-server", "--port", "0", "--timeout", "1", "--framing", "length", ready=READY) as (
+    with server_process(
+        "chat-server", "--port", "0", "--timeout", "1", "--framing", "length", ready=READY
+    ) as (
         server,
         port,
     ):
@@ -252,18 +259,18 @@ def test_300_idle_connections_do_not_lock_out_a_new_client() -> None:
 
 
 def test_typed_lines_go_to_the_client_that_spoke_last() -> None:
-    with server_process("chat-server", "--port", "0", ready=READY) as (server, port):
-        with (
-            socket.create_connection((LOCALHOST, port), timeout=5) as first,
-            socket.create_connection((LOCALHOST, port), timeout=5) as second,
-        ):
-            mark = server.mark()
-            second.sendall(b"from the second\n")
-            server.wait_line(r"^peer> from the second$", 2.0, since=mark)
-            server.type("hello second")
-            assert _recv_some(second, b"hello second\n", 2.0) == b"hello second\n"
-            first.sendall(b"from the first\n")
-            server.wait_line(r"^peer> from the first$", 2.0, since=mark)
-            server.type("hello first")
-            assert _recv_some(first, b"hello first\n", 2.0) == b"hello first\n"
-            assert json.dumps(server.lines)  # every line is text
+    with (
+        server_process("chat-server", "--port", "0", ready=READY) as (server, port),
+        socket.create_connection((LOCALHOST, port), timeout=5) as first,
+        socket.create_connection((LOCALHOST, port), timeout=5) as second,
+    ):
+        mark = server.mark()
+        second.sendall(b"from the second\n")
+        server.wait_line(r"^peer> from the second$", 2.0, since=mark)
+        server.type("hello second")
+        assert _recv_some(second, b"hello second\n", 2.0) == b"hello second\n"
+        first.sendall(b"from the first\n")
+        server.wait_line(r"^peer> from the first$", 2.0, since=mark)
+        server.type("hello first")
+        assert _recv_some(first, b"hello first\n", 2.0) == b"hello first\n"
+        assert json.dumps(server.lines)  # every line is text
