@@ -621,10 +621,10 @@ class HmacPanel(QWidget):
         self._clear_views()
         self._error = ""
         self._status_key = "stepping" if stepping else "running"
-        started = self._lab.start(list(names), setup, stepping=stepping)
-        self._set_busy(started)
+        self._lab.start(list(names), setup, stepping=stepping)
+        self._set_busy(True)
         self._update_status()
-        return started
+        return True
 
     def _set_busy(self, busy: bool) -> None:
         for button in self._attack_buttons.values():

@@ -12,10 +12,13 @@ import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from types import TracebackType
+from typing import TYPE_CHECKING, Self
 
 from netsim.core.events import RunFinished, RunStarted, now_ns
-from netsim.core.gate import Gate
+from netsim.core.gate import Gate, PendingCall
 from netsim.core.recorder import Recorder
+from netsim.lab.base import Lab
 from netsim.lessons.hmac import macs
 from netsim.lessons.hmac.events import (
     STEP_ATTACK,
@@ -328,28 +331,55 @@ def run_scenario(
 
 
 class AuthLab:
-    """Non-blocking front door for the panel: one scenario job at a time in a worker thread.
+    """Non-blocking front door: one scenario job at a time in a worker thread (a :class:`Lab`).
 
     ``start`` returns at once; the worker emits events into ``recorder`` (drained by the GUI);
-    ``close`` stops the job, wakes any gate waiter and joins the thread.
+    ``close`` stops the job, wakes any gate waiter and joins the thread.  Unlike the other labs
+    it may run again once a job is over (the panel keeps one): each ``start`` is a new run, with
+    a new gate, and ``finished``/``wait`` are about the latest one.
     """
 
-    def __init__(self, recorder: Recorder) -> None:
-        self.recorder = recorder
+    def __init__(
+        self,
+        recorder: Recorder | None = None,
+        names: str | Sequence[str] = "good",
+        setup: Setup | None = None,
+        *,
+        stepping: bool = False,
+    ) -> None:
+        self.recorder = recorder if recorder is not None else Recorder()
+        self.names = names
+        self.setup = setup if setup is not None else Setup()
+        self.stepping = stepping
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
+        self._finished = threading.Event()
         self.gate: Gate | None = None
         self.outcomes: list[Outcome] = []
 
     def is_idle(self) -> bool:
         return self._thread is None or not self._thread.is_alive()
 
-    def start(self, names: str | Sequence[str], setup: Setup, *, stepping: bool = False) -> bool:
-        """Start a job; False (nothing started) if one is still running."""
+    def start(
+        self,
+        names: str | Sequence[str] | None = None,
+        setup: Setup | None = None,
+        *,
+        stepping: bool | None = None,
+    ) -> None:
+        """Start a job (the constructor's scenarios and setup unless given here).
+
+        Raises ``RuntimeError`` if a job is still running: one at a time.
+        """
         if not self.is_idle():
-            return False
-        self._join()
+            raise RuntimeError("a scenario job is still running; wait for it or close the lab")
+        self._join(15.0)
+        names = self.names if names is None else names
+        setup = self.setup if setup is None else setup
+        stepping = self.stepping if stepping is None else stepping
         self._stop = threading.Event()
+        self._finished = threading.Event()
+        self.outcomes = []
         self.gate = Gate(self.recorder, stepping=stepping)
         if stepping:
             # A person clicks through the steps: give the exchange minutes, not seconds.
@@ -358,21 +388,21 @@ class AuthLab:
                 server=replace(setup.server, deadline_s=600.0),
                 client=replace(setup.client, deadline_s=600.0),
             )
-        stop, gate = self._stop, self.gate
+        stop, gate, finished = self._stop, self.gate, self._finished
 
         def work() -> None:
             try:
                 self.outcomes = run_scenario(names, setup, self.recorder, gate=gate, stop=stop)
-            except Exception as exc:
+            except BaseException as exc:  # never let the worker die silently
                 self.recorder.emit(RunFinished(now_ns(), "lab", False, f"{type(exc).__name__}: {exc}"))
+            finally:
+                finished.set()
 
         self._thread = threading.Thread(target=work, name="auth-lab")
         self._thread.start()
-        return True
 
-    def step(self) -> None:
-        if self.gate is not None:
-            self.gate.step()
+    def step(self) -> PendingCall | None:
+        return self.gate.step() if self.gate is not None else None
 
     def pause(self) -> None:
         if self.gate is not None:
@@ -382,15 +412,35 @@ class AuthLab:
         if self.gate is not None:
             self.gate.run()
 
-    def _join(self) -> None:
+    @property
+    def finished(self) -> bool:
+        """The latest job has emitted ``RunFinished``."""
+        return self._finished.is_set()
+
+    def wait(self, timeout_s: float) -> bool:
+        return self._finished.wait(timeout_s)
+
+    def _join(self, timeout_s: float) -> None:
         if self._thread is not None:
-            self._thread.join(15.0)
+            self._thread.join(timeout_s)
             if self._thread.is_alive():
-                raise RuntimeError("auth lab worker did not stop")
+                raise RuntimeError(f"auth lab worker did not stop within {timeout_s} s")
             self._thread = None
 
-    def close(self) -> None:
+    def close(self, timeout_s: float = 15.0) -> None:
         self._stop.set()
         if self.gate is not None:
             self.gate.close()
-        self._join()
+        self._join(timeout_s)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+if TYPE_CHECKING:  # mypy --strict checks that AuthLab has the shape of every lab
+    _LAB_SHAPE: type[Lab] = AuthLab
