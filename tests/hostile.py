@@ -39,7 +39,7 @@ class ServerProcess:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            bufsize=0,
+            bufsize=-1,  # buffered: readline() must not cost a system call per byte
         )
         self.lines: list[str] = []
         self.errors: list[str] = []
@@ -136,6 +136,38 @@ def wait_fds_back(server: ServerProcess, start: int, what: str) -> int:
         time.sleep(0.02)
 
 
+def accept_queue(port: int) -> int | None:
+    """Connections waiting in the accept queue of the socket listening on ``port`` (Linux:
+    a LISTEN socket's rx_queue in /proc/net/tcp); None if no such socket is found."""
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table, encoding="ascii") as fp:
+                rows = fp.read().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            local, state, queues = fields[1], fields[3], fields[4]
+            if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port:
+                return int(queues.split(":")[1], 16)
+    return None
+
+
+def wait_caught_up(server: ServerProcess, port: int, timeout_s: float = 30.0) -> float:
+    """Wait until the server has accepted everything a flood left queued; the seconds it took.
+
+    A flood made faster than the server can answer (thousands of connects in a fraction of a
+    second) queues up in the listen backlog; "after the flood" is once that queue is empty."""
+    started = time.monotonic()
+    while True:
+        queued = accept_queue(port)
+        if queued is None or queued == 0:
+            return time.monotonic() - started
+        if time.monotonic() - started > timeout_s or not server.alive():
+            raise AssertionError(f"the server still has {queued} connections to accept after {timeout_s} s")
+        time.sleep(0.02)
+
+
 # --- TCP attacks ----------------------------------------------------------------------------
 
 
@@ -147,6 +179,13 @@ def _send_quietly(sock: socket.socket, data: bytes) -> None:
     try:
         sock.sendall(data)
     except OSError:  # the server hung up on us: that is the point
+        pass
+
+
+def _shutdown_quietly(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_WR)
+    except OSError:  # the server has already reset the connection
         pass
 
 
@@ -182,7 +221,7 @@ def huge_headers(port: int, extra: tuple[bytes, ...] = ()) -> None:
     for blob in blobs:
         with _connect(port) as sock:
             _send_quietly(sock, blob)
-            sock.shutdown(socket.SHUT_WR)
+            _shutdown_quietly(sock)
             _drain_to_eof(sock, 2.0)
 
 
@@ -236,7 +275,7 @@ def half_close(port: int, count: int = 20, first: bytes = b"\x00") -> None:
     try:
         for sock in socks:
             _send_quietly(sock, first)
-            sock.shutdown(socket.SHUT_WR)
+            _shutdown_quietly(sock)
         for sock in socks:
             _drain_to_eof(sock, 3.0)
     finally:

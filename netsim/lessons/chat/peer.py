@@ -35,6 +35,7 @@ from netsim.framing import Codec, FramingError, JsonFrame, RawCodec
 QUIT = "q"
 MAX_CLIENTS = 64  # TCP clients held at once; one more evicts the longest-idle one
 SEND_TIMEOUT_S = 5.0  # a client that does not read for this long is cut off
+ACCEPT_BATCH = 16  # connections accepted per turn of the loop before reading the clients again
 ACCEPT_PAUSE_S = 0.5  # after accept() fails for lack of descriptors, before trying again
 REASON_CHARS = 300  # a peer's bad bytes are quoted in one bounded line
 
@@ -244,7 +245,7 @@ class _TcpServer:
 
     def accept(self) -> None:
         chat = self.chat
-        for _ in range(MAX_CLIENTS):  # drain the queue, but let the others have a turn too
+        for _ in range(ACCEPT_BATCH):  # drain the queue, but let the clients have a turn too
             try:
                 conn, addr = self.listener.accept()
             except (BlockingIOError, InterruptedError):

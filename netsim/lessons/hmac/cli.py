@@ -78,6 +78,51 @@ def _print_events(events: list[Event], out: TextIO) -> None:
         out.flush()
 
 
+MAX_HELD_EVENTS = 5_000
+"""Events the auth-server CLI holds while its output is blocked (a slow terminal, a full pipe);
+past it, step lines are dropped and counted (verdicts are kept up to twice as many)."""
+
+
+class BoundedRecorder(Recorder):
+    """A recorder whose undrained backlog is bounded: a flood of connections while stdout is
+    slow must not grow the server's memory without limit."""
+
+    def __init__(self, limit: int = MAX_HELD_EVENTS) -> None:
+        super().__init__(keep=False)
+        self._limit = limit
+        self._held = 0
+        self._dropped = 0
+        self._guard = threading.Lock()
+
+    def emit(self, event: Event) -> None:
+        with self._guard:
+            full = self._held >= (2 * self._limit if isinstance(event, AuthVerdict) else self._limit)
+            if full:
+                self._dropped += 1
+                return
+            self._held += 1
+        super().emit(event)
+
+    def drain(self) -> list[Event]:
+        batch = super().drain()
+        with self._guard:
+            self._held = max(0, self._held - len(batch))
+        return batch
+
+    def take_dropped(self) -> int:
+        """Events dropped since the last call."""
+        with self._guard:
+            dropped, self._dropped = self._dropped, 0
+        return dropped
+
+
+def _print_server_events(recorder: BoundedRecorder, out: TextIO) -> None:
+    _print_events(recorder.drain(), out)
+    dropped = recorder.take_dropped()
+    if dropped:
+        print(f"({dropped} event lines not shown: the output could not keep up)", file=out, flush=True)
+
+
 def step_to_json(event: AuthStep) -> dict[str, Any]:
     return {
         "t_ns": event.t_ns,
@@ -198,7 +243,7 @@ def run_server(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"netsim auth-server: {exc}", file=sys.stderr)
         return 2
-    recorder = Recorder(keep=False)
+    recorder = BoundedRecorder()
     server = AuthServer(
         config,
         args.key.encode(),
@@ -220,14 +265,14 @@ def run_server(args: argparse.Namespace) -> int:
     try:
         while True:
             done = server.wait_results(1, 0.1) if args.once else server.wait_stop(0.1)
-            _print_events(recorder.drain(), sys.stdout)
+            _print_server_events(recorder, sys.stdout)
             if done:
                 break
     except KeyboardInterrupt:
         print("stopping", file=sys.stderr)
     finally:
         server.stop()
-        _print_events(recorder.drain(), sys.stdout)
+        _print_server_events(recorder, sys.stdout)
     return 0
 
 

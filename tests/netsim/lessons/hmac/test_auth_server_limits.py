@@ -79,3 +79,24 @@ def test_a_burst_of_connects_is_absorbed_by_the_backlog() -> None:
             for sock in socks:
                 sock.close()
         assert server.wait_results(200, 10.0)
+
+
+def test_the_cli_holds_a_bounded_backlog_when_its_output_is_slow() -> None:
+    """While stdout is blocked, a flood's step events are dropped past a bound (and counted);
+    verdicts are kept up to twice the bound.  Without it the backlog (and RSS) grew with the flood."""
+    from netsim.lessons.hmac.cli import BoundedRecorder
+    from netsim.lessons.hmac.events import AuthStep
+
+    recorder = BoundedRecorder(limit=100)
+    for i in range(1000):
+        recorder.emit(AuthStep(i, "server", i, "server", "frame_sent", "challenge", b"x", b"", 4, ""))
+        recorder.emit(AuthVerdict(i, "server", i, "server", False, "eof"))
+    batch = recorder.drain()
+    steps = [e for e in batch if isinstance(e, AuthStep)]
+    verdicts = [e for e in batch if isinstance(e, AuthVerdict)]
+    assert len(steps) <= 100 and len(batch) <= 200
+    assert len(verdicts) >= 100
+    assert recorder.take_dropped() == 2000 - len(batch)
+    assert recorder.take_dropped() == 0
+    recorder.emit(AuthVerdict(0, "server", 0, "server", True, "ok"))  # room again after a drain
+    assert len(recorder.drain()) == 1
