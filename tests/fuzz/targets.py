@@ -19,10 +19,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from netsim.core.trace import Trace, TraceFormatError
-from netsim.framing import Codec, FramingError, JsonHeaderCodec, LengthPrefixCodec, make_codec
-from netsim.lessons.hmac import macs
-from netsim.lessons.hmac.machines import (
+from netsim.auth import macs
+from netsim.auth.machines import (
     MULTIPROCESSING,
     NETSIM,
     AuthConfig,
@@ -31,6 +29,8 @@ from netsim.lessons.hmac.machines import (
     client_handshake,
     server_handshake,
 )
+from netsim.core.trace import Trace, TraceFormatError
+from netsim.framing import Codec, FramingError, JsonHeaderCodec, LengthPrefixCodec, make_codec
 
 
 class InvariantBroken(AssertionError):
@@ -255,7 +255,7 @@ def handshake_target(side: str, protocol: str, variant: str = macs.HMAC) -> Targ
 
 
 def parsers_target() -> Target:
-    """The byte-level parsers of :mod:`netsim.lessons.hmac.macs`: they return None, never raise."""
+    """The byte-level parsers of :mod:`netsim.auth.macs`: they return None, never raise."""
     to_client, _ = _transcript(NETSIM, macs.HMAC)
     mp_client, _ = _transcript(MULTIPROCESSING, macs.HMAC)
     seeds = st.sampled_from(

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from netsim.framing import Codec, FramingError, JsonFrame, RawCodec
+from netsim.lessons.chat.hint import framing_hint
 
 QUIT = "q"
 MAX_CLIENTS = 64  # TCP clients held at once; one more evicts the longest-idle one
@@ -114,6 +115,8 @@ class _Chat:
     ) -> str:
         """Run one conversation; returns why it ended ("quit", "peer-quit", "peer-closed", "eof")."""
         decoder = self.codec.decoder()
+        first = b""  # the conversation's first bytes, until a message decodes (for the hint)
+        hinted = False
         self.sel.register(sock, selectors.EVENT_READ, "net")
         if self.stdin_open:
             self.sel.register(self.stdin_fd, selectors.EVENT_READ, "stdin")
@@ -144,6 +147,12 @@ class _Chat:
                         if not data and not self.opts.udp:
                             decoder.close()  # an unfinished frame at EOF is an error worth saying
                             return "peer-closed"
+                        if not hinted:
+                            first = (first + data)[:64]
+                            hint = framing_hint(self.codec, first)
+                            if hint:
+                                self.say(f"hint: {hint}")
+                            hinted = hint is not None
                         if self.opts.udp:
                             try:
                                 messages = decoder.feed(data)
@@ -155,6 +164,7 @@ class _Chat:
                                 decoder = self.codec.decoder()
                         else:
                             messages = decoder.feed(data)
+                        hinted = hinted or bool(messages)
                         for message in messages:
                             text = _text(message)
                             self.say(f"peer> {text}")
@@ -227,6 +237,8 @@ class _Client:
         self.decoder = codec.decoder()
         self.active_at = now  # last byte received or sent
         self.frame_since: float | None = None  # when the unfinished frame (if any) began
+        self.first = b""  # the conversation's first bytes, until a message decodes (for the hint)
+        self.hinted = False
 
 
 class _TcpServer:
@@ -331,7 +343,14 @@ class _TcpServer:
             if not data:
                 client.decoder.close()  # an unfinished frame at EOF is worth saying
                 return "peer-closed"
+            if not client.hinted:
+                client.first = (client.first + data)[:64]
+                hint = framing_hint(chat.codec, client.first)
+                if hint:
+                    chat.say(f"hint: {hint}")
+                client.hinted = hint is not None
             messages = client.decoder.feed(data)
+            client.hinted = client.hinted or bool(messages)
         except FramingError as exc:
             for message in exc.decoded:  # good frames that shared the chunk with the bad one
                 chat.say(f"peer> {_text(message)}")

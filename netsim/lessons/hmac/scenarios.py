@@ -1,9 +1,9 @@
 """Scenarios of the lesson - a good run, a wrong key, the attacks, several clients - run for
 real on loopback, shared by ``netsim hmac`` and the HMAC panel.
 
-Each scenario starts a real :class:`~netsim.lessons.hmac.transport.AuthServer` on an ephemeral port,
+Each scenario starts a real :class:`~netsim.auth.transport.AuthServer` on an ephemeral port,
 runs legitimate clients and attackers against it, stops it (joining every thread) and emits
-one :class:`~netsim.lessons.hmac.events.ScenarioFinished` per verdict it teaches.
+one :class:`~netsim.auth.events.ScenarioFinished` per verdict it teaches.
 """
 
 from __future__ import annotations
@@ -15,12 +15,8 @@ from dataclasses import dataclass, field, replace
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
-from netsim.core.events import RunFinished, RunStarted, now_ns
-from netsim.core.gate import Gate, PendingCall
-from netsim.core.recorder import Recorder
-from netsim.lab.base import Lab
-from netsim.lessons.hmac import macs
-from netsim.lessons.hmac.events import (
+from netsim.auth import macs
+from netsim.auth.events import (
     STEP_ATTACK,
     WHAT_CHALLENGE,
     WHAT_CLIENT_CHALLENGE,
@@ -29,8 +25,16 @@ from netsim.lessons.hmac.events import (
     WHAT_VERDICT,
     ScenarioFinished,
 )
-from netsim.lessons.hmac.machines import FIXED_CHALLENGE, NETSIM, AuthConfig
-from netsim.lessons.hmac.transport import (
+from netsim.auth.lesson_form import run_lesson_client
+from netsim.auth.machines import (
+    FIXED_CHALLENGE,
+    LESSON,
+    NETSIM,
+    READS_AS_WRITTEN,
+    READS_EXACT,
+    AuthConfig,
+)
+from netsim.auth.transport import (
     AuthServer,
     ClientResult,
     FramedConn,
@@ -38,6 +42,10 @@ from netsim.lessons.hmac.transport import (
     failure_reason,
     run_client,
 )
+from netsim.core.events import RunFinished, RunStarted, now_ns
+from netsim.core.gate import Gate, PendingCall
+from netsim.core.recorder import Recorder
+from netsim.lab.base import Lab
 
 SCENARIOS: tuple[str, ...] = (
     "good",
@@ -48,6 +56,10 @@ SCENARIOS: tuple[str, ...] = (
     "downgrade",
     "multi",
 )
+# The lesson's own form (--protocol lesson), its weaknesses run for real.
+LESSON_SCENARIOS: tuple[str, ...] = ("lesson-short-read", "lesson-glued")
+LESSON_SEGMENT_BYTES = 8  # the slow sender's piece size
+LESSON_SEGMENT_PAUSE_S = 0.2  # long enough that a waiting recv(32) wakes with the first piece only
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +144,8 @@ def _good(run: _Run, setup: Setup, key: bytes, name: str) -> None:
     if result.accepted:
         run.finish(name, True, "good")
     else:
-        run.finish(name, False, "wrong_key" if result.reason == "rejected_by_server" else "failed")
+        refused = result.reason in ("rejected_by_server", "closed_no_verdict")
+        run.finish(name, False, "wrong_key" if refused else "failed")
 
 
 def _replay(run: _Run, setup: Setup, *, fixed: bool) -> None:
@@ -278,6 +291,65 @@ def _multi(run: _Run, setup: Setup, legit: int = 3, wrong: int = 1) -> None:
     run.finish("multi", ok, "multi")
 
 
+def _lesson_config(config: AuthConfig, **changes: object) -> AuthConfig:
+    variant = config.variant if config.variant in macs.LESSON_VARIANTS else macs.HMAC
+    digest = config.digest if config.digest in macs.LESSON_DIGESTS else macs.LESSON_DEFAULT_DIGEST
+    return replace(config, protocol=LESSON, variant=variant, digest=digest, fixed_challenge=None, **changes)  # type: ignore[arg-type]
+
+
+def _server_accepted(server: AuthServer, conn: int) -> bool | None:
+    for res in server.results:
+        if res.conn == conn:
+            return res.accepted
+    return None
+
+
+def _lesson_short_read(run: _Run, setup: Setup) -> None:
+    """A slow server sends the challenge in pieces: the lesson's ``recv(32)`` returns the first
+    piece, its client answers that, and the right key is refused; exact reads get in."""
+    seg = setup.server.segment_bytes or LESSON_SEGMENT_BYTES
+    pause = setup.server.segment_pause_s or LESSON_SEGMENT_PAUSE_S
+    server_cfg = _lesson_config(setup.server, segment_bytes=seg, segment_pause_s=pause, reads=READS_EXACT)
+    verdicts: list[bool | None] = []
+    with run.server(server_cfg, setup.server_key) as server:
+        for who, reads, chat in (
+            ("client 1 (as written)", READS_AS_WRITTEN, ()),
+            ("client 2 (exact reads)", READS_EXACT, (b"hello",)),
+        ):
+            cfg = _lesson_config(setup.client, reads=reads, segment_bytes=0)
+            res = run.client(cfg, setup.client_key, server, who, chat=chat)
+            server.wait_results(len(verdicts) + 1, server_cfg.deadline_s + 4 * pause)
+            verdicts.append(_server_accepted(server, res.conn))
+    shown = verdicts == [False, True]
+    run.finish("lesson-short-read", shown, "lesson_short_read" if shown else "failed")
+
+
+def _lesson_glued(run: _Run, setup: Setup) -> None:
+    """The client sends its answer and first message in one ``send``: the lesson's server reads
+    both with one ``recv(1024)`` and refuses the right key; a server reading exactly the answer's
+    size accepts, and the message is still there for the conversation."""
+    verdicts: list[bool | None] = []
+    for reads in (READS_AS_WRITTEN, READS_EXACT):
+        server_cfg = _lesson_config(setup.server, reads=reads, segment_bytes=0)
+        label = "lesson's server" if reads == READS_AS_WRITTEN else "exact server"
+        with run.server(server_cfg, setup.server_key) as server:
+            res = run_lesson_client(
+                _lesson_config(setup.client, reads=READS_EXACT, segment_bytes=0),
+                setup.client_key,
+                server.address,
+                run.recorder,
+                who=f"client → {label}",
+                chat=(b"hello",),
+                glue_first=True,
+                gate=run.gate,
+                stop=run.stop,
+            )
+            server.wait_results(1, server_cfg.deadline_s)
+            verdicts.append(_server_accepted(server, res.conn))
+    shown = verdicts == [False, True]
+    run.finish("lesson-glued", shown, "lesson_glued" if shown else "failed")
+
+
 def run_scenario(
     names: str | Sequence[str],
     setup: Setup,
@@ -320,8 +392,12 @@ def run_scenario(
                 _downgrade(run, setup)
             elif name == "multi":
                 _multi(run, setup)
+            elif name == "lesson-short-read":
+                _lesson_short_read(run, setup)
+            elif name == "lesson-glued":
+                _lesson_glued(run, setup)
             else:
-                raise ValueError(f"unknown scenario {name!r}; choose from {SCENARIOS}")
+                raise ValueError(f"unknown scenario {name!r}; choose from {SCENARIOS + LESSON_SCENARIOS}")
     except ValueError:
         raise
     except Exception as exc:  # no exception escapes into a worker thread

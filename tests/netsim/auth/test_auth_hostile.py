@@ -14,9 +14,9 @@ import time
 
 import pytest
 
+from netsim.auth.machines import MULTIPROCESSING, NETSIM, AuthConfig
+from netsim.auth.transport import BUSY, run_client
 from netsim.core.recorder import Recorder
-from netsim.lessons.hmac.machines import MULTIPROCESSING, NETSIM, AuthConfig
-from netsim.lessons.hmac.transport import BUSY, run_client
 from tests import hostile
 from tests.hostile import LOCALHOST, SERVE_WITHIN_S, ServerProcess, server_process
 

@@ -12,10 +12,10 @@ import socket
 import struct
 import time
 
+from netsim.auth.events import AuthVerdict
+from netsim.auth.machines import AuthConfig
+from netsim.auth.transport import BUSY, RECENT_RESULTS, AuthServer, run_client
 from netsim.core.recorder import Recorder
-from netsim.lessons.hmac.events import AuthVerdict
-from netsim.lessons.hmac.machines import AuthConfig
-from netsim.lessons.hmac.transport import BUSY, RECENT_RESULTS, AuthServer, run_client
 
 KEY = b"hello"
 
@@ -84,8 +84,8 @@ def test_a_burst_of_connects_is_absorbed_by_the_backlog() -> None:
 def test_the_cli_holds_a_bounded_backlog_when_its_output_is_slow() -> None:
     """While stdout is blocked, a flood's step events are dropped past a bound (and counted);
     verdicts are kept up to twice the bound.  Without it the backlog (and RSS) grew with the flood."""
+    from netsim.auth.events import AuthStep
     from netsim.lessons.hmac.cli import BoundedRecorder
-    from netsim.lessons.hmac.events import AuthStep
 
     recorder = BoundedRecorder(limit=100)
     for i in range(1000):

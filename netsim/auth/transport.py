@@ -1,5 +1,5 @@
-"""The only part of :mod:`netsim.lessons.hmac` that touches sockets: framed connections, a threaded
-server and a client, both driving the sans-I/O machines of :mod:`netsim.lessons.hmac.machines`.
+"""The part of :mod:`netsim.auth` that touches sockets: framed connections, a threaded
+server and a client, both driving the sans-I/O machines of :mod:`netsim.auth.machines`.
 
 Robustness rules, all enforced here:
 
@@ -7,7 +7,7 @@ Robustness rules, all enforced here:
 * before authentication a frame may be at most 256 bytes, and the limit is checked on the
   header alone - a "1 MB response" is refused after its 4-byte header, never buffered;
 * the whole exchange has one deadline: a peer trickling one byte at a time is cut off;
-* no exception escapes a worker: each ends as an :class:`~netsim.lessons.hmac.events.AuthVerdict`
+* no exception escapes a worker: each ends as an :class:`~netsim.auth.events.AuthVerdict`
   with a reason code;
 * no daemon threads: :meth:`AuthServer.stop` closes the listener and joins every thread;
 * the server holds nothing per connection once it has ended (finished threads are dropped, only
@@ -25,6 +25,23 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from netsim.auth import macs
+from netsim.auth.events import (
+    STEP_ATTACK,
+    STEP_RECEIVED,
+    STEP_SENT,
+    WHAT_CHAT,
+    AuthStep,
+    AuthVerdict,
+)
+from netsim.auth.machines import (
+    LESSON,
+    AuthConfig,
+    Handshake,
+    Note,
+    client_handshake,
+    server_handshake,
+)
 from netsim.core.events import SocketFailed, now_ns
 from netsim.core.gate import Gate, GateClosed
 from netsim.core.recorder import Recorder
@@ -35,16 +52,6 @@ from netsim.framing import (
     LengthPrefixCodec,
     MalformedFrameError,
 )
-from netsim.lessons.hmac import macs
-from netsim.lessons.hmac.events import (
-    STEP_ATTACK,
-    STEP_RECEIVED,
-    STEP_SENT,
-    WHAT_CHAT,
-    AuthStep,
-    AuthVerdict,
-)
-from netsim.lessons.hmac.machines import AuthConfig, Handshake, Note, client_handshake, server_handshake
 
 POLL_S = 0.05  # how often blocked calls look at the stop flag
 PREAUTH_RECV_BYTES = 512  # small reads before authentication: nothing big is ever pulled in
@@ -196,7 +203,7 @@ class FramedConn:
 
 
 def failure_reason(exc: BaseException) -> str:
-    """Map what stopped a worker to a reason code (see :data:`netsim.lessons.hmac.macs.REASONS`)."""
+    """Map what stopped a worker to a reason code (see :data:`netsim.auth.macs.REASONS`)."""
     if isinstance(exc, FrameTooLargeError):
         return "frame_too_large"
     if isinstance(exc, IncompleteFrameError):
@@ -382,7 +389,8 @@ class AuthServer:
         with sock:
             try:
                 sock.setblocking(False)
-                sock.send(LengthPrefixCodec(self.config.length_format).encode(BUSY))
+                framed = self.config.protocol != LESSON  # the lesson's form has no frames
+                sock.send(LengthPrefixCodec(self.config.length_format).encode(BUSY) if framed else BUSY)
             except OSError:
                 pass  # the peer is gone already, or its window is full: closing says enough
 
@@ -392,6 +400,21 @@ class AuthServer:
         try:
             with sock:
                 cfg = self.config
+                if cfg.protocol == LESSON:  # the lesson's unframed exchange lives in lesson.py
+                    from netsim.auth.lesson_form import serve_lesson_conn
+
+                    result = serve_lesson_conn(
+                        sock,
+                        conn,
+                        cfg,
+                        self._key,
+                        self.recorder,
+                        who=self.who,
+                        stop=self._stop,
+                        gate=self._gate,
+                        chat_idle_s=self._chat_idle_s,
+                    )
+                    return
                 fc = FramedConn(
                     sock,
                     recorder=self.recorder,
@@ -517,6 +540,10 @@ def run_client(
     Blocking; the CLI calls it directly, the lab from a worker thread.  Never raises for
     network trouble: the result (and an :class:`AuthVerdict`) says what happened.
     """
+    if config.protocol == LESSON:
+        from netsim.auth.lesson_form import run_lesson_client
+
+        return run_lesson_client(config, key, address, recorder, who=who, chat=chat, gate=gate, stop=stop)
     result = ClientResult(who=who)
     try:
         sock = connect(address, config.deadline_s)
