@@ -1,4 +1,5 @@
-"""Hostile peers against ``netsim auth-server`` (both protocols), issue 10.
+"""Hostile peers against ``netsim auth-server`` (every protocol: netsim, multiprocessing, the
+lesson's unframed form), issue 10.
 
 The server runs as a subprocess; after each attack a legitimate client authenticates and gets
 its echo within 1 s, and the server's descriptors are back within 5 % of the start (RSS at the
@@ -14,7 +15,8 @@ import time
 
 import pytest
 
-from netsim.auth.machines import MULTIPROCESSING, NETSIM, AuthConfig
+from netsim.auth import macs
+from netsim.auth.machines import LESSON, MULTIPROCESSING, NETSIM, AuthConfig
 from netsim.auth.transport import BUSY, run_client
 from netsim.core.recorder import Recorder
 from tests import hostile
@@ -28,7 +30,11 @@ RSS_SLACK_KIB = 2048
 def _legit(port: int, protocol: str) -> None:
     started = time.monotonic()
     result = run_client(
-        AuthConfig(protocol=protocol, deadline_s=SERVE_WITHIN_S),
+        AuthConfig(
+            protocol=protocol,
+            deadline_s=SERVE_WITHIN_S,
+            digest=macs.LESSON_DEFAULT_DIGEST if protocol == LESSON else macs.DEFAULT_DIGEST,
+        ),
         KEY,
         (LOCALHOST, port),
         Recorder(keep=False),
@@ -46,7 +52,7 @@ def _check(server: ServerProcess, port: int, protocol: str, fds: int, what: str)
     hostile.wait_fds_back(server, fds, what)
 
 
-@pytest.mark.parametrize("protocol", [NETSIM, MULTIPROCESSING])
+@pytest.mark.parametrize("protocol", [NETSIM, MULTIPROCESSING, LESSON])
 def test_auth_server_survives_hostile_clients(protocol: str) -> None:
     args = ("auth-server", "--port", "0", "--protocol", protocol, "--deadline", "2", "--max-clients", "64")
     with server_process(*args, ready=READY) as (server, port):
@@ -65,8 +71,11 @@ def test_auth_server_survives_hostile_clients(protocol: str) -> None:
         mark = server.mark()
         with hostile.idle(port), socket.create_connection((LOCALHOST, port), timeout=2) as late:
             # Past the cap: refused at once, visibly.
-            (size,) = struct.unpack("!I", late.recv(4, socket.MSG_WAITALL))
-            assert late.recv(size, socket.MSG_WAITALL) == BUSY
+            if protocol == LESSON:  # the lesson's form has no frames: the bare word, then EOF
+                assert late.recv(64, socket.MSG_WAITALL) == BUSY
+            else:
+                (size,) = struct.unpack("!I", late.recv(4, socket.MSG_WAITALL))
+                assert late.recv(size, socket.MSG_WAITALL) == BUSY
             server.wait_line(r"VERDICT REJECTED: the server is at its connection limit", 2.0, since=mark)
         _check(server, port, protocol, fds, "300 idle connections")
         hostile.connect_reset(port)
