@@ -287,3 +287,21 @@ def test_typed_lines_go_to_the_client_that_spoke_last() -> None:
         server.type("hello first")
         assert _recv_some(first, b"hello first\n", 2.0) == b"hello first\n"
         assert json.dumps(server.lines)  # every line is text
+
+
+def test_lesson_mode_server_outlives_an_idle_clients_deadline() -> None:
+    """--lesson 5 serves one client at a time (the lesson's turns); an idle client's --timeout
+    used to end the whole server ("giving up"), now it ends that conversation only."""
+    with server_process("chat-server", "--port", "0", "--lesson", "5", "--timeout", "1", ready=READY) as (
+        server,
+        port,
+    ):
+        mark = server.mark()
+        with socket.create_connection((LOCALHOST, port), timeout=5) as idle_sock:
+            server.wait_line(r"conversation ended \(timeout\)$", 4.0, since=mark)
+            assert idle_sock.recv(1) == b""
+        mark = server.mark()
+        with socket.create_connection((LOCALHOST, port), timeout=5) as sock:
+            sock.sendall(struct.pack("i", 5) + b"hello")
+            server.wait_line(r"hello$", 2.0, since=mark)
+        assert server.alive()
