@@ -6,8 +6,9 @@ its own (``/proc/PID``), not the test process's.  Its stdout and stderr are drai
 reader threads (joined in :meth:`ServerProcess.stop`): a server that prints a line per
 connection must never block on a full pipe while the test floods it.
 
-``NETSIM_HOSTILE_SHORT`` sets how many short connections the "many short connections" attack
-makes (default 2,000 — CI; the issue's figure is 10,000).
+``NETSIM_HOSTILE_SHORT`` sets how many short connections one round of the "many short
+connections" attack makes (default 1,000; the server tests run two rounds, 2,000 in all - CI;
+the issue's figure is 10,000 and ``NETSIM_HOSTILE_SHORT=10000`` passes too, in about a minute).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-SHORT_CONNECTIONS = int(os.environ.get("NETSIM_HOSTILE_SHORT", "2000"))
+SHORT_CONNECTIONS = int(os.environ.get("NETSIM_HOSTILE_SHORT", "1000"))
 IDLE_CONNECTIONS = 300
 SERVE_WITHIN_S = 1.0
 SETTLE_S = 5.0  # how long the server may take to close what the attack left behind

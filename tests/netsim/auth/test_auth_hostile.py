@@ -84,8 +84,8 @@ def test_auth_server_survives_hostile_clients(protocol: str) -> None:
         _check(server, port, protocol, fds, "half-close")
         what = f"{hostile.SHORT_CONNECTIONS} short connections"
         hostile.short_connections(port)
-        # A flood made faster than a thread per connection can answer (≈ 2,000 in 0.15 s here,
-        # ≈ 1 s of work for the server) queues up in the backlog: "after" it is once accepted.
+        # A flood made faster than a thread per connection can answer (≈ 1,000 in 0.1 s here,
+        # ≈ 0.5 s of work for the server) queues up in the backlog: "after" it is once accepted.
         hostile.wait_caught_up(server, port)
         _check(server, port, protocol, fds, what)
         rss = server.rss_kib()  # the first round may raise the allocator's high-water mark once
