@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from typing import Any
@@ -87,6 +88,9 @@ def register(sub: Any) -> None:
 
 
 def scenario_from_args(args: argparse.Namespace) -> Scenario:
+    timeout = getattr(args, "timeout", 60.0)
+    if not math.isfinite(timeout) or not 0 < timeout <= 86_400:
+        raise ValueError(f"--timeout must be a number of seconds between 0 and 86400, not {timeout}")
     base = preset(args.preset).scenario if args.preset else Scenario()
     changes: dict[str, Any] = {}
     if args.transport:

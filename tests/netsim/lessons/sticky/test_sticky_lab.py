@@ -252,9 +252,14 @@ def test_gui_friendly_workers_still_deliver_everything() -> None:
 
 
 def test_a_worker_that_dies_ends_the_run_at_once() -> None:
-    """Issue 10, defect 7: SO_SNDBUF past a C int killed the sender and the server waited forever."""
+    """Issue 10, defect 7: SO_SNDBUF past a C int killed the sender and the server waited forever.
+
+    Scenario now refuses that value up front; it is forced in here (past the validation) so the
+    worker still dies the way it did."""
     started = time.monotonic()
-    with StreamLab(Scenario(messages=(b"hello", b"world"), sndbuf=99999999999)) as lab:
+    sc = Scenario(messages=(b"hello", b"world"))
+    object.__setattr__(sc, "sndbuf", 99999999999)  # frozen: bypass __post_init__'s range check
+    with StreamLab(sc) as lab:
         lab.start()
         assert lab.wait(5.0), "the run hung after the sender died"
     assert time.monotonic() - started < 2.0
