@@ -6,61 +6,75 @@ import threading
 from collections.abc import Iterable
 
 from netsim.core.events import Event
+from netsim.core.store import EventLog, EventStore
 
 
 class Recorder:
     """Collects events from any thread.
 
-    ``emit`` is cheap (one lock, one append).  ``drain`` hands over everything emitted since the
-    last drain, in order - the GUI calls it from a timer, so it sees one batch per tick instead
-    of one signal per network event.  ``events`` (a copy) is the whole run so far.
+    ``emit`` is cheap (one lock, one packed row).  ``drain`` hands over everything emitted since
+    the last drain, in order - the GUI calls it from a timer, so it sees one batch per tick
+    instead of one signal per network event.  ``events`` is the whole run so far (a snapshot).
+
+    Events are kept compactly in an :class:`~netsim.core.store.EventStore` (the hot kinds as
+    packed rows, not objects) and made into objects again only when someone reads them, so a
+    run of ten million messages fits in memory.  With ``keep=False`` nothing is kept past the
+    next ``drain``.
     """
 
     def __init__(self, *, keep: bool = True) -> None:
         self._lock = threading.Lock()
-        self._pending: list[Event] = []
-        self._all: list[Event] = []
         self._keep = keep
+        self._store = EventStore()
+        self._drained = 0  # events of _store already handed over by drain()
+        self._last: dict[str, Event] = {}  # the last event of each kind, for wait_for
         self._changed = threading.Condition(self._lock)
 
     def emit(self, event: Event) -> None:
         with self._lock:
-            self._pending.append(event)
-            if self._keep:
-                self._all.append(event)
+            self._store.append(event)
+            self._last[event.kind] = event
             self._changed.notify_all()
 
     def extend(self, events: Iterable[Event]) -> None:
         with self._lock:
-            batch = list(events)
-            self._pending.extend(batch)
-            if self._keep:
-                self._all.extend(batch)
+            store = self._store
+            last = self._last
+            for event in events:
+                store.append(event)
+                last[event.kind] = event
             self._changed.notify_all()
 
     def drain(self) -> list[Event]:
         with self._lock:
-            batch, self._pending = self._pending, []
-        return batch
+            store, start, stop = self._store, self._drained, len(self._store)
+            if self._keep:
+                self._drained = stop
+            else:
+                self._store = EventStore()
+        # Made into objects outside the lock: workers go on emitting meanwhile (rows are append-only).
+        return list(store.iter_range(start, stop))
 
     @property
-    def events(self) -> list[Event]:
+    def events(self) -> EventLog:
+        """Everything kept so far, as a read-only sequence (empty with ``keep=False``)."""
         with self._lock:
-            return list(self._all)
+            if not self._keep:
+                return EventStore().view()
+            return self._store.view()
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the compact store (rows, bytes buffer), for memory figures."""
+        with self._lock:
+            return self._store.nbytes
 
     def __len__(self) -> int:
         with self._lock:
-            return len(self._all)
+            return len(self._store) if self._keep else 0
 
     def wait_for(self, kind: str, timeout_s: float) -> Event | None:
         """Block until an event of ``kind`` has been emitted (or the timeout); return the last one."""
-
-        def found() -> Event | None:
-            for ev in reversed(self._all):
-                if ev.kind == kind:
-                    return ev
-            return None
-
         with self._lock:
-            self._changed.wait_for(lambda: found() is not None, timeout=timeout_s)
-            return found()
+            self._changed.wait_for(lambda: kind in self._last, timeout=timeout_s)
+            return self._last.get(kind)

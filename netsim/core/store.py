@@ -1,0 +1,282 @@
+"""Compact, append-only storage for a run's events.
+
+A million-message run emits millions of events.  Kept as Python objects they cost ~250 bytes
+each (the object, its ints, its bytes); kept here, the hot kinds (``BytesSent``,
+``BytesReceived``, ``FrameDecoded``, ``QueueSampled``) cost one packed row of fixed-width fields
+(~25-35 bytes), their ``bytes`` fields live in one shared ``bytearray``, and their ``str`` fields
+(``endpoint``, ``queue``) are numbers into a small table.  Any other event is kept as the object
+it is (they are few: calls, errors, the start and the end of a run).
+
+Events come back as ordinary frozen dataclasses, made on demand when they are iterated or
+indexed, so everything downstream (analysis, export, views) sees the same objects as before.
+
+Rows start narrow (4-byte ints, 1-byte string codes) and the whole table is re-packed once,
+wide (8-byte ints), the first time a value does not fit; a value that fits neither (not an int
+at all, an int past 64 bits) keeps its event as an object, so nothing is ever lost or changed.
+
+Thread safety: :class:`EventStore` itself takes no lock; :class:`~netsim.core.recorder.Recorder`
+appends under its lock.  Readers of rows that already exist need no lock: rows are only ever
+appended, and a table switched to the wide layout publishes its new rows in one assignment.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import operator
+import struct
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
+from typing import Any, overload
+
+from netsim.core.events import BytesReceived, BytesSent, Event, FrameDecoded, QueueSampled
+
+#: Event classes stored as packed rows (the rest are kept as objects).
+COMPACT_TYPES: tuple[type[Event], ...] = (BytesSent, BytesReceived, FrameDecoded, QueueSampled)
+
+_OBJECT = 0  # order code of an event kept as an object
+_CHECKPOINT = 4096  # every this many events, remember how many rows each table had
+
+# Per field annotation, the struct codes a column may use, narrowest first.  A column starts at
+# the first and moves one step wider the first time a value does not fit.
+_LADDERS = {"int": ("i", "q"), "str": ("B", "H", "I"), "bool": ("?",), "bytes": ("I", "Q")}
+
+
+def packable(cls: type[Event]) -> bool:
+    """Can ``cls`` be stored as packed rows (every field an int, str, bool or bytes)?"""
+    return all(str(f.type) in _LADDERS for f in dataclasses.fields(cls))
+
+
+class _Table:
+    """Packed rows of one event class."""
+
+    def __init__(self, cls: type[Event]) -> None:
+        fields = dataclasses.fields(cls)
+        self.cls = cls
+        self.types = [str(f.type) for f in fields]
+        self.names = [f.name for f in fields]
+        self._get: Callable[[Event], tuple[Any, ...]] = operator.attrgetter(*self.names)  # type: ignore[assignment]
+        self.str_fields = [i for i, t in enumerate(self.types) if t == "str"]
+        self.bytes_fields = [i for i, t in enumerate(self.types) if t == "bytes"]
+        self.last_bytes = self.bytes_fields[-1] if self.bytes_fields else -1
+        self.strings: list[str] = []
+        self._codes: dict[str, int] = {}
+        self.data = bytearray()  # every bytes field of every row, one after another
+        # times are monotonic nanoseconds: never 4 bytes
+        self.steps = [1 if name == "t_ns" else 0 for name in self.names]
+        self.layout: tuple[struct.Struct, bytearray] = (self._struct(self.steps), bytearray())
+        self.count = 0
+
+    def _struct(self, steps: list[int]) -> struct.Struct:
+        return struct.Struct("<" + "".join(_LADDERS[t][s] for t, s in zip(self.types, steps, strict=True)))
+
+    def append(self, event: Event) -> bool:
+        """Pack ``event`` as a row; False (nothing stored) if one of its values does not fit."""
+        values = list(self._get(event))
+        for i in self.str_fields:
+            s = values[i]
+            if type(s) is not str:
+                return False
+            code = self._codes.get(s)
+            if code is None:
+                code = self._codes[s] = len(self.strings)
+                self.strings.append(s)
+            values[i] = code
+        data = self.data
+        mark = len(data)
+        for i in self.bytes_fields:
+            b = values[i]
+            if type(b) is not bytes:
+                del data[mark:]
+                return False
+            data += b
+            values[i] = len(data)
+        packer, rows = self.layout
+        try:
+            rows += packer.pack(*values)
+        except struct.error:
+            if not self._widen(values):
+                del data[mark:]
+                return False
+        self.count += 1
+        return True
+
+    def _widen(self, values: list[Any]) -> bool:
+        """Widen the columns ``values`` overflows and append it; publish the new rows in one step."""
+        steps = list(self.steps)
+        for i, (t, v) in enumerate(zip(self.types, values, strict=True)):
+            ladder = _LADDERS[t]
+            while True:
+                try:
+                    struct.pack("<" + ladder[steps[i]], v)
+                    break
+                except struct.error:
+                    if steps[i] + 1 == len(ladder):
+                        return False  # fits no width (or is not even a number)
+                    steps[i] += 1
+        wide = self._struct(steps)
+        narrow, rows = self.layout
+        new = bytearray()
+        for old in narrow.iter_unpack(bytes(rows)):
+            new += wide.pack(*old)
+        new += wide.pack(*values)
+        self.steps = steps
+        self.layout = (wide, new)
+        return True
+
+    def row(self, k: int, data_start: int | None = None) -> tuple[Event, int]:
+        """Event ``k`` and where its bytes ended (pass that as ``data_start`` for row ``k + 1``)."""
+        packer, rows = self.layout
+        values = list(packer.unpack_from(rows, k * packer.size))
+        for i in self.str_fields:
+            values[i] = self.strings[values[i]]
+        end = 0
+        if self.bytes_fields:
+            if data_start is None:
+                data_start = 0
+                if k:
+                    data_start = packer.unpack_from(rows, (k - 1) * packer.size)[self.last_bytes]
+            start = data_start
+            for i in self.bytes_fields:
+                end = values[i]
+                values[i] = bytes(self.data[start:end])
+                start = end
+        return self.cls(*values), end
+
+    def iter_rows(self, first: int, stop: int) -> Iterator[Event]:
+        data_start: int | None = None
+        for k in range(first, stop):
+            event, data_start = self.row(k, data_start)
+            yield event
+
+    @property
+    def nbytes(self) -> int:
+        return len(self.layout[1]) + len(self.data)
+
+
+class EventStore:
+    """An append-only sequence of events, packed where it can be (see the module docstring)."""
+
+    def __init__(self, compact: Iterable[type[Event]] = COMPACT_TYPES) -> None:
+        self._tables: list[_Table] = []
+        self._code: dict[type[Event], int] = {}
+        for cls in compact:
+            if packable(cls):
+                self._tables.append(_Table(cls))
+                self._code[cls] = len(self._tables)  # 0 is "kept as an object"
+        self._order = array("B")  # per event: 0, or 1 + the table it went to
+        self._objects: list[Event] = []
+        # counts[c][j]: rows in table c (objects for c == 0) before event j * _CHECKPOINT
+        self._counts: list[array[int]] = [array("q") for _ in range(len(self._tables) + 1)]
+
+    def append(self, event: Event) -> None:
+        n = len(self._order)
+        if not n % _CHECKPOINT:
+            self._counts[0].append(len(self._objects))
+            for c, table in enumerate(self._tables, start=1):
+                self._counts[c].append(table.count)
+        code = self._code.get(type(event), _OBJECT)
+        if code and self._tables[code - 1].append(event):
+            self._order.append(code)
+            return
+        self._objects.append(event)
+        self._order.append(_OBJECT)
+
+    def extend(self, events: Iterable[Event]) -> None:
+        for event in events:
+            self.append(event)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the packed rows, their bytes buffer and the order column (not the objects)."""
+        return len(self._order) + sum(t.nbytes for t in self._tables)
+
+    def _positions(self, index: int) -> list[int]:
+        """For event ``index``: how many objects and rows of each table come before it."""
+        j = index // _CHECKPOINT
+        base = j * _CHECKPOINT
+        between = self._order[base:index]
+        return [self._counts[c][j] + between.count(c) for c in range(len(self._counts))]
+
+    def iter_range(self, start: int, stop: int) -> Iterator[Event]:
+        """Events ``start`` to ``stop`` (stop <= len(self) when called), made one by one."""
+        if start >= stop:
+            return
+        pos = self._positions(start)
+        order = self._order[start:stop]
+        objects = self._objects
+        tables = self._tables
+        iters: list[Iterator[Event] | None] = [None]
+        for c, table in enumerate(tables, start=1):
+            rows = order.count(c)
+            iters.append(table.iter_rows(pos[c], pos[c] + rows) if rows else None)
+        k = pos[0]
+        for code in order:
+            if code == _OBJECT:
+                yield objects[k]
+                k += 1
+            else:
+                yield next(iters[code])  # type: ignore[arg-type]
+
+    def get(self, index: int) -> Event:
+        code = self._order[index]
+        pos = self._positions(index)
+        if code == _OBJECT:
+            return self._objects[pos[0]]
+        return self._tables[code - 1].row(pos[code])[0]
+
+    def view(self, start: int = 0, stop: int | None = None) -> EventLog:
+        return EventLog(self, start, len(self) if stop is None else stop)
+
+
+class EventLog(Sequence[Event]):
+    """A read-only window ``[start, stop)`` of an :class:`EventStore` (a snapshot: it never grows).
+
+    Behaves like the ``list[Event]`` it replaces: ``len``, iteration, indexing, slicing, and
+    ``==`` against any sequence of events.
+    """
+
+    __slots__ = ("start", "stop", "store")
+
+    def __init__(self, store: EventStore, start: int, stop: int) -> None:
+        self.store = store
+        self.start = start
+        self.stop = stop
+
+    def __len__(self) -> int:
+        return self.stop - self.start
+
+    def __iter__(self) -> Iterator[Event]:
+        return self.store.iter_range(self.start, self.stop)
+
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Event]: ...
+    def __getitem__(self, index: int | slice) -> Event | list[Event]:
+        if isinstance(index, slice):
+            lo, hi, step = index.indices(len(self))
+            if step == 1:
+                return list(self.store.iter_range(self.start + lo, self.start + max(lo, hi)))
+            return [self[i] for i in range(lo, hi, step)]
+        n = len(self)
+        if index < 0:
+            index += n
+        if not 0 <= index < n:
+            raise IndexError("event index out of range")
+        return self.store.get(self.start + index)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, (str, bytes)):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        head = list(islice(iter(self), 3))
+        more = ", …" if len(self) > 3 else ""
+        return f"EventLog({len(self)} events: {head!r}{more})"
