@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 import operator
-import struct
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
@@ -37,41 +36,43 @@ COMPACT_TYPES: tuple[type[Event], ...] = (BytesSent, BytesReceived, FrameDecoded
 _OBJECT = 0  # order code of an event kept as an object
 _CHECKPOINT = 4096  # every this many events, remember how many rows each table had
 
-# Per field annotation, the struct codes a column may use, narrowest first.  A column starts at
-# the first and moves one step wider the first time a value does not fit.
-_LADDERS = {"int": ("i", "q"), "str": ("B", "H", "I"), "bool": ("?",), "bytes": ("I", "Q")}
+# Per field annotation, the array typecodes a column may use, narrowest first.  A column starts
+# at the first and moves one step wider the first time a value does not fit.
+_LADDERS = {"int": ("i", "q"), "str": ("B", "H", "I"), "bool": ("b",), "bytes": ("I", "Q")}
 
 
 def packable(cls: type[Event]) -> bool:
-    """Can ``cls`` be stored as packed rows (every field an int, str, bool or bytes)?"""
+    """Can ``cls`` be stored as columns (every field an int, str, bool or bytes)?"""
     return all(str(f.type) in _LADDERS for f in dataclasses.fields(cls))
 
 
 class _Table:
-    """Packed rows of one event class."""
+    """The events of one class as columns: one ``array`` per field.
+
+    ``str`` fields hold numbers into ``strings``; ``bytes`` fields hold where their bytes end in
+    ``data`` (they start where the previous bytes field ended); ``bool`` fields hold 0/1.
+    """
 
     def __init__(self, cls: type[Event]) -> None:
         fields = dataclasses.fields(cls)
         self.cls = cls
         self.types = [str(f.type) for f in fields]
         self.names = [f.name for f in fields]
+        self.index = {name: i for i, name in enumerate(self.names)}
         self._get: Callable[[Event], tuple[Any, ...]] = operator.attrgetter(*self.names)  # type: ignore[assignment]
         self.str_fields = [i for i, t in enumerate(self.types) if t == "str"]
         self.bytes_fields = [i for i, t in enumerate(self.types) if t == "bytes"]
-        self.last_bytes = self.bytes_fields[-1] if self.bytes_fields else -1
+        self.bool_fields = [i for i, t in enumerate(self.types) if t == "bool"]
         self.strings: list[str] = []
         self._codes: dict[str, int] = {}
         self.data = bytearray()  # every bytes field of every row, one after another
         # times are monotonic nanoseconds: never 4 bytes
         self.steps = [1 if name == "t_ns" else 0 for name in self.names]
-        self.layout: tuple[struct.Struct, bytearray] = (self._struct(self.steps), bytearray())
+        self.cols: list[array[Any]] = [array(_LADDERS[t][s]) for t, s in zip(self.types, self.steps, strict=True)]
         self.count = 0
 
-    def _struct(self, steps: list[int]) -> struct.Struct:
-        return struct.Struct("<" + "".join(_LADDERS[t][s] for t, s in zip(self.types, steps, strict=True)))
-
     def append(self, event: Event) -> bool:
-        """Pack ``event`` as a row; False (nothing stored) if one of its values does not fit."""
+        """Store ``event`` as a row; False (nothing stored) if one of its values does not fit."""
         values = list(self._get(event))
         for i in self.str_fields:
             s = values[i]
@@ -91,67 +92,70 @@ class _Table:
                 return False
             data += b
             values[i] = len(data)
-        packer, rows = self.layout
+        cols = self.cols
+        done = 0
         try:
-            rows += packer.pack(*values)
-        except struct.error:
+            for col, v in zip(cols, values):  # noqa: B905 - same length by construction
+                col.append(v)
+                done += 1
+        except (OverflowError, TypeError):
+            for col in cols[:done]:
+                col.pop()
             if not self._widen(values):
                 del data[mark:]
                 return False
+            for col, v in zip(self.cols, values):  # noqa: B905
+                col.append(v)
         self.count += 1
         return True
 
     def _widen(self, values: list[Any]) -> bool:
-        """Widen the columns ``values`` overflows and append it; publish the new rows in one step."""
+        """Widen the columns ``values`` overflows (False if a value fits no width)."""
         steps = list(self.steps)
         for i, (t, v) in enumerate(zip(self.types, values, strict=True)):
             ladder = _LADDERS[t]
             while True:
                 try:
-                    struct.pack("<" + ladder[steps[i]], v)
+                    array(ladder[steps[i]], [v])
                     break
-                except struct.error:
+                except (OverflowError, TypeError):
                     if steps[i] + 1 == len(ladder):
                         return False  # fits no width (or is not even a number)
                     steps[i] += 1
-        wide = self._struct(steps)
-        narrow, rows = self.layout
-        new = bytearray()
-        for old in narrow.iter_unpack(bytes(rows)):
-            new += wide.pack(*old)
-        new += wide.pack(*values)
+        for i, (t, step) in enumerate(zip(self.types, steps, strict=True)):
+            if step != self.steps[i]:
+                self.cols[i] = array(_LADDERS[t][step], self.cols[i])  # one assignment: readers see old or new
         self.steps = steps
-        self.layout = (wide, new)
         return True
 
-    def row(self, k: int, data_start: int | None = None) -> tuple[Event, int]:
-        """Event ``k`` and where its bytes ended (pass that as ``data_start`` for row ``k + 1``)."""
-        packer, rows = self.layout
-        values = list(packer.unpack_from(rows, k * packer.size))
+    def row(self, k: int) -> Event:
+        values = [col[k] for col in self.cols]
         for i in self.str_fields:
             values[i] = self.strings[values[i]]
-        end = 0
+        for i in self.bool_fields:
+            values[i] = bool(values[i])
         if self.bytes_fields:
-            if data_start is None:
-                data_start = 0
-                if k:
-                    data_start = packer.unpack_from(rows, (k - 1) * packer.size)[self.last_bytes]
-            start = data_start
+            start = 0
+            if k:
+                start = self.cols[self.bytes_fields[-1]][k - 1]
             for i in self.bytes_fields:
                 end = values[i]
                 values[i] = bytes(self.data[start:end])
                 start = end
-        return self.cls(*values), end
+        return self.cls(*values)
 
     def iter_rows(self, first: int, stop: int) -> Iterator[Event]:
-        data_start: int | None = None
+        row = self.row
         for k in range(first, stop):
-            event, data_start = self.row(k, data_start)
-            yield event
+            yield row(k)
+
+    def column(self, name: str, stop: int) -> array[Any]:
+        """The first ``stop`` values of an int or bool column (a copy)."""
+        return self.cols[self.index[name]][:stop]
 
     @property
     def nbytes(self) -> int:
-        return len(self.layout[1]) + len(self.data)
+        return sum(len(c) * c.itemsize for c in self.cols) + len(self.data)
 
 
 class EventStore:
@@ -226,7 +230,35 @@ class EventStore:
         pos = self._positions(index)
         if code == _OBJECT:
             return self._objects[pos[0]]
-        return self._tables[code - 1].row(pos[code])[0]
+        return self._tables[code - 1].row(pos[code])
+
+    def rows_before(self, stop: int) -> list[int]:
+        """How many objects (first) and rows of each table the first ``stop`` events hold."""
+        if stop >= len(self):
+            return [len(self._objects)] + [t.count for t in self._tables]
+        return self._positions(stop)
+
+    def compact(self, cls: type[Event]) -> bool:
+        """Are events of ``cls`` stored as columns (else always as objects)?"""
+        return cls in self._code
+
+    def objects(self, stop: int | None = None) -> list[Event]:
+        """The events kept as objects among the first ``stop``, in order (they are few)."""
+        return self._objects[: self.rows_before(len(self) if stop is None else stop)[0]]
+
+    def columns(self, cls: type[Event], names: Sequence[str], stop: int | None = None) -> list[array[Any]] | None:
+        """Columns of the first ``stop`` events of ``cls``, in order - or None when that cannot be
+        given without making objects (``cls`` is not stored as columns, or some of its events
+        did not fit them)."""
+        code = self._code.get(cls)
+        if code is None:
+            return None
+        stop = len(self) if stop is None else stop
+        if any(type(o) is cls for o in self.objects(stop)):
+            return None
+        table = self._tables[code - 1]
+        rows = self.rows_before(stop)[code]
+        return [table.column(name, rows) for name in names]
 
     def view(self, start: int = 0, stop: int | None = None) -> EventLog:
         return EventLog(self, start, len(self) if stop is None else stop)

@@ -6,14 +6,17 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from netsim.core.events import FrameDecoded
-from netsim.core.trace import Trace, TraceFormatError
+from netsim.core.trace import MAX_TRACE_MB, Trace, TraceFormatError
 from netsim.framing import CODEC_SPECS
 from netsim.lessons.sticky import Scenario, StreamLab
 from netsim.lessons.sticky.presets import PRESETS, preset
 from netsim.lessons.sticky.ribbon import render
+from netsim.lessons.sticky.scenario import check_trace_config
 
 
 def register(sub: Any) -> None:
@@ -41,7 +44,19 @@ def register(sub: Any) -> None:
     p.add_argument("--step", action="store_true", help="stop before every socket call (Enter steps)")
     p.add_argument("--save", metavar="FILE", help="write the run as a JSON Lines trace")
     p.add_argument("--replay", metavar="FILE", help="analyse a saved trace instead of running")
-    p.add_argument("--timeout", type=float, default=60.0, metavar="S", help="give up after S seconds")
+    p.add_argument(
+        "--max-trace-mb",
+        type=float,
+        default=MAX_TRACE_MB,
+        metavar="MB",
+        help=f"refuse to replay trace files larger than this (default {MAX_TRACE_MB} MB)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        metavar="S",
+        help="give up after S seconds (default: 60 s, more for long runs)",
+    )
     p.add_argument("--json", action="store_true", help="print a JSON summary")
     p.set_defaults(func=run)
 
@@ -101,8 +116,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"{p.preset_id:18} {p.title}\n{'':18} {p.lesson}")
         return 0
     if args.replay:
+        if not args.max_trace_mb > 0:
+            print("netsim sticky: --max-trace-mb must be a positive number", file=sys.stderr)
+            return 2
         try:
-            trace = Trace.load(args.replay)
+            trace = Trace.load(args.replay, max_mb=args.max_trace_mb, validate_config=check_trace_config)
         except (OSError, TraceFormatError) as exc:
             print(f"netsim sticky: cannot replay {args.replay}: {exc}", file=sys.stderr)
             return 2
@@ -113,12 +131,13 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as exc:
             print(f"netsim sticky: {exc}", file=sys.stderr)
             return 2
+        timeout_s = args.timeout if args.timeout is not None else default_timeout_s(scenario)
         try:
             lab.start()
             if args.step:
-                _drive_steps(lab, args.timeout, sys.stdin.isatty())
-            if not lab.wait(args.timeout):
-                print(f"netsim sticky: the run did not finish within {args.timeout} s", file=sys.stderr)
+                _drive_steps(lab, timeout_s, sys.stdin.isatty())
+            if not lab.wait(timeout_s):
+                print(f"netsim sticky: the run did not finish within {timeout_s:g} s", file=sys.stderr)
                 return 1
         finally:
             lab.close()
@@ -129,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         summary = analysis.summary()
         summary["app_message_payloads"] = [
-            p.decode("utf-8", "backslashreplace") for p in _payloads(trace)[:100]
+            p.decode("utf-8", "backslashreplace") for p in islice(_payloads(trace), 100)
         ]
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
@@ -138,5 +157,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _payloads(trace: Trace) -> list[bytes]:
-    return [e.payload for e in trace.events if isinstance(e, FrameDecoded)]
+def _payloads(trace: Trace) -> Iterator[bytes]:
+    return (e.payload for e in trace.of_type(FrameDecoded))
+
+
+def default_timeout_s(scenario: Scenario) -> float:
+    """60 s, or more for runs that long (about 20 µs a message on a slow machine)."""
+    return max(60.0, scenario.message_count * 20e-6)

@@ -73,6 +73,7 @@ class StreamLab:
     ) -> None:
         self.scenario = scenario
         self.codec = make_codec(scenario.framing)  # a malformed spec fails here, before any socket
+        scenario.check_memory()  # a run too big to record is refused here, with the figures
         self.recorder = recorder if recorder is not None else Recorder()
         self.gate = Gate(self.recorder, stepping=stepping)
         self.port: int | None = None

@@ -47,12 +47,28 @@ def _short(data: bytes, limit: int = 40) -> str:
 
 
 def render(trace: Trace, analysis: Analysis) -> str:
-    sends = [e for e in trace.events if isinstance(e, BytesSent)]
-    recvs = [e for e in trace.events if isinstance(e, BytesReceived)]
-    frames = [e for e in trace.events if isinstance(e, FrameDecoded)]
+    # One pass over the trace, keeping only what is printed: a run of ten million messages is
+    # never held as objects (the byte ribbon is drawn only for short streams).
     udp = analysis.transport == "udp"
+    n_sends, n_recvs, n_frames = analysis.messages_sent, analysis.recv_calls, analysis.app_messages
+    keep_all = not udp and max(analysis.bytes_sent, analysis.bytes_received) <= RIBBON_MAX_BYTES
+    sends: list[BytesSent] = []
+    recvs: list[BytesReceived] = []
+    frames: list[FrameDecoded] = []
+    for e in trace.events:
+        if isinstance(e, BytesSent):
+            if keep_all or len(sends) < TABLE_MAX_ROWS:
+                sends.append(e)
+        elif isinstance(e, BytesReceived):
+            if keep_all or len(recvs) < TABLE_MAX_ROWS:
+                recvs.append(e)
+        elif isinstance(e, FrameDecoded):
+            if keep_all or len(frames) < TABLE_MAX_ROWS:
+                frames.append(e)
+        if not keep_all and min(len(sends), len(recvs), len(frames)) >= TABLE_MAX_ROWS:
+            break  # the tables are full: the rest is only counted (from the analysis)
     lines: list[str] = []
-    total = max([e.end for e in sends] + [e.end for e in recvs] + [0])
+    total = max([e.end for e in sends] + [e.end for e in recvs] + [0]) if keep_all else 0
     if not udp and 0 < total <= RIBBON_MAX_BYTES:
         lines.append("stream (1 column = 1 byte, | = a boundary):")
         lanes = {
@@ -66,15 +82,15 @@ def render(trace: Trace, analysis: Analysis) -> str:
             lines.append(f"  {name:6} " + _lane(spans, total, cuts, wire if len(wire) == total else b""))
         lines.append("")
     tracker = analysis.tracker
-    lines.append(f"{'datagrams sent' if udp else 'messages sent'}: {len(sends)}")
+    lines.append(f"{'datagrams sent' if udp else 'messages sent'}: {n_sends}")
     for e in sends[:TABLE_MAX_ROWS]:
         note = ""
         if not udp and e.msg_id < len(tracker.msg_chunks) and tracker.msg_chunks[e.msg_id] > 1:
             note = f"  SPLIT over {tracker.msg_chunks[e.msg_id]} recv() calls"
         lines.append(f"  #{e.msg_id + 1:<4} [{e.start}, {e.end})  {_short(e.data)}{note}")
-    if len(sends) > TABLE_MAX_ROWS:
-        lines.append(f"  … {len(sends) - TABLE_MAX_ROWS} more")
-    lines.append(f"{'recvfrom()' if udp else 'recv()'} calls: {len(recvs)}")
+    if n_sends > TABLE_MAX_ROWS:
+        lines.append(f"  … {n_sends - TABLE_MAX_ROWS} more")
+    lines.append(f"{'recvfrom()' if udp else 'recv()'} calls: {n_recvs}")
     for i, r in enumerate(recvs[:TABLE_MAX_ROWS]):
         note = ""
         if udp and r.truncated:
@@ -84,14 +100,14 @@ def render(trace: Trace, analysis: Analysis) -> str:
             if last > first:
                 note = f"  MERGED: bytes of messages #{first + 1}..#{last + 1}"
         lines.append(f"  {i + 1:<5} [{r.start}, {r.end})  {_short(r.data)}{note}")
-    if len(recvs) > TABLE_MAX_ROWS:
-        lines.append(f"  … {len(recvs) - TABLE_MAX_ROWS} more")
-    lines.append(f"application messages: {len(frames)}")
+    if n_recvs > TABLE_MAX_ROWS:
+        lines.append(f"  … {n_recvs - TABLE_MAX_ROWS} more")
+    lines.append(f"application messages: {n_frames}")
     for f in frames[:TABLE_MAX_ROWS]:
         lines.append(f"  {f.index + 1:<5} {_short(f.payload)}  {'ok' if f.intact else 'WRONG'}")
-    if len(frames) > TABLE_MAX_ROWS:
-        lines.append(f"  … {len(frames) - TABLE_MAX_ROWS} more")
-    failures = [e for e in trace.events if isinstance(e, SocketFailed)]
+    if n_frames > TABLE_MAX_ROWS:
+        lines.append(f"  … {n_frames - TABLE_MAX_ROWS} more")
+    failures = list(trace.of_type(SocketFailed))
     for x in failures:
         lines.append(f"error: {x.endpoint}: {x.call}: {x.message}")
     lines.append("")
