@@ -13,7 +13,8 @@ import time
 from array import array
 from bisect import bisect_right
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from PySide6.QtCore import QObject, Signal
 
@@ -29,9 +30,9 @@ from netsim.core.events import (
     SocketCalled,
     SocketFailed,
 )
-from netsim.core.trace import BoundaryTracker
+from netsim.core.trace import BoundaryTracker, messages_intended
 from netsim.framing import Codec, FramingError, make_codec
-from netsim.lessons.sticky.scenario import generated_message
+from netsim.lessons.sticky.scenario import MAX_TRACE_MESSAGE_BYTES, generated_message
 
 LOG_MAX_ROWS = 5000
 KEEP_BYTES_ITEMS = 20_000  # per lane: bytes kept for hover/labels for the first items only
@@ -48,6 +49,7 @@ class StreamModel(QObject):
     def reset(self, config: dict | None = None) -> None:
         """Forget everything, queued events included."""
         self._backlog: deque[list[Event]] = deque()
+        self._source: Iterator[Event] | None = None  # a trace being drawn, a slice per tick
         self._clear(config)
 
     def _clear(self, config: dict | None) -> None:
@@ -109,7 +111,7 @@ class StreamModel(QObject):
 
     @property
     def messages_intended(self) -> int:
-        return int(self.config.get("count") or 0) or len(self.config.get("messages", ()))
+        return messages_intended(self.config)
 
     @property
     def merged_chunks(self) -> int:
@@ -153,13 +155,25 @@ class StreamModel(QObject):
         if events:
             self._backlog.append(events)
 
+    def feed_source(self, events: Iterable[Event]) -> None:
+        """Draw a whole run (a trace opened from a file) a slice per ``process`` call.
+
+        The events are taken from ``events`` as they are drawn, so they are never all held
+        as objects at once; ``loading`` stays True until the last one is in.
+        """
+        self._source = iter(events)
+
+    @property
+    def loading(self) -> bool:
+        return self._source is not None
+
     @property
     def backlog(self) -> int:
-        return sum(len(b) for b in self._backlog)
+        return sum(len(b) for b in self._backlog) + (1 if self._source is not None else 0)
 
     def process(self, budget_s: float = 0.004) -> bool:
         """Digest queued events for at most ``budget_s``; True if anything changed."""
-        if not self._backlog:
+        if not self._backlog and self._source is None:
             return False
         deadline = time.perf_counter() + budget_s
         log_first = len(self.log)
@@ -172,6 +186,13 @@ class StreamModel(QObject):
             self._apply(take)
             if time.perf_counter() > deadline:
                 break
+        while self._source is not None and time.perf_counter() <= deadline:
+            take = list(islice(self._source, 2000))
+            self._apply(take)
+            if len(take) < 2000:  # the whole run is in
+                self._source = None
+                self.tracker.finish()
+                self._sync_merged()
         if len(self.log) > log_first:
             self.log_appended.emit(log_first, len(self.log) - 1)
         self.changed.emit()
@@ -179,7 +200,9 @@ class StreamModel(QObject):
 
     def load(self, events: Iterable[Event]) -> None:
         """Take a whole run at once (a trace opened from a file)."""
-        self._apply(list(events))
+        it = iter(events)
+        while take := list(islice(it, 4096)):
+            self._apply(take)
         self.tracker.finish()
         self._sync_merged()
         self.changed.emit()
@@ -265,11 +288,18 @@ class StreamModel(QObject):
             self.chunk_merged.append(1 if last[i] > first[i] else 0)
 
     # ------------------------------------------------------------ queries
+    def _generated(self) -> tuple[int, int]:
+        """(count, size) of a run of generated messages, (0, 0) otherwise (or if the config is odd)."""
+        count, size = self.config.get("count"), self.config.get("size")
+        if type(count) is int and type(size) is int and count > 0 and 0 <= size <= MAX_TRACE_MESSAGE_BYTES:
+            return count, size
+        return 0, 0
+
     def message_wire(self, i: int) -> bytes | None:
         """Wire bytes of message column ``i``: kept, or re-made for generated messages, or None."""
         if i < len(self.msg_data) and (self.msg_data[i] or self.msg_start[i] == self.msg_end[i]):
             return self.msg_data[i]
-        count, size = int(self.config.get("count") or 0), int(self.config.get("size") or 0)
+        count, size = self._generated()
         if count and self._codec is not None and i < len(self.msg_id):
             try:
                 return self._codec.encode(generated_message(self.msg_id[i], size))
@@ -283,7 +313,7 @@ class StreamModel(QObject):
             self.frame_payload[i] or self.frame_start[i] == self.frame_end[i]
         ):
             return self.frame_payload[i]
-        count, size = int(self.config.get("count") or 0), int(self.config.get("size") or 0)
+        count, size = self._generated()
         if count and i < len(self.frame_intact) and self.frame_intact[i]:
             return generated_message(self.frame_index[i], size)
         return None

@@ -150,8 +150,10 @@ class _Table:
             yield row(k)
 
     def column(self, name: str, stop: int) -> array[Any]:
-        """The first ``stop`` values of an int or bool column (a copy)."""
-        return self.cols[self.index[name]][:stop]
+        """The first ``stop`` values of an int or bool column: the column itself when that is all
+        of it (read it, never change it), else a copy."""
+        col = self.cols[self.index[name]]
+        return col if stop == len(col) else col[:stop]
 
     @property
     def nbytes(self) -> int:

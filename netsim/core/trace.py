@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
+import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -215,6 +217,15 @@ _PROGRESS_EVERY_BYTES = MiB // 4
 
 #: ``progress(done, total)``: bytes (or characters) read so far, and the size (0 if unknown).
 Progress = Callable[[int, int], None]
+
+
+def max_trace_mb() -> float:
+    """The trace size limit: ``NETSIM_MAX_TRACE_MB`` from the environment if set, else the default."""
+    try:
+        value = float(os.environ.get("NETSIM_MAX_TRACE_MB", MAX_TRACE_MB))
+    except ValueError:
+        return MAX_TRACE_MB
+    return value if value > 0 and math.isfinite(value) else MAX_TRACE_MB
 
 
 class TraceLoadCancelled(Exception):
@@ -456,10 +467,72 @@ class Trace:
         return _analyze_columns(self._store, len(self)) or analyze(self.events)
 
 
+class TraceLoader:
+    """:meth:`Trace.load` in a worker thread, for a GUI that polls it (this knows nothing of Qt).
+
+    ``progress`` is ``(done, total)`` so far; once ``finished``, ``trace`` is the result, or
+    None with ``error`` saying why (empty if it was cancelled).  ``join`` after ``cancel`` is
+    prompt: the loader looks at the cancel flag every quarter MiB.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        *,
+        max_mb: float = MAX_TRACE_MB,
+        keep_bytes: int | None = None,
+        validate_config: Callable[[dict[str, Any]], object] | None = None,
+    ) -> None:
+        self.path = path
+        self.progress: tuple[int, int] = (0, 0)
+        self.trace: Trace | None = None
+        self.error = ""
+        self.cancelled = False
+        self._options: dict[str, Any] = {
+            "max_mb": max_mb,
+            "keep_bytes": keep_bytes,
+            "validate_config": validate_config,
+        }
+        self._cancel = threading.Event()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="netsim-trace-loader")
+
+    def start(self) -> None:
+        self._thread.start()
+
+    @property
+    def finished(self) -> bool:
+        return self._done.is_set()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def join(self, timeout_s: float | None = None) -> None:
+        if self._thread.ident is not None:
+            self._thread.join(timeout_s)
+
+    def _report(self, done: int, total: int) -> None:
+        self.progress = (done, total)  # one assignment: the GUI reads a consistent pair
+
+    def _run(self) -> None:
+        try:
+            self.trace = Trace.load(self.path, progress=self._report, cancel=self._cancel.is_set, **self._options)
+        except TraceLoadCancelled:
+            self.cancelled = True
+        except (OSError, TraceFormatError) as exc:
+            self.error = str(exc)
+        except MemoryError:
+            self.error = "not enough memory to load this trace"
+        except Exception as exc:  # a worker never dies silently: the GUI shows what happened
+            self.error = f"internal error: {type(exc).__name__}: {exc}"
+        finally:
+            self._done.set()
+
+
 def _too_big(size: int, max_mb: float) -> str:
     return (
         f"the file is {size / MiB:.1f} MB, more than the {max_mb:g} MB limit for traces "
-        "(raise it with --max-trace-mb, or in the settings)"
+        "(netsim and netsim-lab take --max-trace-mb to raise it)"
     )
 
 def analyze(events: Iterable[Event]) -> Analysis:
