@@ -29,12 +29,13 @@ class Recorder:
         self._drained = 0  # events of _store already handed over by drain()
         self._last: dict[str, Event] = {}  # the last event of each kind, for wait_for
         self._changed = threading.Condition(self._lock)
-
+        self._waiting = 0  # threads in wait_for: only then is an emit worth a notify
     def emit(self, event: Event) -> None:
         with self._lock:
             self._store.append(event)
             self._last[event.kind] = event
-            self._changed.notify_all()
+            if self._waiting:
+                self._changed.notify_all()
 
     def extend(self, events: Iterable[Event]) -> None:
         with self._lock:
@@ -43,7 +44,8 @@ class Recorder:
             for event in events:
                 store.append(event)
                 last[event.kind] = event
-            self._changed.notify_all()
+            if self._waiting:
+                self._changed.notify_all()
 
     def drain(self) -> list[Event]:
         with self._lock:
@@ -76,5 +78,9 @@ class Recorder:
     def wait_for(self, kind: str, timeout_s: float) -> Event | None:
         """Block until an event of ``kind`` has been emitted (or the timeout); return the last one."""
         with self._lock:
-            self._changed.wait_for(lambda: kind in self._last, timeout=timeout_s)
+            self._waiting += 1
+            try:
+                self._changed.wait_for(lambda: kind in self._last, timeout=timeout_s)
+            finally:
+                self._waiting -= 1
             return self._last.get(kind)

@@ -69,10 +69,66 @@ class _Table:
         # times are monotonic nanoseconds: never 4 bytes
         self.steps = [1 if name == "t_ns" else 0 for name in self.names]
         self.cols: list[array[Any]] = [array(_LADDERS[t][s]) for t, s in zip(self.types, self.steps, strict=True)]
-        self.count = 0
+        self._count = [0]  # rows stored (a list: the compiled fast path adds to it)
+        self._fast: Callable[[Event], bool] = self._append_slow
+        self._compile()
 
     def append(self, event: Event) -> bool:
-        """Store ``event`` as a row; False (nothing stored) if one of its values does not fit."""
+        """Store ``event`` as a row; False (nothing stored) if one of its values does not fit.
+
+        This is the hot path of every run, so it is a function made for this class's fields
+        (see ``_compile``); values that do not fit the columns as they are take ``_append_slow``.
+        """
+        return self._fast(event)
+
+    def _compile(self) -> None:
+        """Make ``_fast``: ``append`` unrolled for this class, bound to the current columns."""
+        n = len(self.names)
+        env: dict[str, Any] = {"get": self._get, "slow": self._append_slow, "data": self.data}
+        env["extend"] = self.data.extend
+        lines = ["def fast(event):", f"    {', '.join(f'v{i}' for i in range(n))}{',' if n == 1 else ''} = get(event)"]
+        for i in self.str_fields:
+            env[f"codes{i}"] = self._codes
+            lines += [
+                f"    if type(v{i}) is not str:",
+                "        return False",
+                f"    v{i} = codes{i}.get(v{i}, v{i})",
+                f"    if type(v{i}) is str:",
+                "        return slow(event)",
+            ]
+        if self.bytes_fields:
+            lines.append("    mark = len(data)")
+            for i in self.bytes_fields:
+                lines += [
+                    f"    if type(v{i}) is not bytes:",
+                    "        return False",
+                    f"    extend(v{i})",
+                    f"    v{i} = len(data)",
+                ]
+        lines.append("    try:")
+        for i, col in enumerate(self.cols):
+            env[f"a{i}"] = col.append
+            lines.append(f"        a{i}(v{i})")
+        lines += ["    except (OverflowError, TypeError):", "        undo(" + ("mark" if self.bytes_fields else "-1") + ")"]
+        lines += ["        return slow(event)", "    count[0] += 1", "    return True"]
+        env["undo"] = self._undo
+        env["count"] = self._count
+        exec("\n".join(lines), env)  # noqa: S102 - our own code, built from dataclass field names
+        self._fast = env["fast"]
+
+    def _undo(self, mark: int) -> None:
+        """Take back a row half appended (columns past ``count``, bytes past ``mark``)."""
+        for col in self.cols:
+            if len(col) > self.count:
+                col.pop()
+        if mark >= 0:
+            del self.data[mark:]
+
+    @property
+    def count(self) -> int:
+        return self._count[0]
+
+    def _append_slow(self, event: Event) -> bool:
         values = list(self._get(event))
         for i in self.str_fields:
             s = values[i]
@@ -106,7 +162,8 @@ class _Table:
                 return False
             for col, v in zip(self.cols, values):  # noqa: B905
                 col.append(v)
-        self.count += 1
+            self._compile()  # the columns changed: bind the fast path to the new ones
+        self._count[0] += 1
         return True
 
     def _widen(self, values: list[Any]) -> bool:
