@@ -13,8 +13,9 @@ import time
 from array import array
 from bisect import bisect_right
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -35,6 +36,7 @@ from netsim.framing import Codec, FramingError, make_codec
 from netsim.lessons.sticky.scenario import MAX_TRACE_MESSAGE_BYTES, generated_message
 
 LOG_MAX_ROWS = 5000
+_I32_MAX = 2**31 - 1
 KEEP_BYTES_ITEMS = 20_000  # per lane: bytes kept for hover/labels for the first items only
 
 
@@ -48,7 +50,9 @@ class StreamModel(QObject):
 
     def reset(self, config: dict | None = None) -> None:
         """Forget everything, queued events included."""
-        self._backlog: deque[list[Event]] = deque()
+        # batches not yet digested: (events left, how many) - iterators over compact batches,
+        # so a model that falls behind holds no event objects
+        self._backlog: deque[list[Any]] = deque()
         self._source: Iterator[Event] | None = None  # a trace being drawn, a slice per tick
         self._clear(config)
 
@@ -66,8 +70,8 @@ class StreamModel(QObject):
         self.msg_t = array("d")  # seconds since the run started
         self.msg_start = array("q")
         self.msg_end = array("q")
-        self.msg_head = array("q")
-        self.msg_tail = array("q")
+        self.msg_head = array("i")  # framing bytes (clamped to the message: 4 bytes are plenty)
+        self.msg_tail = array("i")
         self.msg_data: list[bytes] = []
         self.failed_sends: list[tuple[int, str]] = []  # (message slot, error) - UDP size limit
         self.chunk_t = array("d")
@@ -84,7 +88,11 @@ class StreamModel(QObject):
         self.frame_intact = array("b")
         self.frames_intact = 0
         self.frame_payload: list[bytes] = []
-        self.tracker = BoundaryTracker()
+        # TCP: the tracker fills the offset columns shown here (one copy of each, not two).
+        if self.transport == "udp":
+            self.tracker = BoundaryTracker()
+        else:
+            self.tracker = BoundaryTracker(self.msg_start, self.msg_end, self.chunk_start, self.chunk_end)
         self.chunk_merged = array("b")  # per classified recv chunk: 1 if it holds bytes of 2+ messages
         self.send_t = array("d")
         self.send_q = array("q")
@@ -151,9 +159,9 @@ class StreamModel(QObject):
         return (t_ns - self.t0_ns) / 1e9
 
     # ------------------------------------------------------------ feeding
-    def feed(self, events: list[Event]) -> None:
-        if events:
-            self._backlog.append(events)
+    def feed(self, events: Sequence[Event]) -> None:
+        if len(events):
+            self._backlog.append([iter(events), len(events)])
 
     def feed_source(self, events: Iterable[Event]) -> None:
         """Draw a whole run (a trace opened from a file) a slice per ``process`` call.
@@ -169,7 +177,7 @@ class StreamModel(QObject):
 
     @property
     def backlog(self) -> int:
-        return sum(len(b) for b in self._backlog) + (1 if self._source is not None else 0)
+        return sum(b[1] for b in self._backlog) + (1 if self._source is not None else 0)
 
     def process(self, budget_s: float = 0.004) -> bool:
         """Digest queued events for at most ``budget_s``; True if anything changed."""
@@ -179,9 +187,9 @@ class StreamModel(QObject):
         log_first = len(self.log)
         while self._backlog:
             batch = self._backlog[0]
-            take = batch[:200]
-            del batch[:200]
-            if not batch:
+            take = list(islice(batch[0], 200))
+            batch[1] -= len(take)
+            if batch[1] <= 0 or not take:
                 self._backlog.popleft()
             self._apply(take)
             if time.perf_counter() > deadline:
@@ -219,30 +227,32 @@ class StreamModel(QObject):
             if isinstance(ev, BytesSent):
                 self.msg_id.append(ev.msg_id)
                 self.msg_t.append(self.t_s(ev.t_ns))
-                self.msg_start.append(ev.start)
-                self.msg_end.append(ev.end)
-                self.msg_head.append(ev.header_bytes)
-                self.msg_tail.append(ev.trailer_bytes)
+                if udp:
+                    self.msg_start.append(ev.start)
+                    self.msg_end.append(ev.end)
+                else:
+                    self.tracker.add_message(ev.start, ev.end)
+                self.msg_head.append(min(max(ev.header_bytes, 0), _I32_MAX))
+                self.msg_tail.append(min(max(ev.trailer_bytes, 0), _I32_MAX))
                 if len(self.msg_data) < KEEP_BYTES_ITEMS:
                     self.msg_data.append(ev.data)
-                if not udp:
-                    self.tracker.add_message(ev.start, ev.end)
                 if len(self.log) < LOG_MAX_ROWS:
                     call = "sendto()" if udp else "sendall()"
                     self._log(ev.t_ns, ev.endpoint, f"{call} #{ev.msg_id + 1}", ev.end - ev.start, "ok")
             elif isinstance(ev, BytesReceived):
                 i = len(self.chunk_start)
                 self.chunk_t.append(self.t_s(ev.t_ns))
-                self.chunk_start.append(ev.start)
-                self.chunk_end.append(ev.end)
+                if udp:
+                    self.chunk_start.append(ev.start)
+                    self.chunk_end.append(ev.end)
+                else:
+                    self.tracker.add_chunk(ev.start, ev.end)
                 self.chunk_wire.append(ev.wire_size if ev.wire_size >= 0 else ev.end - ev.start)
                 if ev.truncated:
                     self.chunk_truncated.add(i)
                 self.chunk_slot.append(ev.datagram if ev.datagram >= 0 else i)
                 if len(self.chunk_data) < KEEP_BYTES_ITEMS:
                     self.chunk_data.append(ev.data)
-                if not udp:
-                    self.tracker.add_chunk(ev.start, ev.end)
                 if len(self.log) < LOG_MAX_ROWS:
                     note = "truncated (MSG_TRUNC)" if ev.truncated else "ok"
                     call = "recvfrom()" if udp else "recv()"

@@ -48,14 +48,22 @@ class Recorder:
                 self._changed.notify_all()
 
     def drain(self) -> list[Event]:
+        # Made into objects outside the lock: workers go on emitting meanwhile (rows are append-only).
+        return list(self.drain_view())
+
+    def drain_view(self) -> EventLog:
+        """Like ``drain``, but the batch is a lazy sequence: events are made only as it is read.
+
+        A consumer that falls behind (a GUI drawing a million messages) then holds compact rows,
+        not a million objects, while it catches up.
+        """
         with self._lock:
             store, start, stop = self._store, self._drained, len(self._store)
             if self._keep:
                 self._drained = stop
             else:
                 self._store = EventStore()
-        # Made into objects outside the lock: workers go on emitting meanwhile (rows are append-only).
-        return list(store.iter_range(start, stop))
+        return store.view(start, stop)
 
     @property
     def events(self) -> EventLog:

@@ -113,7 +113,7 @@ class _Table:
         lines += ["        return slow(event)", "    count[0] += 1", "    return True"]
         env["undo"] = self._undo
         env["count"] = self._count
-        exec("\n".join(lines), env)  # noqa: S102 - our own code, built from dataclass field names
+        exec("\n".join(lines), env)
         self._fast = env["fast"]
 
     def _undo(self, mark: int) -> None:

@@ -65,13 +65,21 @@ class BoundaryTracker:
     classified once the messages covering it are known, or at ``finish()``.
     """
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        msg_start: array[int] | None = None,
+        msg_end: array[int] | None = None,
+        chunk_start: array[int] | None = None,
+        chunk_end: array[int] | None = None,
+    ) -> None:
+        """The offset columns may be handed in (empty, typecode "q") to share them with a model
+        that shows the same ranges; ``add_message``/``add_chunk`` then fill them."""
         # Columns, not lists: ten million messages cost 200 MB here, not a gigabyte of int objects.
-        self.msg_start = array("q")
-        self.msg_end = array("q")
+        self.msg_start = msg_start if msg_start is not None else array("q")
+        self.msg_end = msg_end if msg_end is not None else array("q")
         self.msg_chunks = array("i")  # how many chunks touch each message
-        self.chunk_start = array("q")
-        self.chunk_end = array("q")
+        self.chunk_start = chunk_start if chunk_start is not None else array("q")
+        self.chunk_end = chunk_end if chunk_end is not None else array("q")
         self.chunk_first = array("q")  # first message index a chunk touches, -1 if none
         self.chunk_last = array("q")
         self.merged_chunks = 0

@@ -71,7 +71,7 @@ class StickyPanel(QWidget):
         self.has_previous = False
         self._then: list[str] = []  # queued follow-ups (the default preset's framing comparison)
         self._loading = False
-        self.bridge = Bridge(self)
+        self.bridge = Bridge(self, lazy=True)  # the model reads batches at its own pace
         self.bridge.events_batch.connect(lambda batch: self.model.feed(batch))
         self.tick = QTimer(self)
         self.tick.setInterval(25)
