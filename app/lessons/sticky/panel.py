@@ -703,6 +703,9 @@ class StickyPanel(QWidget):
 
     def _poll_trace_load(self) -> None:
         """On the tick: follow the loader's progress, then the drawing's; show the result."""
+        if self.trace_dialog is not None and self.trace_dialog.wasCanceled():
+            self._cancel_trace_load()  # however it was cancelled (button, Esc, close box)
+            return
         loader = self._trace_load
         if loader is not None:
             done, total = loader.progress
