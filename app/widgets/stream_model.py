@@ -66,7 +66,7 @@ class StreamModel(QObject):
         self.framing: str = self.config.get("framing", "none")
         self.queues_available: bool = bool(self.config.get("queues_available", False))
         self.t0_ns: int = 0
-        self.msg_id = array("q")
+        self.msg_id = array("i")
         self.msg_t = array("d")  # seconds since the run started
         self.msg_start = array("q")
         self.msg_end = array("q")
@@ -82,7 +82,7 @@ class StreamModel(QObject):
         self.chunk_slot = array("q")  # UDP: which message each received datagram carried
         self.chunk_wire = array("q")
         self.frame_t = array("d")
-        self.frame_index = array("q")
+        self.frame_index = array("i")
         self.frame_start = array("q")
         self.frame_end = array("q")
         self.frame_intact = array("b")
@@ -225,7 +225,7 @@ class StreamModel(QObject):
         udp = self.transport == "udp"
         for ev in events:
             if isinstance(ev, BytesSent):
-                self.msg_id.append(ev.msg_id)
+                self._append_id("msg_id", ev.msg_id)
                 self.msg_t.append(self.t_s(ev.t_ns))
                 if udp:
                     self.msg_start.append(ev.start)
@@ -258,7 +258,7 @@ class StreamModel(QObject):
                     call = "recvfrom()" if udp else "recv()"
                     self._log(ev.t_ns, ev.endpoint, call, ev.end - ev.start, note)
             elif isinstance(ev, FrameDecoded):
-                self.frame_index.append(ev.index)
+                self._append_id("frame_index", ev.index)
                 self.frame_t.append(self.t_s(ev.t_ns))
                 self.frame_start.append(ev.start)
                 self.frame_end.append(ev.end)
@@ -291,6 +291,16 @@ class StreamModel(QObject):
                 self.finish_reason = ev.reason
                 self.tracker.finish()
         self._sync_merged()
+
+    def _append_id(self, name: str, value: int) -> None:
+        """Message numbers: 4 bytes each, widened to 8 the first time one does not fit."""
+        column = getattr(self, name)
+        try:
+            column.append(value)
+        except OverflowError:
+            column = array("q", column)
+            column.append(value)
+            setattr(self, name, column)
 
     def _sync_merged(self) -> None:
         first, last = self.tracker.chunk_first, self.tracker.chunk_last

@@ -2,21 +2,21 @@
 
 A million-message run emits millions of events.  Kept as Python objects they cost ~250 bytes
 each (the object, its ints, its bytes); kept here, the hot kinds (``BytesSent``,
-``BytesReceived``, ``FrameDecoded``, ``QueueSampled``) cost one packed row of fixed-width fields
-(~25-35 bytes), their ``bytes`` fields live in one shared ``bytearray``, and their ``str`` fields
-(``endpoint``, ``queue``) are numbers into a small table.  Any other event is kept as the object
+``BytesReceived``, ``FrameDecoded``, ``QueueSampled``) are kept as columns - one ``array`` per
+field, ~25-30 bytes an event - their ``bytes`` fields in one shared ``bytearray``, and their
+``str`` fields (``endpoint``, ``queue``) as numbers into a small table.  Any other event is kept as the object
 it is (they are few: calls, errors, the start and the end of a run).
 
 Events come back as ordinary frozen dataclasses, made on demand when they are iterated or
 indexed, so everything downstream (analysis, export, views) sees the same objects as before.
 
-Rows start narrow (4-byte ints, 1-byte string codes) and the whole table is re-packed once,
-wide (8-byte ints), the first time a value does not fit; a value that fits neither (not an int
-at all, an int past 64 bits) keeps its event as an object, so nothing is ever lost or changed.
+Columns start narrow (1-byte ints and string codes) and a column is copied one step wider
+(2, 4, then 8 bytes) the first time a value does not fit it; a value that fits no width (not an
+int at all, an int past 64 bits) keeps its event as an object, so nothing is lost or changed.
 
 Thread safety: :class:`EventStore` itself takes no lock; :class:`~netsim.core.recorder.Recorder`
 appends under its lock.  Readers of rows that already exist need no lock: rows are only ever
-appended, and a table switched to the wide layout publishes its new rows in one assignment.
+appended, and a widened column is published in one assignment (a reader sees old or new).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ _CHECKPOINT = 4096  # every this many events, remember how many rows each table 
 
 # Per field annotation, the array typecodes a column may use, narrowest first.  A column starts
 # at the first and moves one step wider the first time a value does not fit.
-_LADDERS = {"int": ("i", "q"), "str": ("B", "H", "I"), "bool": ("b",), "bytes": ("I", "Q")}
+_LADDERS = {"int": ("b", "h", "i", "q"), "str": ("B", "H", "I"), "bool": ("b",), "bytes": ("I", "Q")}
 
 
 def packable(cls: type[Event]) -> bool:
@@ -67,7 +67,7 @@ class _Table:
         self._codes: dict[str, int] = {}
         self.data = bytearray()  # every bytes field of every row, one after another
         # times are monotonic nanoseconds: never 4 bytes
-        self.steps = [1 if name == "t_ns" else 0 for name in self.names]
+        self.steps = [3 if name == "t_ns" else 0 for name in self.names]
         self.cols: list[array[Any]] = [array(_LADDERS[t][s]) for t, s in zip(self.types, self.steps, strict=True)]
         self._count = [0]  # rows stored (a list: the compiled fast path adds to it)
         self._fast: Callable[[Event], bool] = self._append_slow

@@ -11,6 +11,7 @@ from itertools import islice
 from typing import Any
 
 from netsim.core.events import FrameDecoded
+from netsim.core.memory import tune_allocator
 from netsim.core.trace import MAX_TRACE_MB, Trace, TraceFormatError
 from netsim.framing import CODEC_SPECS
 from netsim.lessons.sticky import Scenario, StreamLab
@@ -115,6 +116,7 @@ def run(args: argparse.Namespace) -> int:
         for p in PRESETS:
             print(f"{p.preset_id:18} {p.title}\n{'':18} {p.lesson}")
         return 0
+    tune_allocator()  # a run of millions of messages grows big columns
     if args.replay:
         if not args.max_trace_mb > 0:
             print("netsim sticky: --max-trace-mb must be a positive number", file=sys.stderr)
