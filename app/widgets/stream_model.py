@@ -177,7 +177,7 @@ class StreamModel(QObject):
 
     @property
     def backlog(self) -> int:
-        return sum(b[1] for b in self._backlog) + (1 if self._source is not None else 0)
+        return sum(int(b[1]) for b in self._backlog) + (1 if self._source is not None else 0)
 
     def process(self, budget_s: float = 0.004) -> bool:
         """Digest queued events for at most ``budget_s``; True if anything changed."""

@@ -30,6 +30,7 @@ class Recorder:
         self._last: dict[str, Event] = {}  # the last event of each kind, for wait_for
         self._changed = threading.Condition(self._lock)
         self._waiting = 0  # threads in wait_for: only then is an emit worth a notify
+
     def emit(self, event: Event) -> None:
         with self._lock:
             self._store.append(event)

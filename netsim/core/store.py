@@ -59,7 +59,7 @@ class _Table:
         self.types = [str(f.type) for f in fields]
         self.names = [f.name for f in fields]
         self.index = {name: i for i, name in enumerate(self.names)}
-        self._get: Callable[[Event], tuple[Any, ...]] = operator.attrgetter(*self.names)  # type: ignore[assignment]
+        self._get: Callable[[Event], tuple[Any, ...]] = operator.attrgetter(*self.names)
         self.str_fields = [i for i, t in enumerate(self.types) if t == "str"]
         self.bytes_fields = [i for i, t in enumerate(self.types) if t == "bytes"]
         self.bool_fields = [i for i, t in enumerate(self.types) if t == "bool"]
@@ -68,7 +68,9 @@ class _Table:
         self.data = bytearray()  # every bytes field of every row, one after another
         # times are monotonic nanoseconds: never 4 bytes
         self.steps = [3 if name == "t_ns" else 0 for name in self.names]
-        self.cols: list[array[Any]] = [array(_LADDERS[t][s]) for t, s in zip(self.types, self.steps, strict=True)]
+        self.cols: list[array[Any]] = [
+            array(_LADDERS[t][s]) for t, s in zip(self.types, self.steps, strict=True)
+        ]
         self._count = [0]  # rows stored (a list: the compiled fast path adds to it)
         self._fast: Callable[[Event], bool] = self._append_slow
         self._compile()
@@ -86,7 +88,10 @@ class _Table:
         n = len(self.names)
         env: dict[str, Any] = {"get": self._get, "slow": self._append_slow, "data": self.data}
         env["extend"] = self.data.extend
-        lines = ["def fast(event):", f"    {', '.join(f'v{i}' for i in range(n))}{',' if n == 1 else ''} = get(event)"]
+        lines = [
+            "def fast(event):",
+            f"    {', '.join(f'v{i}' for i in range(n))}{',' if n == 1 else ''} = get(event)",
+        ]
         for i in self.str_fields:
             env[f"codes{i}"] = self._codes
             lines += [
@@ -109,7 +114,10 @@ class _Table:
         for i, col in enumerate(self.cols):
             env[f"a{i}"] = col.append
             lines.append(f"        a{i}(v{i})")
-        lines += ["    except (OverflowError, TypeError):", "        undo(" + ("mark" if self.bytes_fields else "-1") + ")"]
+        lines += [
+            "    except (OverflowError, TypeError):",
+            "        undo(" + ("mark" if self.bytes_fields else "-1") + ")",
+        ]
         lines += ["        return slow(event)", "    count[0] += 1", "    return True"]
         env["undo"] = self._undo
         env["count"] = self._count
@@ -181,7 +189,9 @@ class _Table:
                     steps[i] += 1
         for i, (t, step) in enumerate(zip(self.types, steps, strict=True)):
             if step != self.steps[i]:
-                self.cols[i] = array(_LADDERS[t][step], self.cols[i])  # one assignment: readers see old or new
+                self.cols[i] = array(
+                    _LADDERS[t][step], self.cols[i]
+                )  # one assignment: readers see old or new
         self.steps = steps
         return True
 
@@ -305,7 +315,9 @@ class EventStore:
         """The events kept as objects among the first ``stop``, in order (they are few)."""
         return self._objects[: self.rows_before(len(self) if stop is None else stop)[0]]
 
-    def columns(self, cls: type[Event], names: Sequence[str], stop: int | None = None) -> list[array[Any]] | None:
+    def columns(
+        self, cls: type[Event], names: Sequence[str], stop: int | None = None
+    ) -> list[array[Any]] | None:
         """Columns of the first ``stop`` events of ``cls``, in order - or None when that cannot be
         given without making objects (``cls`` is not stored as columns, or some of its events
         did not fit them)."""

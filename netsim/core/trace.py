@@ -320,7 +320,8 @@ class _Loader:
             self._keep_left -= size
             return event
         self.trace.bytes_dropped += size
-        return dataclasses.replace(event, **{n: b"" for n in names})
+        empty: dict[str, Any] = {n: b"" for n in names}
+        return dataclasses.replace(event, **empty)
 
     def finish(self) -> Trace:
         if not self.have_header:
@@ -524,7 +525,9 @@ class TraceLoader:
 
     def _run(self) -> None:
         try:
-            self.trace = Trace.load(self.path, progress=self._report, cancel=self._cancel.is_set, **self._options)
+            self.trace = Trace.load(
+                self.path, progress=self._report, cancel=self._cancel.is_set, **self._options
+            )
         except TraceLoadCancelled:
             self.cancelled = True
         except (OSError, TraceFormatError) as exc:
@@ -542,6 +545,7 @@ def _too_big(size: int, max_mb: float) -> str:
         f"the file is {size / MiB:.1f} MB, more than the {max_mb:g} MB limit for traces "
         "(netsim and netsim-lab take --max-trace-mb to raise it)"
     )
+
 
 def analyze(events: Iterable[Event]) -> Analysis:
     config: dict[str, Any] = {}

@@ -88,7 +88,17 @@ def _read_both(proc: subprocess.Popen[str]) -> tuple[str, str]:
 
 
 def bench_cli(count: int, timeout_s: float) -> dict[str, object]:
-    cmd = [sys.executable, "-c", "import sys; from netsim.cli import main; sys.exit(main())", "sticky", "--count", str(count), "--size", "16", "--burst"]
+    cmd = [
+        sys.executable,
+        "-c",
+        "import sys; from netsim.cli import main; sys.exit(main())",
+        "sticky",
+        "--count",
+        str(count),
+        "--size",
+        "16",
+        "--burst",
+    ]
     cmd += ["--framing", "length", "--json", "--timeout", str(timeout_s)]
     code, out, err, peak, seconds = run_child(cmd)
     row: dict[str, object] = {"path": "cli", "messages": count, "peak_rss_mb": peak / MB, "seconds": seconds}
@@ -102,9 +112,18 @@ def bench_cli(count: int, timeout_s: float) -> dict[str, object]:
 
 
 def bench_panel(count: int, timeout_s: float) -> dict[str, object]:
-    script = PANEL_CHILD.replace("ROOT", repr(ROOT)).replace("COUNT", str(count)).replace("TIMEOUT", str(timeout_s))
+    script = (
+        PANEL_CHILD.replace("ROOT", repr(ROOT))
+        .replace("COUNT", str(count))
+        .replace("TIMEOUT", str(timeout_s))
+    )
     code, out, err, peak, seconds = run_child([sys.executable, "-c", script])
-    row: dict[str, object] = {"path": "panel", "messages": count, "peak_rss_mb": peak / MB, "seconds": seconds}
+    row: dict[str, object] = {
+        "path": "panel",
+        "messages": count,
+        "peak_rss_mb": peak / MB,
+        "seconds": seconds,
+    }
     if code != 0:
         row["error"] = err.strip()[-300:]
         return row

@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 import threading
+from collections.abc import Iterable
 from typing import Any, TextIO
 
 from netsim.core.events import Event, SocketFailed
@@ -71,7 +72,7 @@ def describe(event: Event) -> str | None:
     return None
 
 
-def _print_events(events: list[Event], out: TextIO) -> None:
+def _print_events(events: Iterable[Event], out: TextIO) -> None:
     for event in events:
         line = describe(event)
         if line is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from netsim.core.events import BytesReceived, BytesSent, FrameDecoded, SocketFailed
 from netsim.core.trace import Analysis, Trace
 
@@ -55,16 +57,11 @@ def render(trace: Trace, analysis: Analysis) -> str:
     sends: list[BytesSent] = []
     recvs: list[BytesReceived] = []
     frames: list[FrameDecoded] = []
+    rows: dict[type, list[Any]] = {BytesSent: sends, BytesReceived: recvs, FrameDecoded: frames}
     for e in trace.events:
-        if isinstance(e, BytesSent):
-            if keep_all or len(sends) < TABLE_MAX_ROWS:
-                sends.append(e)
-        elif isinstance(e, BytesReceived):
-            if keep_all or len(recvs) < TABLE_MAX_ROWS:
-                recvs.append(e)
-        elif isinstance(e, FrameDecoded):
-            if keep_all or len(frames) < TABLE_MAX_ROWS:
-                frames.append(e)
+        lane = rows.get(type(e))
+        if lane is not None and (keep_all or len(lane) < TABLE_MAX_ROWS):
+            lane.append(e)
         if not keep_all and min(len(sends), len(recvs), len(frames)) >= TABLE_MAX_ROWS:
             break  # the tables are full: the rest is only counted (from the analysis)
     lines: list[str] = []

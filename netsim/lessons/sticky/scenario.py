@@ -90,7 +90,9 @@ class Scenario:
             wire = sum(len(m) + 8 for m in self.messages)
         return n * per_message + min(2 * wire, self.record_bytes_limit)
 
-    def check_memory(self, limit_mb: float = MEMORY_LIMIT_MB, per_message: int = MEMORY_PER_MESSAGE_BYTES) -> None:
+    def check_memory(
+        self, limit_mb: float = MEMORY_LIMIT_MB, per_message: int = MEMORY_PER_MESSAGE_BYTES
+    ) -> None:
         """ValueError, with the figures, if this run would need more than ``limit_mb`` megabytes."""
         need = self.estimated_memory_bytes(per_message)
         if need > limit_mb * 1e6:

@@ -106,7 +106,9 @@ def test_each_hostile_trace_is_a_trace_format_error_naming_the_line(tmp_path: Pa
         load(path)
 
 
-@pytest.mark.parametrize("name", ["nested event", "count 'abc'", "offset 10^30", "5,000-digit integer in the header"])
+@pytest.mark.parametrize(
+    "name", ["nested event", "count 'abc'", "offset 10^30", "5,000-digit integer in the header"]
+)
 def test_replay_of_a_hostile_trace_exits_2_with_no_traceback(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
 ) -> None:
@@ -121,7 +123,13 @@ def test_replay_of_a_hostile_trace_exits_2_with_no_traceback(
 def test_analysis_survives_odd_configs_that_no_lab_checked() -> None:
     """Without a lab's config check (a generic load), analysis still never crashes on a config."""
     for config in ({"count": "abc"}, {"count": [1]}, {"messages": 5}, {"messages": [5, 6]}, {"count": 2.5}):
-        trace = Trace.loads([HEADER, started(config), json.dumps({"type": "RunFinished", "t_ns": 3, "endpoint": "lab", "ok": True})])
+        trace = Trace.loads(
+            [
+                HEADER,
+                started(config),
+                json.dumps({"type": "RunFinished", "t_ns": 3, "endpoint": "lab", "ok": True}),
+            ]
+        )
         assert trace.analyze().messages_intended in (0, 2)
         assert analyze(trace.events).messages_intended in (0, 2)
 
@@ -148,7 +156,9 @@ def big_trace(tmp_path: Path, messages: int, payload: bytes = b"x" * 16) -> Path
     events = [RunStarted(1, "lab", Scenario(count=messages, size=len(payload)).to_dict())]
     for i in range(messages):
         events.append(BytesSent(2 + i, "client", i, i * len(payload), (i + 1) * len(payload), 0, payload))
-        events.append(FrameDecoded(3 + i, "server", i, i * len(payload), (i + 1) * len(payload), payload, True))
+        events.append(
+            FrameDecoded(3 + i, "server", i, i * len(payload), (i + 1) * len(payload), payload, True)
+        )
     events.append(RunFinished(10**9, "lab", True))
     path = tmp_path / "big.jsonl"
     Trace(events).save(path)

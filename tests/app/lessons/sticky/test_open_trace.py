@@ -89,7 +89,9 @@ def test_a_trace_past_the_size_limit_is_refused(qtbot, panel, warnings, tmp_path
     assert len(warnings) == 1 and "more than the 0.05 MB limit" in warnings[0]
 
 
-def test_opening_a_big_trace_shows_progress_and_draws_it(qtbot, panel, warnings, tmp_path, monkeypatch) -> None:
+def test_opening_a_big_trace_shows_progress_and_draws_it(
+    qtbot, panel, warnings, tmp_path, monkeypatch
+) -> None:
     monkeypatch.setattr(panel_module, "PROGRESS_DELAY_MS", 0)
     path = big_trace(tmp_path / "big.jsonl", 20_000)
     panel.open_trace(str(path))
