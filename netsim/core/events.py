@@ -15,7 +15,9 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
+import importlib
 import math
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -167,8 +169,37 @@ EVENT_TYPES: dict[str, type[Event]] = {
 
 
 def register_event(cls: type[Event]) -> type[Event]:
-    """Let another module (handshake, auth) add its own event type to JSON Lines round-trips."""
+    """Let a lesson's events module add its own event type to JSON Lines round-trips."""
     EVENT_TYPES[cls.kind] = cls
+    return cls
+
+
+# Where the lessons declare their events modules (``EVENT_MODULES``, ``register_all``).  The core
+# may not import the lessons - they sit above it in the import-linter layers - yet a trace can
+# name any lesson's event type, whatever this process imported.  So an unknown type makes the
+# registry import that one declared catalogue by name and look again (see netsim.lessons).
+EVENT_CATALOGUE = "netsim.lessons"
+_catalogue_lock = threading.Lock()
+_catalogue_loaded = False
+
+
+def register_declared_events() -> None:
+    """Register every event type the lessons declare (once; later calls return at once)."""
+    global _catalogue_loaded
+    with _catalogue_lock:
+        if _catalogue_loaded:
+            return
+        catalogue = importlib.import_module(EVENT_CATALOGUE)
+        catalogue.register_all()
+        _catalogue_loaded = True
+
+
+def event_type(kind: str) -> type[Event]:
+    """The class of event type ``kind``; ``KeyError`` if no lesson declares it."""
+    cls = EVENT_TYPES.get(kind)
+    if cls is None:
+        register_declared_events()
+        cls = EVENT_TYPES[kind]
     return cls
 
 
@@ -284,7 +315,10 @@ def event_from_dict(raw: Any) -> Event:
     if not isinstance(raw, dict):
         raise ValueError(f"an event should be a JSON object, not {_show(raw)}")
     kind = raw.get("type")
-    cls = EVENT_TYPES.get(kind) if isinstance(kind, str) else None
+    try:
+        cls = event_type(kind) if isinstance(kind, str) else None
+    except KeyError:
+        cls = None
     if cls is None:
         raise ValueError(f"unknown event type: {_show(kind)}")
     kwargs: dict[str, Any] = {}

@@ -173,6 +173,8 @@ class Analysis:
     errors: list[str]
     finished: bool
     tracker: BoundaryTracker = field(repr=False)
+    duplicated_datagrams: int = 0  # UDP: received again (a datagram the receiver already had)
+    reordered_datagrams: int = 0  # UDP: received after a datagram that was sent later
 
     @property
     def app_messages_match(self) -> bool:
@@ -211,6 +213,8 @@ class Analysis:
             "app_messages_match": self.app_messages_match,
             "truncated_datagrams": self.truncated_datagrams,
             "lost_datagrams": self.lost_datagrams,
+            "duplicated_datagrams": self.duplicated_datagrams,
+            "reordered_datagrams": self.reordered_datagrams,
             "errors": list(self.errors),
             "finished": self.finished,
         }
@@ -552,6 +556,9 @@ def analyze(events: Iterable[Event]) -> Analysis:
     tracker = BoundaryTracker()
     messages_sent = bytes_sent = recv_calls = bytes_received = 0
     app = intact = truncated = 0
+    seen: set[int] = set()  # UDP: datagram numbers received
+    unnumbered = duplicated = reordered = 0
+    highest = -1
     errors: list[str] = []
     finished = False
     tcp = True
@@ -565,6 +572,14 @@ def analyze(events: Iterable[Event]) -> Analysis:
             recv_calls += 1
             bytes_received += ev.end - ev.start
             truncated += ev.truncated
+            if ev.datagram < 0:
+                unnumbered += 1
+            elif ev.datagram in seen:
+                duplicated += 1
+            else:
+                reordered += ev.datagram < highest
+                highest = max(highest, ev.datagram)
+                seen.add(ev.datagram)
             if tcp:
                 tracker.add_chunk(ev.start, ev.end)
         elif isinstance(ev, FrameDecoded):
@@ -593,25 +608,32 @@ def analyze(events: Iterable[Event]) -> Analysis:
         app_messages=app,
         app_messages_intact=intact,
         truncated_datagrams=truncated,
-        lost_datagrams=max(0, messages_sent - recv_calls) if transport == "udp" else 0,
+        lost_datagrams=max(0, messages_sent - len(seen) - unnumbered) if transport == "udp" else 0,
         errors=errors,
         finished=finished,
         tracker=tracker,
+        duplicated_datagrams=duplicated if transport == "udp" else 0,
+        reordered_datagrams=reordered if transport == "udp" else 0,
     )
 
 
 def _analyze_columns(store: EventStore, stop: int) -> Analysis | None:
     """:func:`analyze` read straight from the store's columns (no event objects); None if the
-    trace is not the plain shape this needs (one run, its RunStarted first)."""
+    trace is not the plain shape this needs (one TCP run, its RunStarted first, datagram
+    numbers unused - UDP runs take the event-by-event path)."""
     objects = store.objects(stop)
     starts = [ev for ev in objects if isinstance(ev, RunStarted)]
     if len(starts) > 1 or (starts and (not stop or store.get(0) is not starts[0])):
         return None
+    if starts and starts[0].config.get("transport", "tcp") != "tcp":
+        return None
     sends = store.columns(BytesSent, ("start", "end"), stop)
-    recvs = store.columns(BytesReceived, ("start", "end", "truncated"), stop)
+    recvs = store.columns(BytesReceived, ("start", "end", "truncated", "datagram"), stop)
     frames = store.columns(FrameDecoded, ("intact",), stop)
     if sends is None or recvs is None or frames is None:
         return None
+    if len(recvs[3]) and max(recvs[3]) >= 0:
+        return None  # numbered datagrams on TCP: not a shape a lab makes; count them one by one
     config = starts[0].config if starts else {}
     transport = str(config.get("transport", "tcp"))
     tracker = BoundaryTracker()

@@ -38,7 +38,7 @@ from app.shell.bridge import Bridge
 from app.shell.theme import THEME
 from netsim.core.events import Event
 from netsim.core.recorder import Recorder
-from netsim.lessons.servers.lab import (
+from netsim.lessons.servers import (
     BLOCKING,
     BUSY,
     MAX_CLIENTS,

@@ -6,6 +6,7 @@ from typing import Any
 
 from netsim.core.events import BytesReceived, BytesSent, FrameDecoded, SocketFailed
 from netsim.core.trace import Analysis, Trace
+from netsim.lab.relay import DatagramDropped, DatagramForwarded, SegmentForwarded
 
 RIBBON_MAX_BYTES = 160  # draw the character ribbon only for streams this short
 TABLE_MAX_ROWS = 24
@@ -50,7 +51,9 @@ def _short(data: bytes, limit: int = 40) -> str:
 
 def render(trace: Trace, analysis: Analysis) -> str:
     # One pass over the trace, keeping only what is printed: a run of ten million messages is
-    # never held as objects (the byte ribbon is drawn only for short streams).
+    # never held as objects (the byte ribbon is drawn only for short streams).  Relay events are
+    # kept as objects anyway, and of_type reads only those.
+    segments = [e for e in trace.of_type(SegmentForwarded) if e.direction == "c2s"]
     udp = analysis.transport == "udp"
     n_sends, n_recvs, n_frames = analysis.messages_sent, analysis.recv_calls, analysis.app_messages
     keep_all = not udp and max(analysis.bytes_sent, analysis.bytes_received) <= RIBBON_MAX_BYTES
@@ -68,17 +71,18 @@ def render(trace: Trace, analysis: Analysis) -> str:
     total = max([e.end for e in sends] + [e.end for e in recvs] + [0]) if keep_all else 0
     if not udp and 0 < total <= RIBBON_MAX_BYTES:
         lines.append("stream (1 column = 1 byte, | = a boundary):")
-        lanes = {
-            "send()": [(e.start, e.end, e.data) for e in sends],
-            "recv()": [(e.start, e.end, e.data) for e in recvs],
-            "app": [(e.start, e.end, e.payload) for e in frames],
-        }
-        cuts = set().union(*(_bounds(spans) for spans in lanes.values()))
         wire = b"".join(e.data for e in sends)
+        lanes = {"send()": [(e.start, e.end, e.data) for e in sends]}
+        if segments:  # what the relay put on the wire, between the two ends
+            lanes["wire"] = [(e.start, e.end, wire[e.start : e.end]) for e in segments]
+        lanes["recv()"] = [(e.start, e.end, e.data) for e in recvs]
+        lanes["app"] = [(e.start, e.end, e.payload) for e in frames]
+        cuts = set().union(*(_bounds(spans) for spans in lanes.values()))
         for name, spans in lanes.items():
             lines.append(f"  {name:6} " + _lane(spans, total, cuts, wire if len(wire) == total else b""))
         lines.append("")
     tracker = analysis.tracker
+    lines.extend(_wire_lines(trace, segments, udp))
     lines.append(f"{'datagrams sent' if udp else 'messages sent'}: {n_sends}")
     for e in sends[:TABLE_MAX_ROWS]:
         note = ""
@@ -113,7 +117,12 @@ def render(trace: Trace, analysis: Analysis) -> str:
         f"framing {s['framing']} over {s['transport'].upper()}: merged chunks {s['merged_chunks']}, "
         f"split messages {s['split_messages']}, app messages {s['app_messages']} of "
         f"{s['messages_intended']}, wrong {s['wrong_app_messages']}"
-        + (f", truncated {s['truncated_datagrams']}, lost {s['lost_datagrams']}" if udp else "")
+        + (
+            f", truncated {s['truncated_datagrams']}, lost {s['lost_datagrams']}, "
+            f"duplicated {s['duplicated_datagrams']}, reordered {s['reordered_datagrams']}"
+            if udp
+            else ""
+        )
     )
     lines.append(
         "the application got exactly the messages that were sent"
@@ -121,3 +130,30 @@ def render(trace: Trace, analysis: Analysis) -> str:
         else "the application did NOT get the messages that were sent"
     )
     return "\n".join(lines)
+
+
+def _wire_lines(trace: Trace, segments: list[SegmentForwarded], udp: bool) -> list[str]:
+    """What the relay did, when the run went through one."""
+    if "wire_seed" not in trace.config:
+        return []
+    if not udp:
+        sizes = [e.end - e.start for e in segments]
+        largest = max(sizes, default=0)
+        return [f"wire (relay): {len(segments)} segments client → server, largest {largest} B"]
+    forwarded = [e for e in trace.of_type(DatagramForwarded) if e.direction == "c2s"]
+    dropped = [e for e in trace.of_type(DatagramDropped) if e.direction == "c2s"]
+
+    def numbers(items: list[int]) -> str:
+        shown = ", ".join(f"#{i + 1}" for i in items[:12])
+        return shown + (f", … ({len(items)})" if len(items) > 12 else "")
+
+    lines = [f"wire (relay): {len(forwarded)} datagrams forwarded, {len(dropped)} dropped"]
+    if dropped:
+        lines.append(f"  lost on the wire: {numbers([e.index for e in dropped])}")
+    late = [e.index for e in forwarded if e.reordered]
+    if late:
+        lines.append(f"  held back (overtaken): {numbers(late)}")
+    twice = [e.index for e in forwarded if e.duplicate]
+    if twice:
+        lines.append(f"  duplicated: {numbers(twice)}")
+    return lines

@@ -23,6 +23,8 @@ STEP_COMPARED = "compared"  # data = what arrived; detail = result of compare_di
 STEP_REFUSED = "refused"  # a frame or announcement was refused before any MAC work
 STEP_ATTACK = "attack"  # an attacker's move; detail says which
 STEP_CHAT = "chat"  # a chat message after acceptance (data = payload)
+STEP_LESSON_VERDICT = "lesson_verdict"  # lesson protocol: the words its server prints (detail)
+STEP_WEAKNESS = "weakness"  # lesson protocol: what the lesson's code does here instead (detail)
 
 # ``AuthStep.what``: which protocol message a frame carries.
 WHAT_CHALLENGE = "challenge"
@@ -62,7 +64,7 @@ class AuthVerdict(Event):
 
     On the server (``endpoint="server"``): was the client accepted.  On a client: did the
     server welcome it (and, in mutual mode, did the server prove itself).  ``reason`` is a
-    code from :data:`netsim.lessons.hmac.macs.REASONS`.
+    code from :data:`netsim.auth.macs.REASONS`.
     """
 
     conn: int
@@ -79,7 +81,7 @@ class ScenarioFinished(Event):
 
     ``succeeded`` is the headline: for an attack, did the attacker get in; for a plain run,
     was the client accepted.  ``explanation`` is a code from
-    :data:`netsim.lessons.hmac.macs.EXPLANATIONS` (one sentence on why).
+    :data:`netsim.auth.macs.EXPLANATIONS` (one sentence on why).
     """
 
     scenario: str

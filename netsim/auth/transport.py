@@ -1,5 +1,5 @@
-"""The only part of :mod:`netsim.lessons.hmac` that touches sockets: framed connections, a threaded
-server and a client, both driving the sans-I/O machines of :mod:`netsim.lessons.hmac.machines`.
+"""The part of :mod:`netsim.auth` that touches sockets: framed connections, a threaded
+server and a client, both driving the sans-I/O machines of :mod:`netsim.auth.machines`.
 
 Robustness rules, all enforced here:
 
@@ -7,7 +7,7 @@ Robustness rules, all enforced here:
 * before authentication a frame may be at most 256 bytes, and the limit is checked on the
   header alone - a "1 MB response" is refused after its 4-byte header, never buffered;
 * the whole exchange has one deadline: a peer trickling one byte at a time is cut off;
-* no exception escapes a worker: each ends as an :class:`~netsim.lessons.hmac.events.AuthVerdict`
+* no exception escapes a worker: each ends as an :class:`~netsim.auth.events.AuthVerdict`
   with a reason code;
 * no daemon threads: :meth:`AuthServer.stop` closes the listener and joins every thread.
 """
@@ -21,6 +21,23 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from netsim.auth import macs
+from netsim.auth.events import (
+    STEP_ATTACK,
+    STEP_RECEIVED,
+    STEP_SENT,
+    WHAT_CHAT,
+    AuthStep,
+    AuthVerdict,
+)
+from netsim.auth.machines import (
+    LESSON,
+    AuthConfig,
+    Handshake,
+    Note,
+    client_handshake,
+    server_handshake,
+)
 from netsim.core.events import SocketFailed, now_ns
 from netsim.core.gate import Gate, GateClosed
 from netsim.core.recorder import Recorder
@@ -31,16 +48,6 @@ from netsim.framing import (
     LengthPrefixCodec,
     MalformedFrameError,
 )
-from netsim.lessons.hmac import macs
-from netsim.lessons.hmac.events import (
-    STEP_ATTACK,
-    STEP_RECEIVED,
-    STEP_SENT,
-    WHAT_CHAT,
-    AuthStep,
-    AuthVerdict,
-)
-from netsim.lessons.hmac.machines import AuthConfig, Handshake, Note, client_handshake, server_handshake
 
 POLL_S = 0.05  # how often blocked calls look at the stop flag
 PREAUTH_RECV_BYTES = 512  # small reads before authentication: nothing big is ever pulled in
@@ -188,7 +195,7 @@ class FramedConn:
 
 
 def failure_reason(exc: BaseException) -> str:
-    """Map what stopped a worker to a reason code (see :data:`netsim.lessons.hmac.macs.REASONS`)."""
+    """Map what stopped a worker to a reason code (see :data:`netsim.auth.macs.REASONS`)."""
     if isinstance(exc, FrameTooLargeError):
         return "frame_too_large"
     if isinstance(exc, IncompleteFrameError):
@@ -349,6 +356,21 @@ class AuthServer:
         try:
             with sock:
                 cfg = self.config
+                if cfg.protocol == LESSON:  # the lesson's unframed exchange lives in lesson.py
+                    from netsim.auth.lesson_form import serve_lesson_conn
+
+                    result = serve_lesson_conn(
+                        sock,
+                        conn,
+                        cfg,
+                        self._key,
+                        self.recorder,
+                        who=self.who,
+                        stop=self._stop,
+                        gate=self._gate,
+                        chat_idle_s=self._chat_idle_s,
+                    )
+                    return
                 fc = FramedConn(
                     sock,
                     recorder=self.recorder,
@@ -459,6 +481,10 @@ def run_client(
     Blocking; the CLI calls it directly, the lab from a worker thread.  Never raises for
     network trouble: the result (and an :class:`AuthVerdict`) says what happened.
     """
+    if config.protocol == LESSON:
+        from netsim.auth.lesson_form import run_lesson_client
+
+        return run_lesson_client(config, key, address, recorder, who=who, chat=chat, gate=gate, stop=stop)
     result = ClientResult(who=who)
     try:
         sock = connect(address, config.deadline_s)
