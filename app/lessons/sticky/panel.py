@@ -50,6 +50,8 @@ FRAMINGS = ("none", "length", "length:!H", "length:i", "delimiter", "fixed:32", 
 GUI_RECORD_BYTES = 16 * 1024 * 1024
 WORKER_NICE = 10  # socket workers yield the CPU to the GUI thread (see StreamLab)
 WORKER_YIELD_S = 0.0002  # and step aside for the GIL every few messages (see StreamLab)
+# Per message through the panel: the recorder's columns and the model's (tests/perf/memory_bench.py).
+GUI_MEMORY_PER_MESSAGE_BYTES = 200
 PROGRESS_STEPS = 1000  # the progress dialog's range: reading is the first half, drawing the second
 PROGRESS_DELAY_MS = 400
 DRAW_BUDGET_S = 0.015  # per 25 ms tick while an opened trace is drawn (the window stays usable)
@@ -581,6 +583,8 @@ class StickyPanel(QWidget):
     def start_run(self, stepping: bool = False, keep_previous: bool = False) -> None:
         try:
             scenario = self.scenario()
+            # The panel keeps what it draws as well as the recording: refuse what would not fit.
+            scenario.check_memory(per_message=GUI_MEMORY_PER_MESSAGE_BYTES)
             recorder = Recorder()
             lab = StreamLab(
                 scenario,
