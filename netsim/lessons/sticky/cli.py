@@ -22,6 +22,9 @@ from netsim.lessons.sticky.scenario import check_trace_config
 from netsim.lessons.sticky.wire import wire_summary
 
 
+REPLAY_KEEP_BYTES = Scenario().record_bytes_limit  # payload bytes kept from a replayed trace
+
+
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "sticky",
@@ -157,7 +160,12 @@ def run(args: argparse.Namespace) -> int:
             print("netsim sticky: --max-trace-mb must be a positive number", file=sys.stderr)
             return 2
         try:
-            trace = Trace.load(args.replay, max_mb=args.max_trace_mb, validate_config=check_trace_config)
+            trace = Trace.load(
+                args.replay,
+                max_mb=args.max_trace_mb,
+                keep_bytes=REPLAY_KEEP_BYTES,  # what a live run records, at most
+                validate_config=check_trace_config,
+            )
         except (OSError, TraceFormatError) as exc:
             print(f"netsim sticky: cannot replay {args.replay}: {exc}", file=sys.stderr)
             return 2
