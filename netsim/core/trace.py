@@ -443,7 +443,9 @@ class Trace:
                 except UnicodeDecodeError as exc:
                     what = "not a NetSim trace: " if number == 1 else ""
                     raise TraceFormatError(f"{what}line {number}: not UTF-8 text ({exc.reason})") from None
+                raw = b""  # a long line is held once (as text) while it is parsed, not twice
                 loader.line(number, text)
+                text = ""
                 if done >= next_report:
                     next_report = done + _PROGRESS_EVERY_BYTES
                     if cancel is not None and cancel():

@@ -21,7 +21,6 @@ from netsim.lessons.sticky.ribbon import render
 from netsim.lessons.sticky.scenario import check_trace_config
 from netsim.lessons.sticky.wire import wire_summary
 
-
 REPLAY_KEEP_BYTES = Scenario().record_bytes_limit  # payload bytes kept from a replayed trace
 
 
