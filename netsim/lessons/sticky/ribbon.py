@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from netsim.core.events import BytesReceived, BytesSent, FrameDecoded, SocketFailed
+from netsim.core.events import BytesReceived, BytesSent, FrameDecoded, SocketCalled, SocketFailed
 from netsim.core.trace import Analysis, Trace
 from netsim.lab.relay import DatagramDropped, DatagramForwarded, SegmentForwarded
+from netsim.lessons.sticky.wire import data_direction
 
 RIBBON_MAX_BYTES = 160  # draw the character ribbon only for streams this short
 TABLE_MAX_ROWS = 24
@@ -51,9 +52,10 @@ def _short(data: bytes, limit: int = 40) -> str:
 
 def render(trace: Trace, analysis: Analysis) -> str:
     # One pass over the trace, keeping only what is printed: a run of ten million messages is
-    # never held as objects (the byte ribbon is drawn only for short streams).  Relay events are
-    # kept as objects anyway, and of_type reads only those.
-    segments = [e for e in trace.of_type(SegmentForwarded) if e.direction == "c2s"]
+    # never held as objects (the byte ribbon is drawn only for short streams).  Relay events and
+    # calls are kept as objects anyway, and of_type reads only those.
+    way = data_direction(trace.config)
+    segments = [e for e in trace.of_type(SegmentForwarded) if e.direction == way]
     udp = analysis.transport == "udp"
     n_sends, n_recvs, n_frames = analysis.messages_sent, analysis.recv_calls, analysis.app_messages
     keep_all = not udp and max(analysis.bytes_sent, analysis.bytes_received) <= RIBBON_MAX_BYTES
@@ -67,7 +69,21 @@ def render(trace: Trace, analysis: Analysis) -> str:
             lane.append(e)
         if not keep_all and min(len(sends), len(recvs), len(frames)) >= TABLE_MAX_ROWS:
             break  # the tables are full: the rest is only counted (from the analysis)
+    # The lab's marker of the recv() that returned b'' (not imported: this module draws any trace).
+    eof = [e for e in trace.of_type(SocketCalled) if e.result == "b'' - peer closed"]
+    config = trace.config
+    sender = str(config.get("sender", "client"))
+    receiver = "client" if sender == "server" else "server"
     lines: list[str] = []
+    if config:
+        lines.append(
+            f"the {sender} sends, the {receiver} receives"
+            + (
+                " with the lesson's code: recv(4), then recv(size), each trusted once"
+                if config.get("receiver") == "lesson"
+                else ""
+            )
+        )
     total = max([e.end for e in sends] + [e.end for e in recvs] + [0]) if keep_all else 0
     if not udp and 0 < total <= RIBBON_MAX_BYTES:
         lines.append("stream (1 column = 1 byte, | = a boundary):")
@@ -91,7 +107,10 @@ def render(trace: Trace, analysis: Analysis) -> str:
         lines.append(f"  #{e.msg_id + 1:<4} [{e.start}, {e.end})  {_short(e.data)}{note}")
     if n_sends > TABLE_MAX_ROWS:
         lines.append(f"  … {n_sends - TABLE_MAX_ROWS} more")
-    lines.append(f"{'recvfrom()' if udp else 'recv()'} calls: {n_recvs}")
+    lines.append(
+        f"{'recvfrom()' if udp else 'recv()'} calls: {n_recvs + len(eof)}"
+        + (" (the last one returned b'': the peer closed)" if eof else "")
+    )
     for i, r in enumerate(recvs[:TABLE_MAX_ROWS]):
         note = ""
         if udp and r.truncated:
@@ -103,6 +122,9 @@ def render(trace: Trace, analysis: Analysis) -> str:
         lines.append(f"  {i + 1:<5} [{r.start}, {r.end})  {_short(r.data)}{note}")
     if n_recvs > TABLE_MAX_ROWS:
         lines.append(f"  … {n_recvs - TABLE_MAX_ROWS} more")
+    if eof:
+        total_bytes = analysis.bytes_received  # recv() offsets run from 0 without gaps
+        lines.append(f"  {n_recvs + 1:<5} [{total_bytes}, {total_bytes})  b''  the end of the stream")
     lines.append(f"application messages: {n_frames}")
     for f in frames[:TABLE_MAX_ROWS]:
         lines.append(f"  {f.index + 1:<5} {_short(f.payload)}  {'ok' if f.intact else 'WRONG'}")
@@ -139,7 +161,8 @@ def _wire_lines(trace: Trace, segments: list[SegmentForwarded], udp: bool) -> li
     if not udp:
         sizes = [e.end - e.start for e in segments]
         largest = max(sizes, default=0)
-        return [f"wire (relay): {len(segments)} segments client → server, largest {largest} B"]
+        way = "server → client" if data_direction(trace.config) == "s2c" else "client → server"
+        return [f"wire (relay): {len(segments)} segments {way}, largest {largest} B"]
     forwarded = [e for e in trace.of_type(DatagramForwarded) if e.direction == "c2s"]
     dropped = [e for e in trace.of_type(DatagramDropped) if e.direction == "c2s"]
 

@@ -12,6 +12,12 @@ from netsim.lab.relay import MSS_MAX, TCP_LOSS_NOTE, WireConfig
 
 TRANSPORTS = ("tcp", "udp")
 SEND_MODES = ("separate", "burst")
+SENDERS = ("client", "server")
+# "exact": the app's receiver, which loops until a frame is complete (the codec's decoder).
+# "lesson": the lesson's own code - recv(4) trusted as the whole header, recv(size) as the whole
+# body, each called once (see StreamLab._receive_lesson); with framing "none" both are one recv()
+# = one message.
+RECEIVERS = ("exact", "lesson")
 
 # The largest UDP payload over IPv4: 65,535 - 20 (IP header) - 8 (UDP header).
 UDP_MAX_PAYLOAD = 65_507
@@ -27,7 +33,7 @@ MEMORY_LIMIT_MB = 1400
 
 @dataclass(frozen=True, slots=True)
 class Scenario:
-    """One lab run: the client sends ``messages`` to the server, which receives them.
+    """One lab run: the ``sender`` end (the client unless told) sends ``messages``; the other end receives.
 
     ``messages`` is an explicit list; or, when ``count`` > 0, ``count`` generated messages of
     ``size`` bytes each (generated on the fly, so a million messages cost no memory up front).
@@ -52,7 +58,7 @@ class Scenario:
     port: int = 0
     sample_hz: float = 100.0
     record_bytes_limit: int = 64 * 1024 * 1024
-    reset_after_bytes: int = 0  # TCP: the client dies (RST) after this many stream bytes; 0 = never
+    reset_after_bytes: int = 0  # TCP: the sender dies (RST) after this many stream bytes; 0 = never
     # The network in the middle (netsim.lab.relay): when any of these is set, the client talks
     # to a relay that forwards to the server.  0 / None = not set.
     mss: int = 0  # TCP: the relay writes segments of at most this many bytes
@@ -63,6 +69,8 @@ class Scenario:
     dup: float = 0.0  # UDP only
     reorder: float = 0.0  # UDP only
     seed: int | None = None  # None: the lab picks one and records it in the run's config
+    sender: str = "client"  # TCP: which end sends; the lesson's hello/world demo has the server send
+    receiver: str = "exact"  # how the receiving application reads: RECEIVERS
     name: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -78,12 +86,30 @@ class Scenario:
             raise ValueError("delays cannot be negative")
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port must be 0..65535, not {self.port}")
+        if self.sender not in SENDERS:
+            raise ValueError(f"sender must be one of {', '.join(SENDERS)}, not {self.sender!r}")
+        if self.receiver not in RECEIVERS:
+            raise ValueError(f"receiver must be one of {', '.join(RECEIVERS)}, not {self.receiver!r}")
+        if self.transport == "udp" and self.sender != "client":
+            raise ValueError(
+                "over UDP the client sends (as in the lesson's UDP chat); --sender server is TCP only"
+            )
+        if self.transport == "udp" and self.receiver != "exact":
+            raise ValueError(
+                "the lesson's receiver (recv(4) then recv(size)) reads a TCP stream; "
+                "over UDP every recvfrom() is one datagram either way"
+            )
         if self.transport == "tcp" and (self.loss or self.dup or self.reorder):
             raise ValueError(TCP_LOSS_NOTE)
         if self.seed is not None and not 0 <= self.seed < 2**63:
             raise ValueError(f"seed must be 0..2**63-1, not {self.seed}")
         if self.wire:
             self.wire_config(self.seed or 0)  # validates every knob (MSS range, fractions, delays)
+
+    @property
+    def receiving_end(self) -> str:
+        """The endpoint that receives: the other one of ``sender``."""
+        return "server" if self.sender == "client" else "client"
 
     @property
     def wire(self) -> bool:

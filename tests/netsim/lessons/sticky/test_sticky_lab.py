@@ -67,6 +67,7 @@ def test_every_preset_shows_its_lesson(p) -> None:
         "length-prefix": lambda: a.merged_chunks == 1 and a.app_messages_match,
         "delimiter": lambda: a.merged_chunks == 1 and a.app_messages_match,
         "lesson-native-i": lambda: a.app_messages_match,
+        "lesson-recv-trusted": lambda: a.app_messages == 1 and a.wrong_app_messages == 1 and bool(a.errors),
         "udp-boundaries": lambda: a.recv_calls == 2 and a.app_messages_match and a.merged_chunks == 0,
         "udp-truncation": lambda: a.truncated_datagrams == 2 and not a.app_messages_match,
         "udp-size-limit": lambda: a.messages_sent == 2 and "EMSGSIZE" in " ".join(a.errors),
