@@ -39,7 +39,7 @@ from netsim.lessons.sticky.scenario import MAX_TRACE_MESSAGE_BYTES, generated_me
 from netsim.lessons.sticky.wire import data_direction
 
 LOG_MAX_ROWS = 5000
-_I32_MAX = 2**31 - 1
+_I16_MAX = 2**15 - 1
 KEEP_BYTES_ITEMS = 20_000  # per lane: bytes kept for hover/labels for the first items only
 
 
@@ -77,21 +77,23 @@ class StreamModel(QObject):
         self.eof_at: int | None = None  # stream offset where a recv() returned b'' (the peer closed)
         self.t0_ns: int = 0
         self.msg_id = array("i")
-        self.msg_t = array("d")  # seconds since the run started
+        # Seconds since the run started, as 4-byte floats: to the 10 µs over minutes, which is all a
+        # chart or a cursor can show, for half the memory of a million doubles.
+        self.msg_t = array("f")
         self.msg_start = array("q")
         self.msg_end = array("q")
-        self.msg_head = array("i")  # framing bytes (clamped to the message: 4 bytes are plenty)
-        self.msg_tail = array("i")
+        self.msg_head = array("h")  # framing bytes per message (shown; clamped to 32,767)
+        self.msg_tail = array("h")
         self.msg_data: list[bytes] = []
         self.failed_sends: list[tuple[int, str]] = []  # (message slot, error) - UDP size limit
-        self.chunk_t = array("d")
+        self.chunk_t = array("f")
         self.chunk_start = array("q")
         self.chunk_end = array("q")
         self.chunk_data: list[bytes] = []
         self.chunk_truncated: set[int] = set()  # UDP: indexes of truncated datagrams
         self.chunk_slot = array("q")  # UDP: which message each received datagram carried
         self.chunk_wire = array("q")
-        self.frame_t = array("d")
+        self.frame_t = array("f")
         self.frame_index = array("i")
         self.frame_start = array("q")
         self.frame_end = array("q")
@@ -274,8 +276,8 @@ class StreamModel(QObject):
                     self.msg_end.append(ev.end)
                 else:
                     self.tracker.add_message(ev.start, ev.end)
-                self.msg_head.append(min(max(ev.header_bytes, 0), _I32_MAX))
-                self.msg_tail.append(min(max(ev.trailer_bytes, 0), _I32_MAX))
+                self.msg_head.append(min(max(ev.header_bytes, 0), _I16_MAX))
+                self.msg_tail.append(min(max(ev.trailer_bytes, 0), _I16_MAX))
                 if len(self.msg_data) < KEEP_BYTES_ITEMS:
                     self.msg_data.append(ev.data)
                 if len(self.log) < LOG_MAX_ROWS:
