@@ -221,6 +221,10 @@
         <translation>打开记录文件(&amp;O)…</translation>
     </message>
     <message>
+        <source>&amp;Trace programs…</source>
+        <translation>跟踪程序(&amp;T)…</translation>
+    </message>
+    <message>
         <location filename="../../app/main_window.py" line="297" />
         <source>Export run as &amp;trace…</source>
         <translation>导出为记录文件(&amp;T)…</translation>
