@@ -297,6 +297,14 @@ def _field_value(where: str, annotation: str, value: Any) -> Any:
             return base64.b64decode(value["b64"], validate=True)
         except (binascii.Error, ValueError) as exc:
             raise ValueError(f"{where} is not valid base64 ({exc})") from exc
+    if annotation == "list[str]":
+        if not isinstance(value, list) or not all(type(v) is str for v in value):
+            raise ValueError(f"{where} should be a list of strings, not {_show(value)}")
+        check_json_value(where, value)
+        return value
+    if annotation == "Any":  # plain JSON, bounded like a config
+        check_json_value(where, value)
+        return value
     if annotation == "dict[str, Any]":
         if not isinstance(value, dict):
             raise ValueError(f"{where} should be an object, not {_show(value)}")

@@ -233,3 +233,17 @@ def test_trace_loader_runs_in_a_thread_and_reports(tmp_path: Path) -> None:
     loader.join(10)
     assert loader.trace is None and "line 2" in loader.error
     assert not [t for t in threading.enumerate() if t.name == "netsim-trace-loader"]
+
+
+def test_every_declared_event_field_type_can_be_checked() -> None:
+    """The loader checks fields by their annotation: every lesson's event types must be covered."""
+    import dataclasses
+
+    from netsim.core.events import EVENT_TYPES, _field_value, register_declared_events
+
+    register_declared_events()
+    for cls in EVENT_TYPES.values():
+        for f in dataclasses.fields(cls):
+            with pytest.raises(ValueError) as info:
+                _field_value(f"{cls.kind}.{f.name}", str(f.type), object())
+            assert "cannot check" not in str(info.value), f"{cls.kind}.{f.name}: {f.type}"
