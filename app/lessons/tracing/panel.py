@@ -602,7 +602,7 @@ class TracingPanel(QWidget):
         self.reset()
         self._framing = str(trace.config.get("framing", "none"))
         self._replayed = path
-        self._on_events(trace.events)
+        self._on_events(list(trace.events))
         self._rejoin()
         self._refresh_status()
 
