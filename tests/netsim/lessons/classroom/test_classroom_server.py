@@ -57,7 +57,11 @@ def wait_status(
     deadline = time.monotonic() + timeout_s
     while True:
         rows = server.status()
-        if pred(rows):
+        try:
+            matched = pred(rows)
+        except IndexError:  # the student's row is not there yet
+            matched = False
+        if matched:
             return rows
         assert time.monotonic() < deadline, f"status never matched: {rows}"
         time.sleep(0.02)
