@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
 
+from app.shell.theme import Theme
 from app.widgets.stream_model import StreamModel
 
 _Index = QModelIndex | QPersistentModelIndex
 
 
 class EventLogModel(QAbstractTableModel):
-    def __init__(self, stream: StreamModel, parent: QObject | None = None) -> None:
+    def __init__(
+        self, stream: StreamModel, parent: QObject | None = None, *, theme: Theme | None = None
+    ) -> None:
         super().__init__(parent)
+        self.theme = theme if theme is not None else Theme(self)
         self.stream = stream
         self._rows = 0
         stream.log_appended.connect(self._appended)
@@ -60,7 +63,7 @@ class EventLogModel(QAbstractTableModel):
             return None
         t_ms, side, call, size, result = self.stream.log[index.row()]
         if role == Qt.ItemDataRole.ForegroundRole:
-            return QColor("#D55E00") if "Error" in result or "[E" in result else None
+            return self.theme.bad_colour if "Error" in result or "[E" in result else None
         col = index.column()
         if col == 0:
             return f"{t_ms:9.3f}"

@@ -15,10 +15,20 @@ from array import array
 from bisect import bisect_left, bisect_right
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QWheelEvent
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFontMetricsF,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from app.shell.theme import THEME
+from app.shell.theme import Theme
 from app.widgets.stream_model import StreamModel
 
 LANES = 3
@@ -45,17 +55,19 @@ def hex_dump(data: bytes, limit: int = 48) -> str:
 class RibbonView(QWidget):
     hovered = Signal(str)
 
-    def __init__(self, model: StreamModel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, model: StreamModel, parent: QWidget | None = None, *, theme: Theme | None = None
+    ) -> None:
         super().__init__(parent)
+        self.theme = theme if theme is not None else Theme(self)
         self.model = model
-        self.caption = ""
+        self._caption = ""
         self.lane_names = ("send()", "recv()", "app")
         self.dimmed = False
         self._x0 = 0.0  # first visible offset (or datagram slot)
         self._span = 0.0  # visible width in offsets; 0 = follow the data ("fit")
         self._drag_from: QPointF | None = None
         self.setMouseTracking(True)
-        self.setMinimumHeight(180)
         self._repaint = QTimer(self)
         self._repaint.setSingleShot(True)
         self._repaint.setInterval(REPAINT_MS)
@@ -74,7 +86,29 @@ class RibbonView(QWidget):
         self.update()
 
     def sizeHint(self) -> QSize:
-        return QSize(900, int(220 * THEME.scale))
+        return QSize(900, max(int(220 * self.theme.scale), self.minimumSizeHint().height()))
+
+    @property
+    def caption(self) -> str:
+        return self._caption
+
+    @caption.setter
+    def caption(self, text: str) -> None:
+        if text != self._caption:
+            had = bool(self._caption)
+            self._caption = text
+            if had != bool(text):
+                self.updateGeometry()
+            self.update()
+
+    def _caption_h(self) -> float:
+        return QFontMetricsF(self.theme.font(1.1, bold=True)).height() + 8 * self.theme.scale
+
+    def minimumSizeHint(self) -> QSize:
+        """Tall enough for the caption and three lanes of text: the rows are never clipped."""
+        lane = QFontMetricsF(self.theme.font(1.0, bold=True)).height() * 1.5 + 6
+        top = self._caption_h() if self.caption else 8 * self.theme.scale
+        return QSize(int(self._label_w() + 120), int(top + LANES * lane + 8))
 
     # ------------------------------------------------------------- geometry
     @property
@@ -95,10 +129,10 @@ class RibbonView(QWidget):
         return self._x0, self._x0 + self._span
 
     def _label_w(self) -> float:
-        return 90 * THEME.scale
+        return 90 * self.theme.scale
 
     def _plot_rect(self) -> QRectF:
-        top = 30 * THEME.scale if self.caption else 8 * THEME.scale
+        top = self._caption_h() if self.caption else 8 * self.theme.scale
         return QRectF(
             self._label_w(), top, max(10.0, self.width() - self._label_w() - 8), self.height() - top - 6
         )
@@ -226,19 +260,21 @@ class RibbonView(QWidget):
         if self.dimmed:
             p.setOpacity(0.75)
         if self.caption:
-            p.setFont(THEME.font(1.1, bold=True))
-            p.setPen(THEME.text_colour)
+            p.setFont(self.theme.font(1.1, bold=True))
+            p.setPen(self.theme.text_colour)
             p.drawText(
-                QRectF(8, 2, self.width() - 16, 26 * THEME.scale), Qt.AlignmentFlag.AlignVCenter, self.caption
+                QRectF(8, 2, self.width() - 16, self._caption_h() - 4),
+                Qt.AlignmentFlag.AlignVCenter,
+                self.caption,
             )
-        p.setFont(THEME.font(1.0, bold=True))
+        p.setFont(self.theme.font(1.0, bold=True))
         for lane, name in enumerate(self.lane_names):
             r = self._lane_rect(lane)
-            p.setPen(THEME.text_colour)
+            p.setPen(self.theme.text_colour)
             p.drawText(
                 QRectF(4, r.top(), self._label_w() - 8, r.height()), Qt.AlignmentFlag.AlignVCenter, name
             )
-            p.setPen(QPen(QColor("#CCCCCC"), 1))
+            p.setPen(QPen(self.theme.grid_colour, 1))
             p.drawLine(QPointF(r.left(), r.bottom() + 3), QPointF(r.right(), r.bottom() + 3))
         p.setClipRect(self._plot_rect().adjusted(0, -2, 0, 2))  # boxes wider than the view stay in it
         if self.udp:
@@ -260,9 +296,9 @@ class RibbonView(QWidget):
 
     def _label(self, p: QPainter, box: QRectF, text: str, colour: QColor | None = None) -> None:
         box = box.intersected(self._plot_rect())  # centre the text on the part in view
-        if box.width() < 14 * THEME.scale or not text:
+        if box.width() < 14 * self.theme.scale or not text:
             return
-        p.setPen(colour or THEME.text_colour)
+        p.setPen(colour or self.theme.text_colour)
         metrics = p.fontMetrics()
         shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(box.width() - 4))
         p.drawText(box.adjusted(2, 0, -2, 0), Qt.AlignmentFlag.AlignCenter, shown)
@@ -271,8 +307,8 @@ class RibbonView(QWidget):
         m = self.model
         r = self._plot_rect()
         width_px = int(r.width())
-        p.setFont(THEME.font(1.0))
-        lw = THEME.line_width
+        p.setFont(self.theme.font(1.0))
+        lw = self.theme.line_width
         # lane 0: messages
         lo, hi = self._visible_range(m.msg_start, m.msg_end)
         if hi - lo > min(MAX_BOXES, width_px // 3):
@@ -283,15 +319,15 @@ class RibbonView(QWidget):
                 if e == s:
                     continue
                 box = self._box(p, 0, s, e)
-                colour = THEME.message_colour(m.msg_id[i])
+                colour = self.theme.message_colour(m.msg_id[i])
                 p.fillRect(box, colour)
                 head, tail = m.msg_head[i], m.msg_tail[i]
                 for fs, fe in ((s, s + head), (e - tail, e)):
                     if fe > fs:  # framing bytes: grey, hatched, labelled with their size
                         frame_box = self._box(p, 0, fs, fe)
                         p.fillRect(frame_box, QColor("#D0D0D0"))
-                        p.fillRect(frame_box, QBrush(THEME.header_colour, Qt.BrushStyle.BDiagPattern))
-                        p.setFont(THEME.font(0.85))
+                        p.fillRect(frame_box, QBrush(self.theme.header_colour, Qt.BrushStyle.BDiagPattern))
+                        p.setFont(self.theme.font(0.85))
                         self._label(
                             p,
                             frame_box,
@@ -299,11 +335,11 @@ class RibbonView(QWidget):
                             if fs == s
                             else self.tr("{n} B delimiter").format(n=fe - fs),
                         )
-                        p.setFont(THEME.font(1.0))
+                        p.setFont(self.theme.font(1.0))
                 split = i < len(m.tracker.msg_chunks) and m.tracker.msg_chunks[i] > 1
                 p.setPen(
                     QPen(
-                        THEME.alert_colour if split else QColor("#FFFFFF"),
+                        self.theme.alert_colour if split else QColor("#FFFFFF"),
                         lw * (2.5 if split else 1),
                         Qt.PenStyle.DashLine if split else Qt.PenStyle.SolidLine,
                     )
@@ -326,7 +362,7 @@ class RibbonView(QWidget):
                 s, e = m.chunk_start[i], m.chunk_end[i]
                 box = self._box(p, 1, s, e)
                 merged = i < len(m.tracker.chunk_first) and m.tracker.chunk_last[i] > m.tracker.chunk_first[i]
-                colour = THEME.alert_colour if merged else THEME.text_colour
+                colour = self.theme.alert_colour if merged else self.theme.text_colour
                 pen = QPen(colour, lw * (3 if merged else 1.5))
                 p.setPen(pen)
                 y = lane.bottom() - 2
@@ -334,10 +370,10 @@ class RibbonView(QWidget):
                 p.drawLine(QPointF(box.left() + 1, y), QPointF(box.right() - 1, y))
                 p.drawLine(QPointF(box.right() - 1, y), QPointF(box.right() - 1, lane.top() + 4))
                 if merged:
-                    fill = QColor(THEME.alert_colour)
+                    fill = QColor(self.theme.alert_colour)
                     fill.setAlpha(40)
                     p.fillRect(box.adjusted(1, 4, -1, -2), fill)
-                if box.width() >= 30 * THEME.scale:  # format a label only where one fits
+                if box.width() >= 30 * self.theme.scale:  # format a label only where one fits
                     n = e - s
                     text = self.tr("#{n}: {size} B").format(n=i + 1, size=n)
                     if merged:
@@ -352,10 +388,10 @@ class RibbonView(QWidget):
                 s, e = m.frame_start[i], m.frame_end[i]
                 box = self._box(p, 2, s, e)
                 ok = bool(m.frame_intact[i])
-                fill = QColor(THEME.ok_colour if ok else THEME.alert_colour)
+                fill = QColor(self.theme.ok_colour if ok else self.theme.alert_colour)
                 fill.setAlpha(60)
                 p.fillRect(box, fill)
-                p.setPen(QPen(THEME.ok_colour if ok else THEME.alert_colour, lw * 2))
+                p.setPen(QPen(self.theme.ok_colour if ok else self.theme.alert_colour, lw * 2))
                 p.drawRect(box.adjusted(1, 1, -1, -1))
                 got = m.frame_bytes(i)
                 if got is not None:
@@ -389,8 +425,8 @@ class RibbonView(QWidget):
         x0, x1 = self.visible()
         samples = max(1, width // DENSE_PX)
         step = (x1 - x0) / samples
-        palette = [THEME.message_colour(k).rgba() for k in range(8)]
-        alert, ok = THEME.alert_colour.rgba(), THEME.ok_colour.rgba()
+        palette = [self.theme.message_colour(k).rgba() for k in range(8)]
+        alert, ok = self.theme.alert_colour.rgba(), self.theme.ok_colour.rgba()
         greys = (0xFFAAAAAA, 0xFF777777)
         ids, merged, intact = m.msg_id, m.chunk_merged, m.frame_intact
         row = array("I", bytes(4 * samples))
@@ -422,8 +458,8 @@ class RibbonView(QWidget):
     def _paint_udp(self, p: QPainter) -> None:
         """Datagrams as boxes, one slot per message: sent, received (or lost, or cut), obtained."""
         m = self.model
-        p.setFont(THEME.font(1.0))
-        lw = THEME.line_width
+        p.setFont(self.theme.font(1.0))
+        lw = self.theme.line_width
         x0, x1 = self.visible()
         first, last = max(0, int(x0)), int(x1) + 1
         if last - first > 3 * MAX_BOXES:
@@ -433,17 +469,17 @@ class RibbonView(QWidget):
         for slot, why in m.failed_sends:
             if first <= slot < last:
                 box = self._box(p, 0, slot + 0.05, slot + 0.95)
-                p.fillRect(box, QBrush(THEME.alert_colour, Qt.BrushStyle.BDiagPattern))
-                p.setPen(QPen(THEME.alert_colour, lw * 2))
+                p.fillRect(box, QBrush(self.theme.alert_colour, Qt.BrushStyle.BDiagPattern))
+                p.setPen(QPen(self.theme.alert_colour, lw * 2))
                 p.drawRect(box)
-                self._label(p, box, self.tr("not sent: {why}").format(why=why), THEME.alert_colour)
+                self._label(p, box, self.tr("not sent: {why}").format(why=why), self.theme.alert_colour)
         sent_slots: list[int] = []
         j = bisect_left(m.msg_id, first)
         while j < len(m.msg_id) and m.msg_id[j] < last:
             slot = m.msg_id[j]
             sent_slots.append(slot)
             box = self._box(p, 0, slot + 0.05, slot + 0.95)
-            p.fillRect(box, THEME.message_colour(slot))
+            p.fillRect(box, self.theme.message_colour(slot))
             wire = m.message_wire(j)
             text = printable(wire[:40]) if wire is not None else ""
             size = m.msg_end[j] - m.msg_start[j]
@@ -460,10 +496,13 @@ class RibbonView(QWidget):
             truncated = j in m.chunk_truncated
             if truncated and wire_size > 0:
                 kept = QRectF(box.left(), box.top(), box.width() * size / wire_size, box.height())
-                p.fillRect(box, QBrush(THEME.alert_colour, Qt.BrushStyle.BDiagPattern))
+                p.fillRect(box, QBrush(self.theme.alert_colour, Qt.BrushStyle.BDiagPattern))
                 p.fillRect(kept, QColor("#DDDDDD"))
             p.setPen(
-                QPen(THEME.alert_colour if truncated else THEME.text_colour, lw * (2.5 if truncated else 1.5))
+                QPen(
+                    self.theme.alert_colour if truncated else self.theme.text_colour,
+                    lw * (2.5 if truncated else 1.5),
+                )
             )
             p.drawRect(box)
             label = (
@@ -471,24 +510,24 @@ class RibbonView(QWidget):
                 if truncated
                 else self.tr("{size} B").format(size=size)
             )
-            self._label(p, box, label, THEME.alert_colour if truncated else None)
+            self._label(p, box, label, self.theme.alert_colour if truncated else None)
             j += 1
         if m.finished:  # sent but never received: the kernel dropped them
             for slot in sent_slots:
                 if slot not in received:
                     box = self._box(p, 1, slot + 0.05, slot + 0.95)
-                    p.setPen(QPen(THEME.alert_colour, lw * 2, Qt.PenStyle.DashLine))
+                    p.setPen(QPen(self.theme.alert_colour, lw * 2, Qt.PenStyle.DashLine))
                     p.drawRect(box)
-                    self._label(p, box, self.tr("lost"), THEME.alert_colour)
+                    self._label(p, box, self.tr("lost"), self.theme.alert_colour)
         j = bisect_left(m.frame_index, first)
         while j < len(m.frame_index) and m.frame_index[j] < last:
             slot = m.frame_index[j]
             box = self._box(p, 2, slot + 0.05, slot + 0.95)
             ok = bool(m.frame_intact[j])
-            fill = QColor(THEME.ok_colour if ok else THEME.alert_colour)
+            fill = QColor(self.theme.ok_colour if ok else self.theme.alert_colour)
             fill.setAlpha(60)
             p.fillRect(box, fill)
-            p.setPen(QPen(THEME.ok_colour if ok else THEME.alert_colour, lw * 2))
+            p.setPen(QPen(self.theme.ok_colour if ok else self.theme.alert_colour, lw * 2))
             p.drawRect(box.adjusted(1, 1, -1, -1))
             got = m.frame_bytes(j)
             if got is not None:

@@ -519,5 +519,25 @@
             <source>… {n} more bytes</source>
             <translation>…… 另有 {n} 字节</translation>
         </message>
+    <message>
+        <source>Reading the listening sockets</source>
+        <translation>读取正在监听的套接字</translation>
+    </message>
+    <message>
+        <source>Reading the listening sockets failed: {e}</source>
+        <translation>读取正在监听的套接字失败：{e}</translation>
+    </message>
+    <message>
+        <source>Reading this machine</source>
+        <translation>读取本机信息</translation>
+    </message>
+    <message>
+        <source>Reading this machine failed: {e}</source>
+        <translation>读取本机信息失败：{e}</translation>
+    </message>
+    <message>
+        <source>reading…</source>
+        <translation>读取中…</translation>
+    </message>
     </context>
 </TS>

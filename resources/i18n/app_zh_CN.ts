@@ -285,6 +285,10 @@
         <source>&amp;About NetSim Lab</source>
         <translation>关于 NetSim Lab(&amp;A)</translation>
     </message>
+    <message>
+        <source>Panel &amp;list (Ctrl+L hides it)</source>
+        <translation>面板列表(&amp;L)（Ctrl+L 隐藏）</translation>
+    </message>
 </context>
 <context>
     <name>PipeView</name>
@@ -846,6 +850,21 @@
         <location filename="../../app/panels/sticky_panel.py" line="722" />
         <source>Stepping: press Space for the next socket call.</source>
         <translation>单步模式：按空格执行下一个套接字调用。</translation>
+    </message>
+    <message>
+        <source>Closing the sticky-packet lab</source>
+        <translation>关闭粘包实验</translation>
+    </message>
+</context>
+<context>
+    <name>LessonPanel</name>
+    <message>
+        <source>{what} failed: {error}</source>
+        <translation>{what}失败：{error}</translation>
+    </message>
+    <message>
+        <source>A helper thread did not stop within {s} s.</source>
+        <translation>辅助线程未能在 {s} 秒内停止。</translation>
     </message>
 </context>
 </TS>

@@ -673,5 +673,9 @@
         <source>{name}: {verdict}</source>
         <translation>{name}：{verdict}</translation>
     </message>
+    <message>
+        <source>Closing the HMAC lab</source>
+        <translation>关闭 HMAC 实验</translation>
+    </message>
 </context>
 </TS>

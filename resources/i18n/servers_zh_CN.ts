@@ -243,5 +243,9 @@
         <source>Cannot run</source>
         <translation>无法运行</translation>
     </message>
+    <message>
+        <source>Closing the servers lab</source>
+        <translation>关闭服务器实验</translation>
+    </message>
 </context>
 </TS>

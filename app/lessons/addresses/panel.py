@@ -5,8 +5,9 @@ default gateway and the MAC ARP learnt for it), "Addresses and ports" (classify 
 one sentence, explain a port and who listens on it, the listening sockets), and "Layers" (a
 message wrapped in a real Ethernet/IPv4/TCP-or-UDP frame, drawn as nested boxes with the bytes
 in hex coloured by layer).  Everything comes from :mod:`netsim.lessons.addresses.analysis`; nothing is sent on
-the network, so no worker threads: the kernel is read on a button (or the optional auto-refresh
-timer), never while painting.
+the network.  The kernel (interfaces, routes, ARP, the listening-socket scan through psutil) is
+read on the panel's helper thread (:class:`app.panels.base.LessonPanel`) on a button or the
+optional auto-refresh timer, never on the GUI thread and never while painting.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase, QFontMetricsF, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -35,12 +36,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.shell.theme import THEME
+from app.panels.base import LessonPanel
+from app.shell.theme import Theme
 from netsim.lessons.addresses.analysis import (
     AddressInfo,
+    Gateway,
     Interface,
     Layer,
     ListeningScan,
+    Neighbour,
     PortInfo,
     Transport,
     classify,
@@ -61,33 +65,31 @@ AUTO_REFRESH_MS = 3000
 HEX_PER_LINE = 8
 HEX_MAX_BYTES = 1024
 
-# Okabe–Ito.  Layers use the handshake panel's colours (grey / sky blue / orange / green) so a
-# frame looks the same everywhere in the app.
-LAYER_COLOURS = {
-    "ethernet": QColor("#999999"),
-    "ipv4": QColor("#56B4E9"),
-    "tcp": QColor("#E69F00"),
-    "udp": QColor("#E69F00"),
-    "payload": QColor("#009E73"),
-    "unknown": QColor("#CC79A7"),
-}
-KIND_COLOURS = {
-    "loopback": QColor("#56B4E9"),
-    "private": QColor("#009E73"),
-    "global": QColor("#D55E00"),
-    "link-local": QColor("#999999"),
-    "unspecified": QColor("#E69F00"),
-    "multicast": QColor("#F0E442"),
-    "broadcast": QColor("#F0E442"),
-    "documentation": QColor("#CC79A7"),
-    "shared": QColor("#E69F00"),
-    "reserved": QColor("#999999"),
-    "ipv4-mapped": QColor("#56B4E9"),
-}
-INK = QColor("#202020")
-MUTED = QColor("#5a5a5a")
-OK_COLOUR = QColor("#007A5A")
-BAD_COLOUR = QColor("#C24E00")
+
+@dataclass(frozen=True)
+class MachineSnapshot:
+    """What the helper thread read from the kernel in one go."""
+
+    interfaces: list[Interface]
+    scan: ListeningScan
+    gateways: dict[int, Gateway]
+    arp: dict[str, Neighbour]
+
+
+def read_machine() -> MachineSnapshot:
+    """Interfaces, the listening-socket scan, default gateways and ARP (helper thread)."""
+    return MachineSnapshot(
+        interfaces=interfaces(),
+        scan=scan_listening(),
+        gateways={v: default_gateway(v) for v in (4, 6)},
+        arp={n.address: n for n in neighbours()},
+    )
+
+
+def read_port(port: int) -> tuple[ListeningScan, PortInfo]:
+    """A fresh listening scan and what it says about ``port`` (helper thread)."""
+    scan = scan_listening()
+    return scan, port_info(port, scan=scan)
 
 
 def join_sentences(parts: list[str]) -> str:
@@ -127,8 +129,9 @@ class LayerText:
 class LayersView(QWidget):
     """The frame as nested boxes: each layer's header on the left of its box, what it carries inside."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, theme: Theme | None = None) -> None:
         super().__init__(parent)
+        self.theme = theme if theme is not None else Theme(self)
         self.layers: list[Layer] = []
         self.texts: list[LayerText] = []
         self.scale = 1.0
@@ -149,7 +152,8 @@ class LayersView(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), QColor("#ffffff"))
+        theme = self.theme
+        p.fillRect(self.rect(), theme.background_colour)
         n = len(self.layers)
         if not n:
             p.end()
@@ -159,14 +163,10 @@ class LayersView(QWidget):
         outer = QRectF(self.rect()).adjusted(margin, margin, -margin, -margin)
         innermost_w = max(outer.width() * 0.2, 170 * s)
         col_w = (outer.width() - innermost_w - (n - 1) * inset_r) / max(1, n - 1)
-        title_font = THEME.font(1.15, bold=True)
-        title_font.setPointSizeF(THEME.base_point_size * s * 1.15)
-        body_font = QFont(title_font)
-        body_font.setBold(False)
-        body_font.setPointSizeF(THEME.base_point_size * s * 0.95)
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        mono.setPointSizeF(THEME.base_point_size * s * 0.9)
-        pen_w = (2.0 if THEME.high_contrast else 1.5) * s
+        title_font = theme.font(1.15, bold=True)
+        body_font = theme.font(0.95)
+        mono = theme.font(0.9, mono=True)
+        pen_w = (2.0 if theme.high_contrast else 1.5) * s
         for i, (layer, text) in enumerate(zip(self.layers, self.texts, strict=True)):
             box = QRectF(
                 outer.left() + i * col_w,
@@ -174,21 +174,21 @@ class LayersView(QWidget):
                 outer.width() - i * col_w - i * inset_r,
                 outer.height() - 2 * i * inset_y,
             )
-            colour = LAYER_COLOURS.get(layer.key, LAYER_COLOURS["unknown"])
+            colour = theme.layer_colour(layer.key)
             p.setPen(QPen(colour.darker(130), pen_w))
-            p.setBrush(QBrush(QColor("#ffffff")))
+            p.setBrush(QBrush(theme.background_colour))
             p.drawRoundedRect(box, 6 * s, 6 * s)
             p.setBrush(QBrush(tint(colour, 70)))
             p.drawRoundedRect(box, 6 * s, 6 * s)
             width = (col_w if i < n - 1 else box.width()) - 2 * pad
             x, y = box.left() + pad, box.top() + pad
             lines: list[tuple[QFont, QColor, str]] = [
-                (title_font, INK, text.title),
-                (body_font, INK, text.osi),
-                (body_font, INK, text.tcpip),
-                (body_font, INK, text.size),
+                (title_font, theme.text_colour, text.title),
+                (body_font, theme.text_colour, text.osi),
+                (body_font, theme.text_colour, text.tcpip),
+                (body_font, theme.text_colour, text.size),
             ]
-            lines += [(mono, MUTED, f) for f in text.fields]
+            lines += [(mono, theme.muted_colour, f) for f in text.fields]
             bottom = box.bottom() - pad
             for font, ink, line in lines:
                 fm = QFontMetricsF(font)
@@ -205,26 +205,29 @@ class LayersView(QWidget):
         p.end()
 
 
-class AddressesPanel(QWidget):
+class AddressesPanel(LessonPanel):
     panel_id = "addresses"
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, theme: Theme | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(theme, parent)
         self._scale = 1.0
         self._ifaces: list[Interface] = []
+        self._gateways: dict[int, Gateway] = {}
+        self._arp: dict[str, Neighbour] = {}
         self._scan: ListeningScan | None = None
         self._address_info: AddressInfo | None = None
         self._address_error = ""
         self._port: PortInfo | None = None
         self._frame = b""
         self._layers: list[Layer] = []
+        self._reading = False
         self.timer = QTimer(self)
         self.timer.setInterval(AUTO_REFRESH_MS)
         self.timer.timeout.connect(self.refresh_machine)
         self._build()
         self.retranslate()
         self.refresh_machine()
-        self.set_scale(THEME.scale)
+        self.apply_theme(self.theme)
 
     # ================================================================ layout
     def _build(self) -> None:
@@ -310,7 +313,7 @@ class AddressesPanel(QWidget):
         self.frame_summary.setWordWrap(True)
         self._encap_note = QLabel()
         self._encap_note.setWordWrap(True)
-        self.layers_view = LayersView()
+        self.layers_view = LayersView(theme=self.theme)
         self.hex_view = QTextBrowser()
         self.hex_view.setOpenLinks(False)
         lrow = QHBoxLayout()
@@ -340,7 +343,7 @@ class AddressesPanel(QWidget):
         main.setStretchFactor(0, 5)
         main.setStretchFactor(1, 4)
         self._top_split, self._main_split = top, main
-        outer = QVBoxLayout(self)
+        outer = QVBoxLayout(self.content)
         outer.addWidget(self._title)
         outer.addWidget(self._cs_bs)
         outer.addWidget(main, 1)
@@ -432,11 +435,24 @@ class AddressesPanel(QWidget):
         return text
 
     def explain_port(self) -> None:
-        try:
-            self._scan = scan_listening()
-            self._port = port_info(self.port_spin.value(), scan=self._scan)
-        except ValueError:
-            self._port = None
+        """Explain the port in the box; the listening scan it needs runs on the helper thread."""
+        port = self.port_spin.value()
+        self.run_off_gui(
+            lambda: read_port(port),
+            what=self.tr("Reading the listening sockets"),
+            done=self._port_read,
+            failed=self._port_failed,
+        )
+
+    def _port_read(self, result: tuple[ListeningScan, PortInfo]) -> None:
+        self._scan, self._port = result
+        self._fill_listening()
+        self._show_port()
+
+    def _port_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, ValueError):
+            self.report_error(self.tr("Reading the listening sockets failed: {e}").format(e=exc))
+        self._port = None
         self._fill_listening()
         self._show_port()
 
@@ -604,25 +620,14 @@ class AddressesPanel(QWidget):
         self._show_port()
         self._show_layers()
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
     # ================================================================= scale
-    def set_scale(self, factor: float) -> None:
-        self._scale = max(0.5, float(factor))
-        base = THEME.base_point_size * self._scale
+    def apply_theme(self, theme: Theme) -> None:
+        self._scale = max(0.5, theme.scale)
 
         def font(mult: float, bold: bool = False) -> QFont:
-            f = QFont(self.font())
-            f.setPointSizeF(base * mult)
-            f.setBold(bold)
-            return f
+            return theme.font(mult, bold)
 
-        body = QFont(self.font())
-        body.setPointSizeF(base)
-        self.setFont(body)
+        self.setFont(theme.font(1.0))
         self._title.setFont(font(1.5, bold=True))
         self._cs_bs.setFont(font(1.05))
         for box in (self._machine_box, self._ports_box, self._layers_box):
@@ -633,8 +638,7 @@ class AddressesPanel(QWidget):
             label.setFont(font(1.25, bold=True))
         self.gateway_label.setFont(font(1.15))
         self.frame_summary.setFont(font(1.15, bold=True))
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        mono.setPointSizeF(base * 1.1)
+        mono = theme.font(1.1, mono=True)
         self.hex_view.setFont(mono)
         fm = QFontMetricsF(mono)
         hex_w = int(fm.horizontalAdvance("0" * (6 + 3 * HEX_PER_LINE)) + 40 * self._scale)
@@ -643,18 +647,39 @@ class AddressesPanel(QWidget):
         for table in (self.iface_table, self.listen_table):
             table.verticalHeader().setDefaultSectionSize(int(QFontMetricsF(font(1.1)).height() * 1.5))
             table.resizeColumnsToContents()
+        self._fill_interfaces()
+        self._fill_listening()
+        self._show_address()
+        self._show_port()
         self._show_layers()
 
     # ============================================================ this machine
     def refresh_machine(self) -> None:
-        """Read the interfaces, gateway and listening sockets again (button or timer)."""
-        self._ifaces = interfaces()
-        self._scan = scan_listening()
+        """Read the interfaces, gateway and listening sockets again (button or timer), on the
+        helper thread; the tables fill in when the reading arrives."""
+        if self._reading:
+            return  # one reading at a time (the auto-refresh timer must not pile them up)
+        self._reading = True
+        self.run_off_gui(
+            read_machine,
+            what=self.tr("Reading this machine"),
+            done=self._machine_read,
+            failed=self._machine_failed,
+        )
+
+    def _machine_read(self, snap: MachineSnapshot) -> None:
+        self._reading = False
+        self._ifaces, self._scan = snap.interfaces, snap.scan
+        self._gateways, self._arp = snap.gateways, snap.arp
         if self._port is not None:
             self._port = port_info(self._port.port, scan=self._scan)
         self._fill_interfaces()
         self._fill_listening()
         self._show_port()
+
+    def _machine_failed(self, exc: BaseException) -> None:
+        self._reading = False
+        self.report_error(self.tr("Reading this machine failed: {e}").format(e=exc))
 
     def _fill_interfaces(self) -> None:
         rows: list[tuple[Interface, str, str, str | None]] = []
@@ -672,19 +697,22 @@ class AddressesPanel(QWidget):
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c == 1:
-                    item.setForeground(QBrush(OK_COLOUR if iface.up else BAD_COLOUR))
+                    item.setForeground(QBrush(self.theme.ok_colour if iface.up else self.theme.bad_colour))
                 if c in (3, 4) and kind is not None:
-                    item.setBackground(QBrush(QColor(over_white(KIND_COLOURS[kind], 90))))
+                    item.setBackground(QBrush(QColor(over_white(self.theme.kind_colour(kind), 90))))
                 t.setItem(r, c, item)
         t.resizeColumnsToContents()
         self._fill_gateway()
 
     def _fill_gateway(self) -> None:
-        arp = {n.address: n for n in neighbours()}
+        arp = self._arp
         parts = []
         for version in (4, 6):
-            gw = default_gateway(version)
+            gw = self._gateways.get(version)
             label = self.tr("Default gateway (IPv{v}):").format(v=version)
+            if gw is None:
+                parts.append(f"<b>{label}</b> " + html.escape(self.tr("reading…")))
+                continue
             if gw.address is None:
                 unknown = self.tr("unknown (no default route could be read)")
                 parts.append(f"<b>{label}</b> {html.escape(unknown)}")
@@ -713,7 +741,7 @@ class AddressesPanel(QWidget):
     def _show_address(self) -> None:
         if self._address_info is not None:
             info = self._address_info
-            colour = KIND_COLOURS[info.kind].darker(150).name()
+            colour = self.theme.kind_colour(info.kind).darker(150).name()
             self.address_result.setText(
                 f"<span style='color:{colour}'>■</span> {html.escape(self.explain_address(info))}"
             )
@@ -722,7 +750,9 @@ class AddressesPanel(QWidget):
                 "“{text}” is not an IP address: IPv4 is four numbers 0–255 separated by dots, "
                 "IPv6 eight groups of hex digits separated by colons."
             ).format(text=self._address_error.strip())
-            self.address_result.setText(f"<span style='color:{BAD_COLOUR.name()}'>{html.escape(msg)}</span>")
+            self.address_result.setText(
+                f"<span style='color:{self.theme.bad_colour.name()}'>{html.escape(msg)}</span>"
+            )
         else:
             self.address_result.setText("")
 
@@ -730,7 +760,7 @@ class AddressesPanel(QWidget):
         if self._port is None:
             self.port_result.setText("")
             return
-        colour = OK_COLOUR if self._port.good_for_lab_server else INK
+        colour = self.theme.ok_colour if self._port.good_for_lab_server else self.theme.text_colour
         self.port_result.setText(
             f"<span style='color:{colour.name()}'>{html.escape(self.port_sentence(self._port))}</span>"
         )
@@ -747,7 +777,7 @@ class AddressesPanel(QWidget):
                 if c == 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if self._port is not None and s.port == self._port.port:
-                    item.setBackground(QBrush(QColor(over_white(LAYER_COLOURS["tcp"], 90))))
+                    item.setBackground(QBrush(QColor(over_white(self.theme.layer_colour("tcp"), 90))))
                 t.setItem(r, c, item)
         t.resizeColumnsToContents()
         if scan is None:
@@ -796,14 +826,15 @@ class AddressesPanel(QWidget):
         for off in range(0, shown, HEX_PER_LINE):
             cells = []
             for i in range(off, min(off + HEX_PER_LINE, shown)):
-                bg = over_white(LAYER_COLOURS.get(owner[i], LAYER_COLOURS["unknown"]), 110)
+                bg = over_white(self.theme.layer_colour(owner[i] or "unknown"), 110)
                 cells.append(f"<span style='background-color:{bg}'>{self._frame[i]:02x}</span>")
             lines.append(
-                f"<span style='color:{MUTED.name()}'>{off:04x}</span>&nbsp;&nbsp;" + "&nbsp;".join(cells)
+                f"<span style='color:{self.theme.muted_colour.name()}'>{off:04x}</span>&nbsp;&nbsp;"
+                + "&nbsp;".join(cells)
             )
         if shown < len(self._frame):
             more = self.tr("… {n} more bytes").format(n=len(self._frame) - shown)
-            lines.append(f"<span style='color:{MUTED.name()}'>{html.escape(more)}</span>")
+            lines.append(f"<span style='color:{self.theme.muted_colour.name()}'>{html.escape(more)}</span>")
         return "<div style='white-space:pre'>" + "<br>".join(lines) + "</div>"
 
     # ============================================================ interface
@@ -834,7 +865,7 @@ class AddressesPanel(QWidget):
         self._show_layers()
 
     def is_idle(self) -> bool:
-        return True
+        return not self.helper_busy
 
     def run(self) -> None:
         """F5: read the machine again and redo the three answers."""
@@ -854,5 +885,8 @@ class AddressesPanel(QWidget):
         self.auto_refresh.setChecked(False)
         self.run_default_preset()
 
-    def shutdown(self) -> None:
+    def stop_work(self) -> None:
         self.timer.stop()
+
+    def key_widget(self) -> QWidget | None:
+        return self.layers_view

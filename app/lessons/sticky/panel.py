@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.shell.bridge import Bridge
-from app.shell.theme import THEME
+from app.panels.base import LessonPanel
+from app.shell.theme import Theme
 from app.widgets.buffers import BuffersView
 from app.widgets.log_model import EventLogModel
 from app.widgets.ribbon import RibbonView
 from app.widgets.stream_model import StreamModel
+from netsim.core.events import Event
 from netsim.core.recorder import Recorder
 from netsim.core.trace import Trace, TraceFormatError
 from netsim.framing import make_codec
@@ -43,12 +44,11 @@ WORKER_NICE = 10  # socket workers yield the CPU to the GUI thread (see StreamLa
 WORKER_YIELD_S = 0.0002  # and step aside for the GIL every few messages (see StreamLab)
 
 
-class StickyPanel(QWidget):
+class StickyPanel(LessonPanel):
     panel_id = "sticky"
-    run_finished = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, theme: Theme | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(theme, parent)
         self.lab: StreamLab | None = None
         self.recorder: Recorder | None = None
         self._trace: Trace | None = None  # a trace opened from a file
@@ -57,14 +57,9 @@ class StickyPanel(QWidget):
         self.has_previous = False
         self._then: list[str] = []  # queued follow-ups (the default preset's framing comparison)
         self._loading = False
-        self.bridge = Bridge(self)
-        self.bridge.events_batch.connect(lambda batch: self.model.feed(batch))
-        self.tick = QTimer(self)
-        self.tick.setInterval(25)
-        self.tick.timeout.connect(self._on_tick)
-        self.tick.start()
         self._build()
         self.retranslate()
+        self.apply_theme(self.theme)
         self.load_preset("hello-world", run=False)
 
     # ================================================================ layout
@@ -199,11 +194,11 @@ class StickyPanel(QWidget):
         self.verdict.setObjectName("verdict")
         self.verdict.setWordWrap(True)
 
-        self.prev_ribbon = RibbonView(self.prev_model)
+        self.prev_ribbon = RibbonView(self.prev_model, theme=self.theme)
         self.prev_ribbon.dimmed = True
         self.prev_ribbon.setVisible(False)
-        self.ribbon = RibbonView(self.model)
-        self.buffers = BuffersView(self.model)
+        self.ribbon = RibbonView(self.model, theme=self.theme)
+        self.buffers = BuffersView(self.model, theme=self.theme)
         self.queue_note = QLabel()
         self.queue_note.setWordWrap(True)
         buffers_page = QWidget()
@@ -211,7 +206,7 @@ class StickyPanel(QWidget):
         bl.setContentsMargins(0, 0, 0, 0)
         bl.addWidget(self.queue_note)
         bl.addWidget(self.buffers, 1)
-        self.log_model = EventLogModel(self.model, self)
+        self.log_model = EventLogModel(self.model, self, theme=self.theme)
         self.log_view = QTableView()
         self.log_view.setModel(self.log_model)
         self.log_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -227,12 +222,13 @@ class StickyPanel(QWidget):
         rl.addWidget(self.prev_ribbon, 1)
         rl.addWidget(self.ribbon, 1)
         split = QSplitter(Qt.Orientation.Vertical)
+        split.setChildrenCollapsible(False)  # the "Now" ribbon keeps the height of its rows
         split.addWidget(ribbons)
         split.addWidget(self.tabs)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
 
-        top = QVBoxLayout(self)
+        top = QVBoxLayout(self.content)
         top.addLayout(grid)
         top.addWidget(self.lesson)
         top.addLayout(pending_row)
@@ -385,26 +381,23 @@ class StickyPanel(QWidget):
         self._update_lesson()
         self._refresh_texts()
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
-    def set_scale(self, factor: float) -> None:
-        big = THEME.font(1.35, bold=True)
+    def apply_theme(self, theme: Theme) -> None:
+        factor = theme.scale
+        big = theme.font(1.35, bold=True)
         for label in self.counters.values():
             label.setFont(big)
-        self.verdict.setFont(THEME.font(1.3, bold=True))
-        self.lesson.setFont(THEME.font(1.1))
+        self.verdict.setFont(theme.font(1.3, bold=True))
+        self.lesson.setFont(theme.font(1.1))
         for w in (self.pending_client, self.pending_server):
-            w.setFont(THEME.font(1.15, bold=True))
-        # Minimums that still fit a 1080-pixel projector at 1.5x; the splitter shares the rest.
-        self.ribbon.setMinimumHeight(int(130 * factor))
-        self.prev_ribbon.setMinimumHeight(int(115 * factor))
-        self.tabs.setMinimumHeight(int(210 * factor))
+            w.setFont(theme.font(1.15, bold=True))
+        # The ribbons' minimum is their rows (RibbonView.minimumSizeHint); the panel scrolls
+        # when the zoom makes everything taller than the window, and the splitter shares the rest.
+        self.tabs.setMinimumHeight(int(180 * factor))
         self.buffers.set_scale(factor)
         for w in (self.ribbon, self.prev_ribbon):
+            w.updateGeometry()
             w.update()
+        self._refresh_texts()
 
     # ============================================================== presets
     def presets(self) -> list[tuple[str, str]]:
@@ -566,10 +559,10 @@ class StickyPanel(QWidget):
         self.log_model.set_stream(self.model)
 
     def _stop_lab(self) -> None:
-        if self.lab is not None:
-            self.lab.close()
+        lab, self.lab = self.lab, None
+        if lab is not None:
             self.bridge.drain()
-            self.lab = None
+            self.close_off_gui(lab.close, self.tr("Closing the sticky-packet lab"))
 
     def run(self) -> None:
         if self.lab is not None and not self.lab.finished and self.lab.gate.stepping:
@@ -612,15 +605,22 @@ class StickyPanel(QWidget):
 
     def is_idle(self) -> bool:
         # The tick lets go of a lab only once its last event has reached the model and the views.
-        return self.lab is None and not self._then and self.model.backlog == 0
+        return self.lab is None and not self._then and self.model.backlog == 0 and not self.helper_busy
 
-    def shutdown(self) -> None:
+    def stop_work(self) -> None:
         self._then.clear()
-        self.tick.stop()
         self._stop_lab()
-        self.bridge.stop()
+
+    def key_widget(self) -> QWidget | None:
+        return self.ribbon
 
     # ================================================================ traces
+    def can_open_trace(self) -> bool:
+        return True
+
+    def can_export_trace(self) -> bool:
+        return True
+
     def export_trace(self, path: str) -> None:
         """Save the run on screen (a live run, or the trace opened from a file) as JSON Lines."""
         trace = (
@@ -651,7 +651,10 @@ class StickyPanel(QWidget):
         self._refresh_texts()
 
     # ================================================================= ticks
-    def _on_tick(self) -> None:
+    def on_events(self, batch: list[Event]) -> None:
+        self.model.feed(batch)
+
+    def on_tick(self) -> None:
         self.model.process()
         if self.lab is not None:
             pending = self.lab.gate.pending()
@@ -692,7 +695,7 @@ class StickyPanel(QWidget):
         udp = m.transport == "udp"
 
         def counter(key: str, text: str, bad: bool) -> None:
-            colour = THEME.alert_colour.name() if bad else THEME.ok_colour.name()
+            colour = self.theme.bad_colour.name() if bad else self.theme.ok_colour.name()
             self.counters[key].setText(f"<span style='color:{colour}'>{text}</span>")
 
         counter("merged", self.tr("merged recv(): {n}").format(n=m.merged_chunks), m.merged_chunks > 0)
@@ -716,12 +719,12 @@ class StickyPanel(QWidget):
             if m.app_messages_match:
                 text, colour = (
                     self.tr("✓ The application got exactly the messages that were sent."),
-                    THEME.ok_colour,
+                    self.theme.ok_colour,
                 )
             else:
                 text, colour = (
                     self.tr("✗ The application did NOT get the messages that were sent."),
-                    THEME.alert_colour,
+                    self.theme.bad_colour,
                 )
             if m.errors:
                 text += "  " + self.tr("Error: {e}").format(e=m.errors[0])
