@@ -6,7 +6,7 @@ import importlib
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
@@ -150,10 +150,7 @@ class MainWindow(QMainWindow):
 
     def fitting_size(self, wanted: QSize) -> QSize:
         """``wanted``, cut to the screen's available geometry (the window never opens larger)."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        if screen is None:
-            return wanted
-        room = screen.availableGeometry().size()
+        room = self.screen().availableGeometry().size()
         frame = self.frameGeometry().size() - self.geometry().size()  # title bar and borders
         return QSize(
             max(320, min(wanted.width(), room.width() - frame.width())),

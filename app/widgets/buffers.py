@@ -189,11 +189,11 @@ class BuffersView(QWidget):
         # A sample holds until the next one: draw steps, not slopes.
         self.send_curve = self.plot.plot([], [], stepMode="right")
         self.recv_curve = self.plot.plot([], [], stepMode="right")
-        self.cursor = pg.InfiniteLine(angle=90, movable=True)
+        self.time_cursor = pg.InfiniteLine(angle=90, movable=True)
         self._set_pens()
-        self.cursor.setVisible(False)
-        self.plot.addItem(self.cursor)
-        self.cursor.sigPositionChanged.connect(self._cursor_moved)
+        self.time_cursor.setVisible(False)
+        self.plot.addItem(self.time_cursor)
+        self.time_cursor.sigPositionChanged.connect(self._cursor_moved)
         self.pipe = PipeView(model, theme=self.theme)
         self._following = True
         lay = QVBoxLayout(self)
@@ -228,7 +228,7 @@ class BuffersView(QWidget):
         width = 3 * max(1.0, self.theme.line_width / max(self.theme.scale, 0.1))
         self.send_curve.setPen(pg.mkPen(self.theme.side_colour("client"), width=width))
         self.recv_curve.setPen(pg.mkPen(self.theme.side_colour("server"), width=width))
-        self.cursor.setPen(pg.mkPen(self.theme.header_colour, width=2, style=Qt.PenStyle.DashLine))
+        self.time_cursor.setPen(pg.mkPen(self.theme.header_colour, width=2, style=Qt.PenStyle.DashLine))
 
     def set_scale(self, factor: float) -> None:
         self._set_pens()
@@ -250,14 +250,14 @@ class BuffersView(QWidget):
         self.new_run()
 
     def _cursor_moved(self) -> None:
-        if self.cursor.isVisible():
+        if self.time_cursor.isVisible():
             self._following = False
-            self.pipe.set_time(float(self.cursor.value()) / 1000)
+            self.pipe.set_time(float(self.time_cursor.value()) / 1000)
 
     def new_run(self) -> None:
         self._range = (100.0, 16.0)
         self._following = True
-        self.cursor.setVisible(False)
+        self.time_cursor.setVisible(False)
         self.pipe.set_time(None)
         self.refresh()
 
@@ -286,10 +286,10 @@ class BuffersView(QWidget):
         if m.finished and self._following:
             peak = m.peak_recv_queue_time()
             t = peak if peak is not None else m.duration
-            self.cursor.blockSignals(True)
-            self.cursor.setValue(t * 1000)
-            self.cursor.setVisible(True)
-            self.cursor.blockSignals(False)
+            self.time_cursor.blockSignals(True)
+            self.time_cursor.setValue(t * 1000)
+            self.time_cursor.setVisible(True)
+            self.time_cursor.blockSignals(False)
             self.pipe.set_time(t)
         else:
             self.pipe.update()

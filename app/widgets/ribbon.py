@@ -247,10 +247,10 @@ class RibbonView(QWidget):
             s, e = m.frame_start[i], m.frame_end[i]
             verdict = self.tr("as sent") if m.frame_intact[i] else self.tr("NOT the message that was sent")
             title = self.tr("application message #{n}: {verdict}").format(n=i + 1, verdict=verdict)
-        data = m.stream_bytes(s, e)
-        if data is None:
+        kept = m.stream_bytes(s, e)
+        if kept is None:
             return title
-        return f"{title}\n{hex_dump(data)}\n{printable(data[:64])}"
+        return f"{title}\n{hex_dump(kept)}\n{printable(kept[:64])}"
 
     # ----------------------------------------------------------------- paint
     def paintEvent(self, event: QPaintEvent) -> None:

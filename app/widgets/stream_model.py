@@ -14,6 +14,7 @@ from array import array
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Iterable
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -45,13 +46,13 @@ class StreamModel(QObject):
         super().__init__(parent)
         self.reset()
 
-    def reset(self, config: dict | None = None) -> None:
+    def reset(self, config: dict[str, Any] | None = None) -> None:
         """Forget everything, queued events included."""
         self._backlog: deque[list[Event]] = deque()
         self._clear(config)
 
-    def _clear(self, config: dict | None) -> None:
-        self.config: dict = dict(config or {})
+    def _clear(self, config: dict[str, Any] | None) -> None:
+        self.config: dict[str, Any] = dict(config or {})
         try:
             self._codec: Codec | None = make_codec(str(self.config.get("framing", "none")))
         except ValueError:
@@ -291,7 +292,7 @@ class StreamModel(QObject):
     def state_at(self, t: float) -> dict[str, int]:
         """Where the bytes were at ``t`` seconds: ends of sent/received/decoded, queue sizes."""
 
-        def last(times: array, values: array, default: int = 0) -> int:
+        def last(times: array[float], values: array[int], default: int = 0) -> int:
             i = bisect_right(times, t) - 1
             return int(values[i]) if i >= 0 else default
 

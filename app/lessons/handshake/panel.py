@@ -105,7 +105,7 @@ class HandshakePanel(LessonPanel):
         controls.addWidget(self.pcap_button)
         controls.addWidget(self.png_button)
         steps = QHBoxLayout()
-        for w in (
+        for widget in (
             self.step_button,
             self.run_button,
             self.pause_button,
@@ -113,7 +113,7 @@ class HandshakePanel(LessonPanel):
             self.speed_label,
             self.speed,
         ):
-            steps.addWidget(w)
+            steps.addWidget(widget)
         steps.addStretch(1)
 
         self.capture_banner = QLabel()

@@ -235,8 +235,8 @@ class StickyPanel(LessonPanel):
         top.addLayout(counter_row)
         top.addWidget(self.verdict)
         top.addWidget(split, 1)
-        for w in (self.transport, self.send_mode):
-            w.currentIndexChanged.connect(self._controls_changed)
+        for combo in (self.transport, self.send_mode):
+            combo.currentIndexChanged.connect(self._controls_changed)
 
     # =========================================================== translation
     def title(self) -> str:
@@ -394,8 +394,8 @@ class StickyPanel(LessonPanel):
         # when the zoom makes everything taller than the window, and the splitter shares the rest.
         self.tabs.setMinimumHeight(int(180 * factor))
         self.buffers.set_scale(factor)
-        for w in (self.ribbon, self.prev_ribbon):
-            w.updateGeometry()
+        for ribbon in (self.ribbon, self.prev_ribbon):
+            ribbon.updateGeometry()
             w.update()
         self._refresh_texts()
 
