@@ -144,10 +144,8 @@ def _screenshots(window: MainWindow, out_dir: Path, only: str | None, size: tupl
             for _ in range(10):  # let the last batches reach the views and repaint
                 QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
                 time.sleep(0.03)
-            key = panel.key_widget()
-            if key is not None:  # the rows the lesson is about, scrolled into view
-                panel.scroll_area.ensureWidgetVisible(key, 0, 0)
-                QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            panel.scroll_to_key_rows()  # the rows the lesson is about, in view
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
             path = out_dir / f"{panel.panel_id}.png"
             image = window.grab()
             if (image.width(), image.height()) != (width, height):

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from queue import Empty, SimpleQueue
 from typing import Any, ClassVar
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from app.shell.bridge import Bridge
@@ -218,6 +218,21 @@ class LessonPanel(QWidget):
     def key_widget(self) -> QWidget | None:
         """The rows the lesson is about; a screenshot scrolls them into view."""
         return None
+
+    def scroll_to_key_rows(self) -> None:
+        """Scroll (vertically only) so that :meth:`key_widget` is in view, its top first."""
+        key = self.key_widget()
+        if key is None:
+            return
+        self.scroll_area.horizontalScrollBar().setValue(0)
+        bar = self.scroll_area.verticalScrollBar()
+        top = key.mapTo(self.content, QPoint(0, 0)).y()
+        bottom = top + key.height()
+        view = self.scroll_area.viewport().height()
+        if top < bar.value() or key.height() > view:
+            bar.setValue(top)
+        elif bottom > bar.value() + view:
+            bar.setValue(bottom - view)
 
     # ============================================================ hooks
     def on_events(self, batch: list[Event]) -> None:

@@ -102,8 +102,6 @@ class HandshakePanel(LessonPanel):
         for w in (self.scenario_label, self.scenario_box, self.model_only, self.absolute):
             controls.addWidget(w)
         controls.addStretch(1)
-        controls.addWidget(self.pcap_button)
-        controls.addWidget(self.png_button)
         steps = QHBoxLayout()
         for widget in (
             self.step_button,
@@ -115,6 +113,8 @@ class HandshakePanel(LessonPanel):
         ):
             steps.addWidget(widget)
         steps.addStretch(1)
+        steps.addWidget(self.pcap_button)
+        steps.addWidget(self.png_button)
 
         self.capture_banner = QLabel()
         self.capture_banner.setWordWrap(True)

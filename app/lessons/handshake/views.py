@@ -325,11 +325,11 @@ class StateMachineView(QWidget):
         self.theme = theme if theme is not None else Theme(self)
         self.run = run
         self.scale = 1.0
-        self.setMinimumSize(480, 420)
+        self.setMinimumSize(380, 340)
 
     def set_scale(self, factor: float) -> None:
         self.scale = factor
-        self.setMinimumSize(int(480 * factor), int(420 * factor))
+        self.setMinimumSize(int(380 * factor), int(340 * factor))
         self.update()
 
     def refresh(self) -> None:

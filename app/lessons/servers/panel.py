@@ -337,10 +337,11 @@ class ServersPanel(LessonPanel):
         ):
             controls.addWidget(label)
             controls.addWidget(widget)
-        controls.addSpacing(12)
-        for button in (self._run_button, self._compare_button, self._reset_button):
-            controls.addWidget(button)
         controls.addStretch(1)
+        buttons = QHBoxLayout()  # a row of its own: the panel fits a projector's width at zoom
+        for button in (self._run_button, self._compare_button, self._reset_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
 
         self._explanation = QLabel()
         self._explanation.setWordWrap(True)
@@ -391,6 +392,7 @@ class ServersPanel(LessonPanel):
         layout.addWidget(self._title)
         layout.addWidget(self._subtitle)
         layout.addLayout(controls)
+        layout.addLayout(buttons)
         layout.addWidget(self._explanation)
         layout.addLayout(body, 1)
 
@@ -633,7 +635,7 @@ class ServersPanel(LessonPanel):
         self._table.setMaximumHeight(int(200 * factor))
         self._refresh()
         self._side.setMaximumWidth(int(560 * factor))
-        self._side.setMinimumWidth(int(380 * factor))
+        self._side.setMinimumWidth(int(300 * factor))
 
     def run(self) -> None:
         try:

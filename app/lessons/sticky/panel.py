@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from app.panels.base import LessonPanel
 from app.shell.theme import Theme
 from app.widgets.buffers import BuffersView
+from app.widgets.flow import FlowLayout
 from app.widgets.log_model import EventLogModel
 from app.widgets.ribbon import RibbonView
 from app.widgets.stream_model import StreamModel
@@ -97,7 +98,7 @@ class StickyPanel(LessonPanel):
         self.send_mode.addItem("", "burst")
         for combo in (self.preset_combo, self.framing, self.send_mode):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(14)
+            combo.setMinimumContentsLength(12)
         self.send_delay = QDoubleSpinBox()
         self.send_delay.setRange(0, 5000)
         self.send_delay.setDecimals(0)
@@ -130,8 +131,8 @@ class StickyPanel(LessonPanel):
         grid.addWidget(self.framing, 1, 1, 1, 3)
         grid.addWidget(lab("send_mode"), 1, 4)
         grid.addWidget(self.send_mode, 1, 5)
-        grid.addWidget(self.list_radio, 2, 0)
-        grid.addWidget(self.messages_edit, 2, 1, 1, 3)
+        grid.addWidget(self.list_radio, 2, 0, 1, 2)  # its text is long: two columns
+        grid.addWidget(self.messages_edit, 2, 2, 1, 2)
         grid.addWidget(self.count_radio, 2, 4)
         count_row = QHBoxLayout()
         count_row.addWidget(self.count_spin, 1)
@@ -180,7 +181,7 @@ class StickyPanel(LessonPanel):
         pending_row.addWidget(self.pending_server, 1)
 
         self.counters: dict[str, QLabel] = {}
-        counter_row = QHBoxLayout()
+        counter_row = FlowLayout()  # the badges wrap instead of widening the panel at zoom
         for key in ("merged", "split", "app", "wrong", "udp"):
             label = QLabel()
             label.setObjectName(f"counter_{key}")
@@ -189,7 +190,6 @@ class StickyPanel(LessonPanel):
             label.setContentsMargins(8, 2, 8, 2)
             self.counters[key] = label
             counter_row.addWidget(label)
-        counter_row.addStretch(1)
         self.verdict = QLabel()
         self.verdict.setObjectName("verdict")
         self.verdict.setWordWrap(True)
@@ -393,6 +393,10 @@ class StickyPanel(LessonPanel):
         # The ribbons' minimum is their rows (RibbonView.minimumSizeHint); the panel scrolls
         # when the zoom makes everything taller than the window, and the splitter shares the rest.
         self.tabs.setMinimumHeight(int(180 * factor))
+        # Spin boxes ask for room for their largest value; a narrower floor keeps the grid
+        # within a 1280-pixel projector at zoom (the values shown are short).
+        for spin in (self.count_spin, self.size_spin, self.rcvbuf, self.recv_size):
+            spin.setMinimumWidth(int(70 * factor))
         self.buffers.set_scale(factor)
         for ribbon in (self.ribbon, self.prev_ribbon):
             ribbon.updateGeometry()
