@@ -25,3 +25,18 @@ def chinese(qapp: object) -> Iterator[Translations]:
     translations.install("zh_CN")
     yield translations
     translations.install("en")
+
+
+@pytest.fixture(autouse=True)
+def _restore_app_font_and_palette() -> Iterator[None]:
+    """The main window applies its theme to the whole application (font size, palette): undo it."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        yield
+        return
+    font, palette = app.font(), app.palette()
+    yield
+    app.setFont(font)
+    app.setPalette(palette)
