@@ -325,7 +325,7 @@ class RibbonView(QWidget):
                 for fs, fe in ((s, s + head), (e - tail, e)):
                     if fe > fs:  # framing bytes: grey, hatched, labelled with their size
                         frame_box = self._box(p, 0, fs, fe)
-                        p.fillRect(frame_box, QColor("#D0D0D0"))
+                        p.fillRect(frame_box, self.theme.wait_colour.lighter(115))
                         p.fillRect(frame_box, QBrush(self.theme.header_colour, Qt.BrushStyle.BDiagPattern))
                         p.setFont(self.theme.font(0.85))
                         self._label(
@@ -339,7 +339,7 @@ class RibbonView(QWidget):
                 split = i < len(m.tracker.msg_chunks) and m.tracker.msg_chunks[i] > 1
                 p.setPen(
                     QPen(
-                        self.theme.alert_colour if split else QColor("#FFFFFF"),
+                        self.theme.alert_colour if split else self.theme.background_colour,
                         lw * (2.5 if split else 1),
                         Qt.PenStyle.DashLine if split else Qt.PenStyle.SolidLine,
                     )
@@ -497,7 +497,7 @@ class RibbonView(QWidget):
             if truncated and wire_size > 0:
                 kept = QRectF(box.left(), box.top(), box.width() * size / wire_size, box.height())
                 p.fillRect(box, QBrush(self.theme.alert_colour, Qt.BrushStyle.BDiagPattern))
-                p.fillRect(kept, QColor("#DDDDDD"))
+                p.fillRect(kept, self.theme.wait_colour.lighter(120))
             p.setPen(
                 QPen(
                     self.theme.alert_colour if truncated else self.theme.text_colour,

@@ -398,6 +398,7 @@ class StickyPanel(LessonPanel):
         for spin in (self.count_spin, self.size_spin, self.rcvbuf, self.recv_size):
             spin.setMinimumWidth(int(70 * factor))
         self.buffers.set_scale(factor)
+        self.log_view.viewport().update()  # error rows take the theme's colour
         for ribbon in (self.ribbon, self.prev_ribbon):
             ribbon.updateGeometry()
             w.update()
