@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import importlib
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -165,8 +167,37 @@ EVENT_TYPES: dict[str, type[Event]] = {
 
 
 def register_event(cls: type[Event]) -> type[Event]:
-    """Let another module (handshake, auth) add its own event type to JSON Lines round-trips."""
+    """Let a lesson's events module add its own event type to JSON Lines round-trips."""
     EVENT_TYPES[cls.kind] = cls
+    return cls
+
+
+# Where the lessons declare their events modules (``EVENT_MODULES``, ``register_all``).  The core
+# may not import the lessons - they sit above it in the import-linter layers - yet a trace can
+# name any lesson's event type, whatever this process imported.  So an unknown type makes the
+# registry import that one declared catalogue by name and look again (see netsim.lessons).
+EVENT_CATALOGUE = "netsim.lessons"
+_catalogue_lock = threading.Lock()
+_catalogue_loaded = False
+
+
+def register_declared_events() -> None:
+    """Register every event type the lessons declare (once; later calls return at once)."""
+    global _catalogue_loaded
+    with _catalogue_lock:
+        if _catalogue_loaded:
+            return
+        catalogue = importlib.import_module(EVENT_CATALOGUE)
+        catalogue.register_all()
+        _catalogue_loaded = True
+
+
+def event_type(kind: str) -> type[Event]:
+    """The class of event type ``kind``; ``KeyError`` if no lesson declares it."""
+    cls = EVENT_TYPES.get(kind)
+    if cls is None:
+        register_declared_events()
+        cls = EVENT_TYPES[kind]
     return cls
 
 
@@ -183,7 +214,7 @@ def event_to_dict(event: Event) -> dict[str, Any]:
 
 def event_from_dict(raw: dict[str, Any]) -> Event:
     try:
-        cls = EVENT_TYPES[raw["type"]]
+        cls = event_type(raw["type"])
     except KeyError as exc:
         raise ValueError(f"unknown event type: {raw.get('type')!r}") from exc
     kwargs: dict[str, Any] = {}

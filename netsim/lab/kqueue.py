@@ -21,10 +21,15 @@ except ImportError:  # pragma: no cover - not on Windows
 _FIONREAD: int | None = getattr(termios, "FIONREAD", None) if termios else None
 _TIOCOUTQ: int | None = getattr(termios, "TIOCOUTQ", None) if termios else None
 
-QUEUES_AVAILABLE = sys.platform.startswith("linux") and _FIONREAD is not None and _TIOCOUTQ is not None
+# FIONREAD is portable (Linux, macOS, the BSDs); TIOCOUTQ on a socket is Linux's alone.
+RECV_QUEUE_AVAILABLE = fcntl is not None and _FIONREAD is not None
+SEND_QUEUE_AVAILABLE = RECV_QUEUE_AVAILABLE and sys.platform.startswith("linux") and _TIOCOUTQ is not None
+QUEUES_AVAILABLE = RECV_QUEUE_AVAILABLE and SEND_QUEUE_AVAILABLE
 QUEUES_MISSING_REASON = (
     ""
     if QUEUES_AVAILABLE
+    else f"this platform ({sys.platform}) cannot report the kernel's send queue (no TIOCOUTQ)"
+    if RECV_QUEUE_AVAILABLE
     else f"this platform ({sys.platform}) cannot report kernel socket queues (no FIONREAD/TIOCOUTQ)"
 )
 
@@ -45,9 +50,9 @@ def _ioctl_int(sock: socket.socket, request: int | None) -> int | None:
 
 def recv_queue_bytes(sock: socket.socket) -> int | None:
     """Bytes waiting in the receive queue (TCP), or the next datagram's size (UDP); None if unknown."""
-    return _ioctl_int(sock, _FIONREAD) if QUEUES_AVAILABLE else None
+    return _ioctl_int(sock, _FIONREAD) if RECV_QUEUE_AVAILABLE else None
 
 
 def send_queue_bytes(sock: socket.socket) -> int | None:
     """Bytes in the send queue not yet acknowledged by the peer; None if unknown."""
-    return _ioctl_int(sock, _TIOCOUTQ) if QUEUES_AVAILABLE else None
+    return _ioctl_int(sock, _TIOCOUTQ) if SEND_QUEUE_AVAILABLE else None

@@ -677,5 +677,173 @@
         <source>Closing the HMAC lab</source>
         <translation>关闭 HMAC 实验</translation>
     </message>
+    <message>
+        <source>The lesson's own form: raw HMAC digest, unframed</source>
+        <translation>课程原版形式：原始 HMAC 摘要，无分帧</translation>
+    </message>
+    <message>
+        <source>The lesson's own form: sha1 hexdigest, unframed</source>
+        <translation>课程原版形式：sha1 十六进制摘要，无分帧</translation>
+    </message>
+    <message>
+        <source>The lesson's exchange exactly as its programs speak it: 32 random bytes, then the raw HMAC digest (MD5 by default, as the lesson relied on) — no header, no verdict sent back. Its own programs can talk to this server and client.</source>
+        <translation>与课程程序在线路上完全一致的交换：先是 32 个随机字节，再是原始 HMAC 摘要（默认 MD5，课程依赖的正是它）——没有报头，也不回送判定。课程自己的程序可以与这里的服务器和客户端对话。</translation>
+    </message>
+    <message>
+        <source>The lesson's first method exactly as its programs speak it: 32 random bytes, then sha1(key + challenge).hexdigest() as 40 characters of text — no header, no verdict.</source>
+        <translation>与课程程序完全一致的第一种方法：先是 32 个随机字节，再是 sha1(密钥 + 挑战).hexdigest() 的 40 个字符文本——没有报头，也没有判定。</translation>
+    </message>
+    <message>
+        <source>recv(32) returns what has arrived, up to 32 bytes: a challenge sent in pieces gives the lesson's client a short challenge, and even the right key computes a wrong answer.</source>
+        <translation>recv(32) 返回的是已经到达的数据，最多 32 字节：挑战若分几段发来，课程的客户端拿到的就是不完整的挑战，即使密钥正确，算出的答案也是错的。</translation>
+    </message>
+    <message>
+        <source>No framing after the check: the lesson's server takes one recv(1024) as the answer, so a first message sent right behind it is glued on and a legitimate client is refused.</source>
+        <translation>验证之后没有分帧：课程的服务器把一次 recv(1024) 当作答案，紧随其后发出的第一条消息会黏在一起，合法的客户端因此被拒绝。</translation>
+    </message>
+    <message>
+        <source>No verdict on the wire: the server prints it and closes on a refusal, so a client cannot tell 'refused' from 'the server simply ended'.</source>
+        <translation>线路上没有判定：服务器只是把判定打印出来，拒绝时关闭连接，因此客户端分不清“被拒绝”和“服务器只是结束了”。</translation>
+    </message>
+    <message>
+        <source>ret == res stops at the first differing byte, so its running time leaks how much of a guess was right (a few nanoseconds per byte, visible only over many tries — not measured here). hmac.compare_digest takes the same time whatever matches; this server uses it.</source>
+        <translation>ret == res 在第一个不同的字节处就停止比较，所以耗时会泄露猜测对了多少（每字节只差几纳秒，要大量尝试才能看出——这里没有测量）。hmac.compare_digest 无论匹配多少耗时都相同；本服务器用的就是它。</translation>
+    </message>
+    <message>
+        <source>MD5 was hmac.new's old default: HMAC-MD5 still resists forgery in practice, but MD5 is broken for collisions and deprecated (RFC 6151) — name a SHA-2 digest.</source>
+        <translation>MD5 是 hmac.new 过去的默认摘要：HMAC-MD5 在实践中仍难以伪造，但 MD5 的抗碰撞性已被攻破且已弃用（RFC 6151）——请明确指定 SHA-2 摘要。</translation>
+    </message>
+    <message>
+        <source>chat: {what}</source>
+        <translation>聊天：{what}</translation>
+    </message>
+    <message>
+        <source>WEAK: {what}</source>
+        <translation>弱点：{what}</translation>
+    </message>
+    <message>
+        <source>prints its {what}</source>
+        <translation>打印{what}</translation>
+    </message>
+    <message>
+        <source>answer sent; the lesson's form sends no verdict, only the server knows</source>
+        <translation>答案已发出；课程的形式不回送判定，只有服务器知道结果</translation>
+    </message>
+    <message>
+        <source>the server hung up after our answer — in the lesson's form the only sign of a refusal</source>
+        <translation>服务器在收到答案后挂断——在课程的形式中，这是被拒绝的唯一迹象</translation>
+    </message>
+    <message>
+        <source>recv(32) returned fewer than 32 bytes and that short challenge was answered — refused</source>
+        <translation>recv(32) 返回不足 32 字节，却对这个不完整的挑战作了应答——被拒绝</translation>
+    </message>
+    <message>
+        <source>the server answered our message — in the lesson's form the only sign of acceptance</source>
+        <translation>服务器回复了我们的消息——在课程的形式中，这是被接受的唯一迹象</translation>
+    </message>
+    <message>
+        <source>The slow server sent the challenge in pieces; the lesson's recv(32) returned only the first, so its client answered a short challenge and the right key was refused — the exact reader waited for all 32 bytes and got in.</source>
+        <translation>慢速服务器把挑战分段发送；课程的 recv(32) 只拿到第一段，于是它的客户端对不完整的挑战作答，正确的密钥也被拒绝——而按确切长度读取的客户端等齐了 32 字节，通过了验证。</translation>
+    </message>
+    <message>
+        <source>The answer and the first message left in one send(); the lesson's server took its one recv(1024) as the answer and refused the right key — a server reading exactly the answer's size accepted, and the message was still there to read.</source>
+        <translation>答案和第一条消息在一次 send() 中发出；课程的服务器把那一次 recv(1024) 当作答案，拒绝了正确的密钥——按答案的确切长度读取的服务器则接受了它，而那条消息仍在缓冲区中等待读取。</translation>
+    </message>
+    <message>
+        <source>The lesson's recv(32) against a slow server</source>
+        <translation>课程的 recv(32) 遇上慢速服务器</translation>
+    </message>
+    <message>
+        <source>The lesson's server, answer and message glued</source>
+        <translation>课程的服务器：答案与消息黏在一起</translation>
+    </message>
+    <message>
+        <source>client 1 (the lesson's code)</source>
+        <translation>客户端 1（课程的代码）</translation>
+    </message>
+    <message>
+        <source>client 2 (exact reads)</source>
+        <translation>客户端 2（按确切长度读取）</translation>
+    </message>
+    <message>
+        <source>client → lesson's server</source>
+        <translation>客户端 → 课程的服务器</translation>
+    </message>
+    <message>
+        <source>client → exact server</source>
+        <translation>客户端 → 按确切长度读取的服务器</translation>
+    </message>
+    <message>
+        <source>a legitimate client</source>
+        <translation>合法的客户端</translation>
+    </message>
+    <message>
+        <source>not a legitimate client</source>
+        <translation>不合法的客户端</translation>
+    </message>
+    <message>
+        <source>{words} — the lesson's own words: {gloss}</source>
+        <translation>{words}——课程服务器打印的原话</translation>
+    </message>
+    <message>
+        <source>piece {i} of {n} ({size} B) — a slow sender</source>
+        <translation>第 {i}/{n} 段（{size} 字节）——慢速发送方</translation>
+    </message>
+    <message>
+        <source>exact read: {n} B in {calls} recv() call(s)</source>
+        <translation>按确切长度读取：{n} 字节，用了 {calls} 次 recv()</translation>
+    </message>
+    <message>
+        <source>the lesson's code: one recv({limit}) returned {n} B, taken as all of it</source>
+        <translation>课程的代码：一次 recv({limit}) 返回 {n} 字节，就被当作全部</translation>
+    </message>
+    <message>
+        <source>sent in the same send() as the {n}-byte answer</source>
+        <translation>与 {n} 字节的答案在同一次 send() 中发出</translation>
+    </message>
+    <message>
+        <source>one recv() chunk; no framing says where a message ends</source>
+        <translation>一次 recv() 的数据块；没有分帧说明消息在哪里结束</translation>
+    </message>
+    <message>
+        <source>one recv() chunk taken as the reply</source>
+        <translation>把一次 recv() 的数据块当作回复</translation>
+    </message>
+    <message>
+        <source>What is weak about the lesson's own form</source>
+        <translation>课程原版形式的弱点</translation>
+    </message>
+    <message>
+        <source>Run it for real:</source>
+        <translation>真实运行：</translation>
+    </message>
+    <message>
+        <source>recv(32) comes back short</source>
+        <translation>recv(32) 收到的不足 32 字节</translation>
+    </message>
+    <message>
+        <source>The server sends the challenge in 8-byte pieces 0.2 s apart; the lesson's client code (one recv(32)) and a client reading exactly each try the right key</source>
+        <translation>服务器把挑战按 8 字节一段、间隔 0.2 秒发送；课程的客户端代码（一次 recv(32)）和按确切长度读取的客户端分别用正确的密钥尝试</translation>
+    </message>
+    <message>
+        <source>No framing after the check</source>
+        <translation>验证之后没有分帧</translation>
+    </message>
+    <message>
+        <source>A client sends its answer and first message in one send(), to the lesson's server code (one recv(1024)) and to a server reading exactly the answer's size</source>
+        <translation>客户端在一次 send() 中发出答案和第一条消息，分别发给课程的服务器代码（一次 recv(1024)）和按答案确切长度读取的服务器</translation>
+    </message>
+    <message>
+        <source>VERDICT ? unknown</source>
+        <translation>判定 ？未知</translation>
+    </message>
+    <message>
+        <source>⚠ the weakness bit: the right key was refused</source>
+        <translation>⚠ 弱点生效：正确的密钥被拒绝</translation>
+    </message>
+    <message>
+        <source>✘ not reproduced this time</source>
+        <translation>✘ 这次没有复现</translation>
+    </message>
 </context>
 </TS>

@@ -3,7 +3,8 @@
 Server and client cards side by side (key, digest, variant), a step list with the bytes of
 every frame and MAC in hex, attack buttons that run each attack for real against a loopback
 server with a one-sentence verdict, and a table with one row per connection (several clients
-at once).  All socket work happens in :class:`netsim.lessons.hmac.AuthLab`'s worker threads; this
+at once).  The lesson's own unframed form is a variant too, with its weaknesses listed and two
+of them run for real (a short ``recv(32)``, no framing after the check).  All socket work happens in :class:`netsim.lessons.hmac.AuthLab`'s worker threads; this
 widget only calls its non-blocking methods and draws the events the bridge drains.
 """
 
@@ -39,12 +40,22 @@ from app.shell.theme import Theme
 from netsim.core.events import CallPending, Event, RunFinished, SocketFailed
 from netsim.core.recorder import Recorder
 from netsim.lessons.hmac import macs
-from netsim.lessons.hmac.events import AuthStep, AuthVerdict, ScenarioFinished
-from netsim.lessons.hmac.machines import FIXED_CHALLENGE, MULTIPROCESSING, NETSIM, AuthConfig
+from netsim.lessons.hmac.events import (
+    STEP_LESSON_VERDICT,
+    STEP_WEAKNESS,
+    AuthStep,
+    AuthVerdict,
+    ScenarioFinished,
+)
+from netsim.lessons.hmac.machines import FIXED_CHALLENGE, LESSON, MULTIPROCESSING, NETSIM, AuthConfig
 from netsim.lessons.hmac.scenarios import AuthLab, Setup
 
 MP_VARIANT = "multiprocessing"
-VARIANT_CHOICES: tuple[str, ...] = (*macs.VARIANTS, MP_VARIANT)
+LESSON_HMAC = "lesson-hmac"  # the lesson's own unframed form: raw HMAC digest
+LESSON_SHA1 = "lesson-sha1"  # the lesson's own unframed form: sha1 hexdigest (its hashlib programs)
+LESSON_CHOICES = (LESSON_HMAC, LESSON_SHA1)
+VARIANT_CHOICES: tuple[str, ...] = (*macs.VARIANTS, MP_VARIANT, *LESSON_CHOICES)
+NETSIM_ONLY_ATTACKS = ("replay", "reflection", "downgrade")  # they speak the framed protocol
 MAX_ROWS = 2000  # the step list keeps the latest rows; a run has a few dozen
 
 
@@ -196,6 +207,26 @@ class HmacPanel(LessonPanel):
             attacks.addWidget(button)
         attacks.addStretch(1)
 
+        # The lesson's own form: what is weak about it, and two weaknesses run for real.
+        self._weak_box = QGroupBox()
+        weak_layout = QVBoxLayout(self._weak_box)
+        self._weak_text = QLabel()
+        self._weak_text.setWordWrap(True)
+        self._weak_text.setTextFormat(Qt.TextFormat.PlainText)
+        weak_layout.addWidget(self._weak_text)
+        lesson_row = QHBoxLayout()
+        self._lesson_label = QLabel()
+        lesson_row.addWidget(self._lesson_label)
+        self._lesson_buttons: dict[str, QPushButton] = {}
+        for name in ("lesson-short-read", "lesson-glued"):
+            button = QPushButton()
+            button.clicked.connect(lambda _c=False, s=name: self.start_scenarios([s]))
+            self._lesson_buttons[name] = button
+            lesson_row.addWidget(button)
+        lesson_row.addStretch(1)
+        weak_layout.addLayout(lesson_row)
+        self._weak_box.setVisible(False)
+
         self._steps = QTableWidget(0, 5)
         self._steps.verticalHeader().setVisible(False)
         self._steps.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -248,16 +279,20 @@ class HmacPanel(LessonPanel):
         layout.addWidget(self._variant_note)
         layout.addLayout(controls)
         layout.addLayout(attacks)
+        layout.addWidget(self._weak_box)
         layout.addWidget(self._splitter, 1)
 
     def _fill_digests(self, combo: QComboBox, variant: str) -> None:
         current = combo.currentData()
         combo.blockSignals(True)
         combo.clear()
-        if variant == macs.LEGACY_SHA1:
+        if variant in (macs.LEGACY_SHA1, LESSON_SHA1):
             choices: Sequence[str] = ("sha1",)
         elif variant == MP_VARIANT:
             choices = macs.MP_DIGESTS
+        elif variant == LESSON_HMAC:
+            choices = macs.LESSON_DIGESTS
+            current = macs.LESSON_DEFAULT_DIGEST  # what the lesson's hmac.new(key, rand) used
         else:
             choices = macs.DIGESTS
         for name in choices:
@@ -284,6 +319,8 @@ class HmacPanel(LessonPanel):
             macs.MUTUAL: self.tr("Mutual HMAC (role-bound)"),
             macs.MUTUAL_UNBOUND: self.tr("Mutual HMAC without role binding (insecure)"),
             MP_VARIANT: self.tr("multiprocessing.connection"),
+            LESSON_HMAC: self.tr("The lesson's own form: raw HMAC digest, unframed"),
+            LESSON_SHA1: self.tr("The lesson's own form: sha1 hexdigest, unframed"),
         }
 
     def _variant_notes(self) -> dict[str, str]:
@@ -309,6 +346,40 @@ class HmacPanel(LessonPanel):
                 "The standard library's own handshake (multiprocessing.connection): "
                 "'{sha256}'-prefixed in Python 3.12+, unprefixed HMAC-MD5 in 3.11 and earlier."
             ),
+            LESSON_HMAC: self.tr(
+                "The lesson's exchange exactly as its programs speak it: 32 random bytes, then the raw "
+                "HMAC digest (MD5 by default, as the lesson relied on) — no header, no verdict sent back. "
+                "Its own programs can talk to this server and client."
+            ),
+            LESSON_SHA1: self.tr(
+                "The lesson's first method exactly as its programs speak it: 32 random bytes, then "
+                "sha1(key + challenge).hexdigest() as 40 characters of text — no header, no verdict."
+            ),
+        }
+
+    def _weakness_texts(self) -> dict[str, str]:
+        return {
+            "short_read": self.tr(
+                "recv(32) returns what has arrived, up to 32 bytes: a challenge sent in pieces gives the "
+                "lesson's client a short challenge, and even the right key computes a wrong answer."
+            ),
+            "no_framing": self.tr(
+                "No framing after the check: the lesson's server takes one recv(1024) as the answer, so "
+                "a first message sent right behind it is glued on and a legitimate client is refused."
+            ),
+            "no_verdict": self.tr(
+                "No verdict on the wire: the server prints it and closes on a refusal, so a client "
+                "cannot tell 'refused' from 'the server simply ended'."
+            ),
+            "equals": self.tr(
+                "ret == res stops at the first differing byte, so its running time leaks how much of a "
+                "guess was right (a few nanoseconds per byte, visible only over many tries — not measured "
+                "here). hmac.compare_digest takes the same time whatever matches; this server uses it."
+            ),
+            "md5": self.tr(
+                "MD5 was hmac.new's old default: HMAC-MD5 still resists forgery in practice, but MD5 is "
+                "broken for collisions and deprecated (RFC 6151) — name a SHA-2 digest."
+            ),
         }
 
     def _what_words(self) -> dict[str, str]:
@@ -332,6 +403,9 @@ class HmacPanel(LessonPanel):
             "compared": self.tr("compares {what}"),
             "refused": self.tr("refuses {what}"),
             "attack": self.tr("ATTACK: {what}"),
+            "chat": self.tr("chat: {what}"),
+            STEP_WEAKNESS: self.tr("WEAK: {what}"),
+            STEP_LESSON_VERDICT: self.tr("prints its {what}"),
         }
 
     def _reasons(self) -> dict[str, str]:
@@ -352,6 +426,16 @@ class HmacPanel(LessonPanel):
             "abandoned": self.tr("the attacker hung up once it had what it wanted"),
             "socket_error": self.tr("a socket error ended the connection"),
             "internal_error": self.tr("an unexpected error ended the connection"),
+            "no_verdict": self.tr("answer sent; the lesson's form sends no verdict, only the server knows"),
+            "closed_no_verdict": self.tr(
+                "the server hung up after our answer — in the lesson's form the only sign of a refusal"
+            ),
+            "short_challenge": self.tr(
+                "recv(32) returned fewer than 32 bytes and that short challenge was answered — refused"
+            ),
+            "lesson_reply": self.tr(
+                "the server answered our message — in the lesson's form the only sign of acceptance"
+            ),
         }
 
     def _explanations(self) -> dict[str, str]:
@@ -384,6 +468,16 @@ class HmacPanel(LessonPanel):
             "multi": self.tr(
                 "Each connection gets its own fresh challenge; only the clients holding the key get in."
             ),
+            "lesson_short_read": self.tr(
+                "The slow server sent the challenge in pieces; the lesson's recv(32) returned only the first, "
+                "so its client answered a short challenge and the right key was refused — the exact reader "
+                "waited for all 32 bytes and got in."
+            ),
+            "lesson_glued": self.tr(
+                "The answer and the first message left in one send(); the lesson's server took its one "
+                "recv(1024) as the answer and refused the right key — a server reading exactly the answer's "
+                "size accepted, and the message was still there to read."
+            ),
             "failed": self.tr("The run did not complete; see the steps for the reason."),
         }
 
@@ -397,6 +491,8 @@ class HmacPanel(LessonPanel):
             "reflection": self.tr("Reflection, role-bound"),
             "downgrade": self.tr("Downgrade to sha1(key + challenge)"),
             "multi": self.tr("3 legitimate clients + 1 wrong key"),
+            "lesson-short-read": self.tr("The lesson's recv(32) against a slow server"),
+            "lesson-glued": self.tr("The lesson's server, answer and message glued"),
         }
 
     def _who(self, who: str) -> str:
@@ -413,10 +509,57 @@ class HmacPanel(LessonPanel):
             "client": self.tr("client"),
             "attacker": self.tr("attacker"),
             "attacker (2nd conn)": self.tr("attacker (2nd conn.)"),
+            "client 1 (as written)": self.tr("client 1 (the lesson's code)"),
+            "client 2 (exact reads)": self.tr("client 2 (exact reads)"),
+            "client → lesson's server": self.tr("client → lesson's server"),
+            "client → exact server": self.tr("client → exact server"),
         }.get(who, who)
+
+    def _lesson_note(self, ev: AuthStep) -> str | None:
+        """Notes of the lesson's unframed form (None: not one of them)."""
+        d = ev.detail
+        if ev.step == STEP_WEAKNESS:
+            return self._weakness_texts().get(d, d)
+        if ev.step == STEP_LESSON_VERDICT:
+            gloss = (
+                self.tr("a legitimate client")
+                if d == macs.LESSON_ACCEPTED
+                else self.tr("not a legitimate client")
+            )
+            return self.tr("{words} — the lesson's own words: {gloss}").format(words=d, gloss=gloss)
+        m = re.fullmatch(
+            r"piece (\d+) of (\d+) \((\d+) bytes(, after a ([\d.]+) s pause)?\) - a slow sender", d
+        )
+        if m:
+            return self.tr("piece {i} of {n} ({size} B) — a slow sender").format(
+                i=m.group(1), n=m.group(2), size=m.group(3)
+            )
+        m = re.fullmatch(r"exact read: (\d+) bytes in (\d+) recv\(\) calls?", d)
+        if m:
+            return self.tr("exact read: {n} B in {calls} recv() call(s)").format(
+                n=m.group(1), calls=m.group(2)
+            )
+        m = re.fullmatch(r"as written: one recv\((\d+)\) returned (\d+) bytes, trusted whole", d)
+        if m:
+            return self.tr("the lesson's code: one recv({limit}) returned {n} B, taken as all of it").format(
+                limit=m.group(1), n=m.group(2)
+            )
+        m = re.fullmatch(r"sent in the same send\(\) as the (\d+)-byte answer", d)
+        if m:
+            return self.tr("sent in the same send() as the {n}-byte answer").format(n=m.group(1))
+        known = {
+            "one recv() chunk; no framing says where it ends": self.tr(
+                "one recv() chunk; no framing says where a message ends"
+            ),
+            "one recv() chunk taken as the reply": self.tr("one recv() chunk taken as the reply"),
+        }
+        return known.get(d)
 
     def _note(self, ev: AuthStep) -> str:
         d = ev.detail
+        lesson = self._lesson_note(ev)
+        if lesson is not None:
+            return lesson
         if ev.step in ("frame_sent", "frame_received"):
             payload = ev.data[ev.header_bytes :]
             sizes = self.tr("prefix {h} B + payload {n} B").format(h=ev.header_bytes, n=len(payload))
@@ -520,6 +663,22 @@ class HmacPanel(LessonPanel):
         for name, button in self._attack_buttons.items():
             button.setText(texts[name])
             button.setToolTip(tips[name])
+        self._weak_box.setTitle(self.tr("What is weak about the lesson's own form"))
+        self._lesson_label.setText(self.tr("Run it for real:"))
+        self._lesson_buttons["lesson-short-read"].setText(self.tr("recv(32) comes back short"))
+        self._lesson_buttons["lesson-short-read"].setToolTip(
+            self.tr(
+                "The server sends the challenge in 8-byte pieces 0.2 s apart; the lesson's client code "
+                "(one recv(32)) and a client reading exactly each try the right key"
+            )
+        )
+        self._lesson_buttons["lesson-glued"].setText(self.tr("No framing after the check"))
+        self._lesson_buttons["lesson-glued"].setToolTip(
+            self.tr(
+                "A client sends its answer and first message in one send(), to the lesson's server code "
+                "(one recv(1024)) and to a server reading exactly the answer's size"
+            )
+        )
         self._steps_label.setText(self.tr("Steps (bytes in hex; frames as length prefix │ payload)"))
         self._steps.setHorizontalHeaderLabels(
             [self.tr("#"), self.tr("Who"), self.tr("Step"), self.tr("Bytes (hex)"), self.tr("Note")]
@@ -533,12 +692,30 @@ class HmacPanel(LessonPanel):
         self._update_status()
         self._render_all()
 
+    def _lesson_selected(self) -> bool:
+        return self._server_variant.currentData() in LESSON_CHOICES or (
+            self._client_variant.currentData() in LESSON_CHOICES
+        )
+
     def _update_variant_note(self) -> None:
         notes = self._variant_notes()
         text = notes[self._server_variant.currentData()]
         if self._fixed.isChecked():
             text += " " + self.tr("The fixed challenge makes any recorded answer replayable.")
         self._variant_note.setText(text)
+        weak = self._weakness_texts()
+        order = ("short_read", "no_framing", "no_verdict", "equals", "md5")
+        self._weak_text.setText("\n".join(f"• {weak[code]}" for code in order))
+        self._weak_box.setVisible(self._lesson_selected())
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        busy = not self._lab.is_idle()
+        lesson = self._server_variant.currentData() in LESSON_CHOICES
+        for name, button in self._attack_buttons.items():
+            button.setEnabled(not busy and not (lesson and name in NETSIM_ONLY_ATTACKS))
+        for button in self._lesson_buttons.values():
+            button.setEnabled(not busy)
 
     def _update_status(self) -> None:
         if self._error:
@@ -574,6 +751,9 @@ class HmacPanel(LessonPanel):
         def config(variant: str, digest: str, **extra: object) -> AuthConfig:
             if variant == MP_VARIANT:
                 return AuthConfig(protocol=MULTIPROCESSING, digest=digest, deadline_s=5.0)
+            if variant in LESSON_CHOICES:
+                form = macs.LEGACY_SHA1 if variant == LESSON_SHA1 else macs.HMAC
+                return AuthConfig(protocol=LESSON, variant=form, digest=digest, deadline_s=5.0)
             return AuthConfig(protocol=NETSIM, variant=variant, digest=digest, deadline_s=5.0, **extra)  # type: ignore[arg-type]
 
         server = config(
@@ -606,16 +786,18 @@ class HmacPanel(LessonPanel):
         self._clear_views()
         self._error = ""
         self._status_key = "stepping" if stepping else "running"
-        started = self._lab.start(list(names), setup, stepping=stepping)
-        self._set_busy(started)
+        self._lab.start(list(names), setup, stepping=stepping)
+        self._set_busy(True)
         self._update_status()
-        return started
+        return True
 
     def _set_busy(self, busy: bool) -> None:
-        for button in self._attack_buttons.values():
+        for button in (*self._attack_buttons.values(), *self._lesson_buttons.values()):
             button.setEnabled(not busy)
         for widget in (self._server_box, self._client_box):
             widget.setEnabled(not busy)
+        if not busy:
+            self._update_buttons()
 
     def run_default_preset(self) -> None:
         self.start_scenarios(["good"])
@@ -753,7 +935,7 @@ class HmacPanel(LessonPanel):
             )
             what = self._what_words().get(ev.what, ev.what)
             template = self._step_templates().get(ev.step, ev.step + " {what}")
-            colour = self.theme.bad_colour if ev.step in ("attack", "refused") else None
+            colour = self.theme.bad_colour if ev.step in ("attack", "refused", STEP_WEAKNESS) else None
             self._steps.setItem(row, 2, self._item(template.format(what=what), colour=colour))
             full = ev.data.hex()
             self._steps.setItem(row, 3, self._item(wire_hex(ev.data, ev.header_bytes), mono=True, tip=full))
@@ -765,7 +947,10 @@ class HmacPanel(LessonPanel):
                 row, 1, self._item(f"{self._who(ev.who)} #{ev.conn}", colour=self.theme.side_colour(kind))
             )
             word = self.tr("VERDICT ✔ accepted") if ev.accepted else self.tr("VERDICT ✘ rejected")
-            item = self._item(word, colour=self.theme.ok_colour if ev.accepted else self.theme.bad_colour)
+            tint: QColor | None = self.theme.ok_colour if ev.accepted else self.theme.bad_colour
+            if ev.reason == "no_verdict":
+                word, tint = self.tr("VERDICT ? unknown"), None
+            item = self._item(word, colour=tint)
             font = QFont(self.font())
             font.setBold(True)
             item.setFont(font)
@@ -787,7 +972,15 @@ class HmacPanel(LessonPanel):
     def _add_outcome(self, ev: ScenarioFinished) -> None:
         name = self._scenario_names().get(ev.scenario, ev.scenario)
         attack = ev.scenario not in ("good", "multi")
-        if ev.scenario == "wrong-key":
+        if ev.scenario.startswith("lesson-"):
+            # Each of these runs the lesson's code beside a fixed one: "succeeded" = the weakness bit.
+            verdict = (
+                self.tr("⚠ the weakness bit: the right key was refused")
+                if ev.succeeded
+                else self.tr("✘ not reproduced this time")
+            )
+            good = False
+        elif ev.scenario == "wrong-key":
             verdict = self.tr("✘ rejected") if not ev.succeeded else self.tr("✔ accepted")
             good = not ev.succeeded
         elif attack:

@@ -38,7 +38,7 @@ from app.panels.base import LessonPanel
 from app.shell.theme import Theme
 from netsim.core.events import Event
 from netsim.core.recorder import Recorder
-from netsim.lessons.servers.lab import (
+from netsim.lessons.servers import (
     BLOCKING,
     BUSY,
     MAX_CLIENTS,

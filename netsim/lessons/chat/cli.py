@@ -7,6 +7,8 @@ import sys
 from typing import Any
 
 from netsim.framing import CODEC_SPECS, make_codec
+from netsim.lessons.chat.lesson import HELP as LESSON_HELP
+from netsim.lessons.chat.lesson import LESSONS, run_lesson_chat
 from netsim.lessons.chat.peer import ChatError, ChatOptions, run_chat
 
 
@@ -16,18 +18,22 @@ def register(sub: Any) -> None:
             f"chat-{role}",
             help=f"interactive chat {role} (type a line; q quits)",
             description=f"The lesson's chat {role}, framed: works against the other netsim chat "
-            "program, against nc (delimiter framing, the default) and against the lesson's "
-            "scripts (--framing length:i).",
+            "program and against nc (delimiter framing, the default). Against the lesson's own "
+            "programs the framing depends on the section: 四 (s4_chat_*) and 六 (s6_socketserver_*) "
+            "send bare bytes (--framing none), 五 (s5_struct_*) a native 4-byte header "
+            "(--framing length:i); --lesson 4|5|6 picks that framing and that section's turns.",
         )
         p.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
         p.add_argument("--port", type=int, default=9001, help="port (default 9001, as in the lesson)")
         p.add_argument("--udp", action="store_true", help="use UDP datagrams instead of a TCP stream")
         p.add_argument(
             "--framing",
-            default="delimiter",
+            default=None,
             metavar="SPEC",
-            help=f"message framing (default: delimiter = one line each). One of: {', '.join(CODEC_SPECS)}",
+            help="message framing (default: delimiter = one line each; with --lesson, that section's). "
+            f"One of: {', '.join(CODEC_SPECS)}. The lesson's programs: none for 四 and 六, length:i for 五",
         )
+        p.add_argument("--lesson", type=int, choices=sorted(LESSONS), default=None, help=LESSON_HELP)
         p.add_argument("--timeout", type=float, default=0.0, metavar="S", help="give up after S idle seconds")
         if role == "server":
             p.add_argument("--once", action="store_true", help="exit after the first conversation")
@@ -36,7 +42,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        codec = make_codec(args.framing)
+        codec = make_codec(args.framing or "delimiter")
     except ValueError as exc:
         print(f"netsim chat-{args.role}: {exc}", file=sys.stderr)
         return 2
@@ -49,7 +55,11 @@ def run(args: argparse.Namespace) -> int:
         timeout_s=args.timeout,
     )
     try:
-        run_chat(opts, codec, sys.stdin.fileno(), sys.stdout)
+        if args.lesson is not None:
+            chosen = codec if args.framing is not None else None
+            run_lesson_chat(opts, args.lesson, chosen, sys.stdin.fileno(), sys.stdout)
+        else:
+            run_chat(opts, codec, sys.stdin.fileno(), sys.stdout)
     except ChatError as exc:
         print(f"netsim chat-{args.role}: {exc}", file=sys.stderr)
         return 1

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from netsim.framing import Codec, FramingError, JsonFrame, RawCodec
+from netsim.lessons.chat.hint import framing_hint
 
 QUIT = "q"
 
@@ -89,6 +90,8 @@ class _Chat:
     ) -> str:
         """Run one conversation; returns why it ended ("quit", "peer-quit", "peer-closed", "eof")."""
         decoder = self.codec.decoder()
+        first = b""  # the conversation's first bytes, until a message decodes (for the hint)
+        hinted = False
         self.sel.register(sock, selectors.EVENT_READ, "net")
         if self.stdin_open:
             self.sel.register(self.stdin_fd, selectors.EVENT_READ, "stdin")
@@ -117,7 +120,14 @@ class _Chat:
                         if not data and not self.opts.udp:
                             decoder.close()  # an unfinished frame at EOF is an error worth saying
                             return "peer-closed"
+                        if not hinted:
+                            first = (first + data)[:64]
+                            hint = framing_hint(self.codec, first)
+                            if hint:
+                                self.say(f"hint: {hint}")
+                            hinted = hint is not None
                         messages = decoder.feed(data)
+                        hinted = hinted or bool(messages)
                         if self.opts.udp:
                             decoder.close()  # a datagram is whole: leftovers mean a bad frame
                             decoder = self.codec.decoder()

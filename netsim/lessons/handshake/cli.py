@@ -149,7 +149,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, stdin: TextIO | Non
                         return 130
                     lab.step()
             else:
-                lab.wait_finished(0.05)
+                lab.wait(0.05)
                 if text:
                     _emit(lab.recorder.drain(), out, args.absolute)
         if text:

@@ -19,17 +19,18 @@ status), ``CallPending``, ``SocketCalled``/``SocketFailed``, ``SegmentSeen``, ``
 from __future__ import annotations
 
 import errno
-import fcntl
+import functools
 import socket
-import struct
-import termios
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from netsim.core.events import RunFinished, RunStarted, SocketCalled, SocketFailed, now_ns
-from netsim.core.gate import Gate, GateClosed, PendingCall
+from netsim.core.events import SocketCalled, SocketFailed, now_ns
+from netsim.core.gate import GateClosed
 from netsim.core.recorder import Recorder
+from netsim.lab.base import Lab, LabBase
+from netsim.lab.kqueue import recv_queue_bytes
 from netsim.lessons.handshake.capture import (
     CaptureUnavailable,
     LoopbackCapture,
@@ -240,10 +241,9 @@ del C, Srv
 DEFAULT_SCENARIO = "normal"
 
 
-def unread_bytes(sock: socket.socket) -> int:
-    """Bytes waiting in the receive queue (FIONREAD)."""
-    raw = fcntl.ioctl(sock.fileno(), termios.FIONREAD, b"\0\0\0\0")
-    return int(struct.unpack("i", raw)[0])
+def unread_bytes(sock: socket.socket) -> int | None:
+    """Bytes waiting in the receive queue (FIONREAD); ``None`` where the platform cannot say."""
+    return recv_queue_bytes(sock)
 
 
 def free_port() -> int:
@@ -260,8 +260,8 @@ class _Shared:
     failed: dict[str, bool] = field(default_factory=dict)
 
 
-class HandshakeLab:
-    """Runs one scenario.  Non-blocking methods for the GUI: start, step, run, pause, close.
+class HandshakeLab(LabBase):
+    """Runs one scenario (see :class:`netsim.lab.base.Lab` for the lifecycle).
 
     ``capture``: ``True`` requires capture (:class:`CaptureUnavailable` if impossible), ``False``
     forces the model, ``None`` captures when the platform allows it.
@@ -279,9 +279,8 @@ class HandshakeLab:
     ) -> None:
         if scenario not in SCENARIOS:
             raise ValueError(f"unknown scenario {scenario!r}; choose from {', '.join(SCENARIOS)}")
+        super().__init__(recorder, stepping=stepping)
         self.scenario = SCENARIOS[scenario]
-        self.recorder = recorder if recorder is not None else Recorder()
-        self.gate = Gate(self.recorder, stepping=stepping)
         self.settle_timeout_s = settle_timeout_s
         ok, reason = capture_available()
         if capture is True and not ok:
@@ -296,75 +295,44 @@ class HandshakeLab:
         self._shared = _Shared()
         self._turn = 0
         self._cond = threading.Condition()
-        self._stop = threading.Event()
         self._model_lock = threading.Lock()
         self._barrier = threading.Barrier(2)
-        self._workers: list[threading.Thread] = []
-        self._alive = 0
-        self._finished = threading.Event()
-        self._ok = True
         self._completed = 0  # workers that ran their whole script
         self._reason = ""
         self._together: tuple[str, Ev | None, int] = ("", None, 0)
-        self._started = False
         self._workers_started: list[str] = []
 
     # ---- lifecycle -------------------------------------------------------------------------
 
-    def start(self) -> None:
-        if self._started:
-            raise RuntimeError("a HandshakeLab runs once; make a new one")
-        self._started = True
+    def run_config(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario.name,
+            "title": self.scenario.title,
+            "capture": self.capturing,
+            "capture_reason": self.capture_reason,
+            "kernel_source": self.observer.source if self.observer.available else "",
+            "steps": [[s.endpoint, s.label()] for s in self.scenario.steps],
+        }
+
+    def _launch(self) -> None:
         if self.scenario.refused:
             self._shared.server_port = free_port()
-        self.recorder.emit(
-            RunStarted(
-                now_ns(),
-                "lab",
-                {
-                    "scenario": self.scenario.name,
-                    "title": self.scenario.title,
-                    "capture": self.capturing,
-                    "capture_reason": self.capture_reason,
-                    "kernel_source": self.observer.source if self.observer.available else "",
-                    "steps": [[s.endpoint, s.label()] for s in self.scenario.steps],
-                },
-            )
-        )
         if self._capture is not None:
             self._capture.start()
         if self._shared.server_port:
             self._watch(self._shared.server_port)
         self.observer.start()
         endpoints = [e for e in ("server", "client") if any(s.endpoint == e for s in self.scenario.steps)]
-        self._alive = len(endpoints)
         self._workers_started = endpoints
         for endpoint in endpoints:
-            t = threading.Thread(target=self._worker, args=(endpoint,), name=f"handshake-{endpoint}")
-            self._workers.append(t)
-        for t in self._workers:
-            t.start()
-
-    def step(self) -> PendingCall | None:
-        return self.gate.step()
-
-    def run(self) -> None:
-        self.gate.run()
-
-    def pause(self) -> None:
-        self.gate.pause()
-
-    @property
-    def finished(self) -> bool:
-        return self._finished.is_set()
+            self._spawn(endpoint, functools.partial(self._worker, endpoint), name=f"handshake-{endpoint}")
 
     @property
     def ok(self) -> bool:
         """The run finished every call of the script (failures the lesson expects are fine)."""
-        return self._ok and self._finished.is_set() and self._completed == len(self._workers_started)
-
-    def wait_finished(self, timeout_s: float) -> bool:
-        return self._finished.wait(timeout_s)
+        return (
+            self._died is None and self._finished.is_set() and self._completed == len(self._workers_started)
+        )
 
     def wait_idle(self, timeout_s: float) -> bool:
         """Until the run finished or a call waits at the gate (a step has completed)."""
@@ -386,33 +354,39 @@ class HandshakeLab:
             raise CaptureUnavailable(self.capture_reason)
         return write_pcap(path, self.segments())
 
-    def close(self) -> None:
+    def close(self, timeout_s: float = 5.0) -> None:
         """Stop the workers, join every thread, close every socket.  Safe to call twice."""
-        self._stop.set()
-        self.gate.close()
+        try:
+            super().close(timeout_s)
+        finally:
+            for s in self._shared.sockets.values():
+                s.close()
+            self._shared.sockets.clear()
+            if self._capture is not None:
+                self._capture.close()
+            self.observer.close()
+
+    # ---- workers ---------------------------------------------------------------------------
+
+    def _on_stop(self) -> None:
         with self._cond:
             self._cond.notify_all()
         self._barrier.abort()
-        for t in self._workers:
-            t.join(timeout=5.0)
-        alive = [t.name for t in self._workers if t.is_alive()]
-        self._workers = []
-        for s in self._shared.sockets.values():
-            s.close()
-        self._shared.sockets.clear()
+
+    def _worker_died(self, endpoint: str, exc: BaseException, call: str = "internal") -> None:
+        self._reason = f"{endpoint}: {type(exc).__name__}: {exc}"
+        super()._worker_died(endpoint, exc, call="run")
+
+    def _on_finish(self) -> None:
         if self._capture is not None:
-            self._capture.close()
-        self.observer.close()
-        if alive:
-            raise RuntimeError(f"threads did not stop: {alive}")
+            self._capture.set_cause("")
+        self.observer.poll_now()
 
-    def __enter__(self) -> HandshakeLab:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    # ---- workers ---------------------------------------------------------------------------
+    def _finish_verdict(self) -> tuple[bool, str]:
+        ok = self._died is None and self._completed == len(self._workers_started)
+        if self._reason:
+            return ok, self._reason
+        return ok, "done" if ok and not self._stop.is_set() else "stopped"
 
     def _watch(self, server_port: int) -> None:
         self.observer.watch(server_port)
@@ -446,36 +420,8 @@ class HandshakeLab:
                     self._advance(index)
             with self._cond:
                 self._completed += 1
-        except GateClosed:
-            return
         except threading.BrokenBarrierError:
             return
-        except Exception as exc:
-            self._ok = False
-            self._reason = f"{endpoint}: {type(exc).__name__}: {exc}"
-            self.recorder.emit(SocketFailed(now_ns(), endpoint, "run", type(exc).__name__, str(exc)))
-            self._stop.set()
-            self.gate.close()
-            with self._cond:
-                self._cond.notify_all()
-            self._barrier.abort()
-        finally:
-            self._worker_done()
-
-    def _worker_done(self) -> None:
-        with self._cond:
-            self._alive -= 1
-            last = self._alive == 0
-        if last:
-            if self._capture is not None:
-                self._capture.set_cause("")
-            self.observer.poll_now()
-            reason = self._reason or ("stopped" if self._stop.is_set() else "done")
-            ok = self._ok and self._completed == len(self._workers_started)
-            if not ok and not self._reason:
-                reason = "stopped"
-            self.recorder.emit(RunFinished(now_ns(), "lab", ok, reason))
-            self._finished.set()
 
     def _model_event(self, endpoint: str, step: Step, sock: socket.socket | None) -> Ev | None:
         if step.call == "listen" and step.sock == "listener":
@@ -487,12 +433,13 @@ class HandshakeLab:
         if step.call == "shutdown":
             return Ev.CLOSE
         if step.call == "close" and step.sock == "conn":
-            if sock is not None and self.model.state(endpoint) in (State.ESTABLISHED, State.CLOSE_WAIT):
-                try:
-                    if unread_bytes(sock) > 0:
-                        return Ev.ABORT
-                except OSError:
-                    pass
+            # Unread data makes close() send RST (RFC 2525); unknown (no FIONREAD) models a FIN.
+            if (
+                sock is not None
+                and self.model.state(endpoint) in (State.ESTABLISHED, State.CLOSE_WAIT)
+                and (unread_bytes(sock) or 0) > 0
+            ):
+                return Ev.ABORT
             return Ev.CLOSE
         if step.call == "close" and step.sock == "listener" and self.model.state(endpoint) is State.LISTEN:
             return Ev.CLOSE
@@ -651,3 +598,7 @@ class HandshakeLab:
                 return
             if self._stop.wait(0.002):
                 return
+
+
+if TYPE_CHECKING:  # mypy --strict checks that HandshakeLab has the shape of every lab
+    _LAB_SHAPE: type[Lab] = HandshakeLab

@@ -15,9 +15,25 @@ from typing import Any, TextIO
 from netsim.core.events import Event, SocketFailed
 from netsim.core.recorder import Recorder
 from netsim.lessons.hmac import macs
-from netsim.lessons.hmac.events import AuthStep, AuthVerdict, ScenarioFinished
-from netsim.lessons.hmac.machines import FIXED_CHALLENGE, MULTIPROCESSING, NETSIM, PROTOCOLS, AuthConfig
-from netsim.lessons.hmac.scenarios import SCENARIOS, Setup, run_scenario
+from netsim.lessons.hmac.events import (
+    STEP_LESSON_VERDICT,
+    STEP_WEAKNESS,
+    AuthStep,
+    AuthVerdict,
+    ScenarioFinished,
+)
+from netsim.lessons.hmac.lesson import run_lesson_client
+from netsim.lessons.hmac.machines import (
+    FIXED_CHALLENGE,
+    LESSON,
+    MULTIPROCESSING,
+    NETSIM,
+    PROTOCOLS,
+    READS,
+    READS_EXACT,
+    AuthConfig,
+)
+from netsim.lessons.hmac.scenarios import LESSON_SCENARIOS, SCENARIOS, Setup, run_scenario
 from netsim.lessons.hmac.transport import AuthServer, run_client
 
 _STEP_WORDS = {
@@ -30,6 +46,12 @@ _STEP_WORDS = {
     "refused": "refused",
     "attack": "ATTACK",
     "chat": "chat",
+    STEP_WEAKNESS: "WEAK",
+}
+
+_LESSON_GLOSS = {
+    macs.LESSON_ACCEPTED: macs.LESSON_ACCEPTED_GLOSS,
+    macs.LESSON_REFUSED: macs.LESSON_REFUSED_GLOSS,
 }
 
 
@@ -41,6 +63,10 @@ def _hex_wire(data: bytes, header_bytes: int) -> str:
 
 def describe(event: Event) -> str | None:
     """One line of text for an event of the auth lesson (None for events not worth a line)."""
+    if isinstance(event, AuthStep) and event.step == STEP_LESSON_VERDICT:
+        # The lesson's server prints its verdict in Chinese: the same words, and what they mean.
+        gloss = _LESSON_GLOSS.get(event.detail, "")
+        return f"[{event.who:<20}] #{event.conn:<5}    prints {event.detail} ({gloss})"
     if isinstance(event, AuthStep):
         word = _STEP_WORDS.get(event.step, event.step)
         head = f"[{event.who:<20}] #{event.conn:<5} {word:>9} {event.what:<16}"
@@ -53,10 +79,12 @@ def describe(event: Event) -> str | None:
         if event.inputs:
             parts.append(f"over {event.inputs.hex()}")
         if event.detail:
-            parts.append(f"- {event.detail}")
+            parts.append(f"- {macs.LESSON_WEAKNESSES.get(event.detail, event.detail)}")
         return " ".join(parts)
     if isinstance(event, AuthVerdict):
         word = "ACCEPTED" if event.accepted else "REJECTED"
+        if event.reason == "no_verdict":
+            word = "UNKNOWN"
         return (
             f"[{event.who:<20}] #{event.conn:<5}   VERDICT {word}: "
             f"{macs.REASONS.get(event.reason, event.reason)}"
@@ -98,20 +126,31 @@ def _add_common(p: argparse.ArgumentParser) -> None:
         "--protocol",
         choices=PROTOCOLS,
         default=NETSIM,
-        help="netsim (the lesson, fixed) or multiprocessing (multiprocessing.connection's handshake)",
+        help="netsim (the lesson, fixed), multiprocessing (multiprocessing.connection's handshake) or "
+        "lesson (the lesson's own unframed exchange: 32 random bytes, the raw answer back, no verdict "
+        "on the wire - its programs s7_hmac_*.py and, with --variant legacy-sha1, s7_hashlib_*.py)",
     )
     p.add_argument(
         "--digest",
-        default=macs.DEFAULT_DIGEST,
-        help=f"HMAC digest: netsim {', '.join(macs.DIGESTS)}; multiprocessing "
-        f"{', '.join(macs.MP_DIGESTS)} (md5 = the legacy <= 3.11 form). Default sha256",
+        default=None,
+        help=f"HMAC digest: netsim {', '.join(macs.DIGESTS)} (default sha256); multiprocessing "
+        f"{', '.join(macs.MP_DIGESTS)} (md5 = the legacy <= 3.11 form; default sha256); lesson "
+        f"{', '.join(macs.LESSON_DIGESTS)} (default md5, the digest the lesson's hmac.new relied on)",
     )
     p.add_argument(
         "--variant",
         choices=macs.VARIANTS,
         default=macs.HMAC,
         help="netsim construction: legacy-sha1 (the lesson's first method, LEGACY), hmac, "
-        "mutual (role-bound), mutual-unbound (INSECURE: reflectable)",
+        "mutual (role-bound), mutual-unbound (INSECURE: reflectable). Lesson protocol: hmac or "
+        "legacy-sha1 (sha1(key + challenge).hexdigest() as text, the lesson's hashlib programs)",
+    )
+    p.add_argument(
+        "--reads",
+        choices=READS,
+        default=READS_EXACT,
+        help="lesson protocol: exact (loop until the whole challenge/answer is in) or as-written (the "
+        "lesson's one recv(32) / recv(1024), trusted whole - to SEE its weakness)",
     )
     p.add_argument(
         "--no-legacy",
@@ -127,7 +166,11 @@ def register(sub: Any) -> None:
         help="challenge-response server (client legitimacy check)",
         description="Serve the challenge-response check on TCP until Ctrl-C (or --once). With "
         "--protocol multiprocessing a stock multiprocessing.connection.Client(address, authkey=...) "
-        "can authenticate; after acceptance every frame is echoed back (never unpickled).",
+        "can authenticate; after acceptance every frame is echoed back (never unpickled). With "
+        "--protocol lesson the lesson's own s7_hmac_client.py (md5 by default) or, with --variant "
+        "legacy-sha1, s7_hashlib_client.py can: the server prints the lesson's verdict words "
+        "(是合法的客户端 / 不是合法的客户端), sends no verdict, closes on a refusal and otherwise echoes "
+        "each unframed recv() chunk.",
     )
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=9001, help="port (default 9001, as in the lesson; 0 = any)")
@@ -136,6 +179,17 @@ def register(sub: Any) -> None:
         "--fixed-challenge",
         action="store_true",
         help="INSECURE: send the same challenge every time (for the replay lesson)",
+    )
+    p.add_argument(
+        "--segment",
+        type=int,
+        default=0,
+        metavar="N",
+        help="lesson protocol: a slow sender - the challenge leaves in pieces of N bytes (with --pause "
+        "between them), so the lesson's recv(32) returns short",
+    )
+    p.add_argument(
+        "--pause", type=float, default=0.2, metavar="S", help="pause between --segment pieces (default 0.2)"
     )
     _add_common(p)
     p.set_defaults(func=run_server)
@@ -149,7 +203,17 @@ def register(sub: Any) -> None:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=9001)
     p.add_argument(
-        "--message", action="append", default=None, help="chat message after acceptance (repeatable)"
+        "--message",
+        action="append",
+        default=None,
+        help="chat message after acceptance (repeatable; default 'hello', none with --protocol lesson, "
+        "whose client sends nothing after its answer)",
+    )
+    p.add_argument(
+        "--glue",
+        action="store_true",
+        help="lesson protocol: send the answer and the first --message in one send() - the lesson's "
+        "server, with no framing, reads them as one wrong answer",
     )
     p.add_argument(
         "--lenient",
@@ -165,7 +229,14 @@ def register(sub: Any) -> None:
         description="Start a real server on an ephemeral loopback port, run the scenario against it and "
         "print every step's bytes (hex) and the verdicts.",
     )
-    p.add_argument("--scenario", choices=SCENARIOS, default="good")
+    p.add_argument(
+        "--scenario",
+        choices=SCENARIOS + LESSON_SCENARIOS,
+        default="good",
+        help="with --protocol lesson: good, wrong-key, multi, or the lesson's weaknesses run for real: "
+        "lesson-short-read (a segmenting server, recv(32) comes back short), lesson-glued (answer and "
+        "first message in one read)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON document instead of text")
     p.add_argument("--client-key", default=None, help="the client's key (default: the same as --key)")
     _add_common(p)
@@ -173,19 +244,46 @@ def register(sub: Any) -> None:
 
 
 def _config(args: argparse.Namespace, **extra: Any) -> AuthConfig:
+    lesson_only = args.reads != READS_EXACT or extra.get("segment_bytes") or getattr(args, "glue", False)
+    if lesson_only and args.protocol != LESSON:
+        raise ValueError("--reads, --segment and --glue belong to --protocol lesson")
+    digest = args.digest
+    if digest is None:
+        digest = macs.LESSON_DEFAULT_DIGEST if args.protocol == LESSON else macs.DEFAULT_DIGEST
     return AuthConfig(
         protocol=args.protocol,
         variant=args.variant,
-        digest=args.digest,
+        digest=digest,
         accept_legacy=not args.no_legacy,
         deadline_s=args.deadline,
+        reads=args.reads,
         **extra,
     )
 
 
+def _print_lesson_notes(config: AuthConfig) -> None:
+    what = (
+        "sha1(key + challenge).hexdigest(), 40 characters of text"
+        if config.variant == macs.LEGACY_SHA1
+        else f"the raw HMAC-{config.effective_digest.upper()} digest ({config.answer_bytes} bytes)"
+    )
+    print(
+        f"the lesson's exchange: {config.challenge_bytes} random bytes, then {what}; no header, no "
+        "verdict on the wire; compared with hmac.compare_digest (the lesson's == is a weakness)",
+        flush=True,
+    )
+    if config.effective_digest == "md5":
+        print(f"weak: {macs.LESSON_WEAKNESSES['md5']}", flush=True)
+
+
 def run_server(args: argparse.Namespace) -> int:
     try:
-        config = _config(args, fixed_challenge=FIXED_CHALLENGE if args.fixed_challenge else None)
+        config = _config(
+            args,
+            fixed_challenge=FIXED_CHALLENGE if args.fixed_challenge else None,
+            segment_bytes=args.segment,
+            segment_pause_s=args.pause,
+        )
     except ValueError as exc:
         print(f"netsim auth-server: {exc}", file=sys.stderr)
         return 2
@@ -203,10 +301,12 @@ def run_server(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"netsim auth-server: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
-    label = MULTIPROCESSING if config.protocol == MULTIPROCESSING else f"netsim {config.variant}"
+    label = MULTIPROCESSING if config.protocol == MULTIPROCESSING else f"{config.protocol} {config.variant}"
     print(f"listening on {host}:{port} ({label}, digest {config.effective_digest})", flush=True)
     if config.protocol == NETSIM:
         print(f"variant: {macs.VARIANT_NOTES[config.variant]}", flush=True)
+    elif config.protocol == LESSON:
+        _print_lesson_notes(config)
     try:
         while True:
             done = server.wait_results(1, 0.1) if args.once else server.wait_stop(0.1)
@@ -228,21 +328,39 @@ def run_client_cmd(args: argparse.Namespace) -> int:
         print(f"netsim auth-client: {exc}", file=sys.stderr)
         return 2
     recorder = Recorder(keep=False)
-    messages = [m.encode() for m in (args.message or ["hello"])]
+    lesson = config.protocol == LESSON
+    messages = [m.encode() for m in (args.message or ([] if lesson else ["hello"]))]
+    if args.glue and not (lesson and messages):
+        print("netsim auth-client: --glue needs --protocol lesson and a --message", file=sys.stderr)
+        return 2
+    if lesson:
+        _print_lesson_notes(config)
     result_box: list[bool] = []
     stop = threading.Event()
 
     def work() -> None:
-        res = run_client(
-            config,
-            args.key.encode(),
-            (args.host, args.port),
-            recorder,
-            who="client",
-            chat=messages,
-            stop=stop,
-        )
-        result_box.append(res.accepted)
+        if args.glue:
+            res = run_lesson_client(
+                config,
+                args.key.encode(),
+                (args.host, args.port),
+                recorder,
+                chat=messages,
+                glue_first=True,
+                stop=stop,
+            )
+        else:
+            res = run_client(
+                config,
+                args.key.encode(),
+                (args.host, args.port),
+                recorder,
+                who="client",
+                chat=messages,
+                stop=stop,
+            )
+        # The lesson's wire has no verdict: having sent the answer is all a client can know.
+        result_box.append(res.accepted or res.reason == "no_verdict")
 
     # The client runs in a worker so the main thread can print steps as they happen and
     # still react to Ctrl-C.
@@ -261,6 +379,14 @@ def run_client_cmd(args: argparse.Namespace) -> int:
 
 
 def run_hmac(args: argparse.Namespace) -> int:
+    lesson_only = args.scenario in LESSON_SCENARIOS
+    if (args.protocol == LESSON) != lesson_only and args.scenario not in ("good", "wrong-key", "multi"):
+        print(
+            f"netsim hmac: scenario {args.scenario!r} needs "
+            + ("--protocol lesson" if lesson_only else "--protocol netsim or multiprocessing"),
+            file=sys.stderr,
+        )
+        return 2
     try:
         server_cfg = _config(args)
         setup = Setup(
@@ -310,5 +436,7 @@ def run_hmac(args: argparse.Namespace) -> int:
     else:
         if setup.server.protocol == NETSIM:
             print(f"variant: {macs.VARIANT_NOTES[setup.server.variant]}")
+        elif setup.server.protocol == LESSON:
+            _print_lesson_notes(setup.server)
         _print_events(events, sys.stdout)
     return 0 if outcomes else 1

@@ -23,6 +23,8 @@ STEP_COMPARED = "compared"  # data = what arrived; detail = result of compare_di
 STEP_REFUSED = "refused"  # a frame or announcement was refused before any MAC work
 STEP_ATTACK = "attack"  # an attacker's move; detail says which
 STEP_CHAT = "chat"  # a chat message after acceptance (data = payload)
+STEP_LESSON_VERDICT = "lesson_verdict"  # lesson protocol: the words its server prints (detail)
+STEP_WEAKNESS = "weakness"  # lesson protocol: what the lesson's code does here instead (detail)
 
 # ``AuthStep.what``: which protocol message a frame carries.
 WHAT_CHALLENGE = "challenge"

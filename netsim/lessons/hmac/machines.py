@@ -14,6 +14,12 @@ Two wire protocols:
 * ``multiprocessing`` - byte-for-byte the handshake of ``multiprocessing.connection``
   (``Listener.accept`` = deliver then answer; ``Client`` = answer then deliver), in CPython
   3.12+'s ``{digest}`` form and, for <= 3.11 peers, the legacy unprefixed HMAC-MD5 form.
+* ``lesson`` - the lesson's own exchange, unframed: the server sends ``os.urandom(32)``, the
+  client answers with the raw HMAC digest (md5 by default, as the lesson relied on) or, in the
+  ``legacy-sha1`` variant, the 40-character SHA-1 hexdigest of key + challenge; the server
+  checks it (here with ``hmac.compare_digest``; the lesson's ``==`` is shown, never copied) and
+  prints 是合法的客户端 / 不是合法的客户端 - no verdict goes back on the wire.  These machines
+  ask for an exact number of bytes (``want``) instead of a frame.
 """
 
 from __future__ import annotations
@@ -28,7 +34,9 @@ from netsim.lessons.hmac.events import (
     STEP_COMPARED,
     STEP_COMPUTED,
     STEP_EXPECTED,
+    STEP_LESSON_VERDICT,
     STEP_REFUSED,
+    STEP_WEAKNESS,
     WHAT_CHALLENGE,
     WHAT_CLIENT_CHALLENGE,
     WHAT_OTHER,
@@ -39,7 +47,15 @@ from netsim.lessons.hmac.events import (
 
 NETSIM = "netsim"
 MULTIPROCESSING = "multiprocessing"
-PROTOCOLS: tuple[str, ...] = (NETSIM, MULTIPROCESSING)
+LESSON = "lesson"
+PROTOCOLS: tuple[str, ...] = (NETSIM, MULTIPROCESSING, LESSON)
+
+# How the lesson protocol's receiver reads: ``exact`` loops until the whole challenge/answer is
+# in; ``as-written`` is the lesson's code, one recv(32) on the client, one recv(1024) on the
+# server, each trusted - a demonstration of its weakness, never the default.
+READS_EXACT = "exact"
+READS_AS_WRITTEN = "as-written"
+READS: tuple[str, ...] = (READS_EXACT, READS_AS_WRITTEN)
 
 # The insecure server of the replay lesson sends this every time (32 readable bytes).
 FIXED_CHALLENGE = b"the same challenge, every time!!"
@@ -67,6 +83,11 @@ class AuthConfig:
     accept_legacy: bool = True
     max_preauth_frame_bytes: int = macs.MAX_PREAUTH_FRAME_BYTES
     deadline_s: float = 5.0
+    # lesson protocol only: how the receiver reads, and a slow/segmenting sender (the
+    # challenge leaves in pieces of ``segment_bytes`` with ``segment_pause_s`` between them).
+    reads: str = READS_EXACT
+    segment_bytes: int = 0
+    segment_pause_s: float = 0.0
 
     def __post_init__(self) -> None:
         if self.protocol not in PROTOCOLS:
@@ -76,8 +97,19 @@ class AuthConfig:
                 raise ValueError(f"unknown variant {self.variant!r}; choose from {macs.VARIANTS}")
             if self.variant != macs.LEGACY_SHA1 and self.digest not in macs.DIGESTS:
                 raise ValueError(f"digest {self.digest!r} not offered; choose from {macs.DIGESTS}")
+        elif self.protocol == LESSON:
+            if self.variant not in macs.LESSON_VARIANTS:
+                raise ValueError(
+                    f"the lesson's protocol has variants {macs.LESSON_VARIANTS}, not {self.variant!r}"
+                )
+            if self.variant == macs.HMAC and self.digest not in macs.LESSON_DIGESTS:
+                raise ValueError(f"lesson digest {self.digest!r}; choose from {macs.LESSON_DIGESTS}")
         elif self.digest not in macs.MP_DIGESTS:
             raise ValueError(f"multiprocessing digest {self.digest!r}; choose from {macs.MP_DIGESTS}")
+        if self.reads not in READS:
+            raise ValueError(f"unknown reads {self.reads!r}; choose from {READS}")
+        if self.segment_bytes < 0 or not 0.0 <= self.segment_pause_s <= 5.0:
+            raise ValueError("segment_bytes must be >= 0 and segment_pause_s between 0 and 5 s")
         if not 16 <= self.challenge_bytes <= 128:
             raise ValueError("challenge_bytes must be between 16 and 128")
         if not 64 <= self.max_preauth_frame_bytes <= 256:
@@ -87,7 +119,13 @@ class AuthConfig:
 
     @property
     def effective_digest(self) -> str:
-        return "sha1" if self.protocol == NETSIM and self.variant == macs.LEGACY_SHA1 else self.digest
+        legacy = self.protocol in (NETSIM, LESSON) and self.variant == macs.LEGACY_SHA1
+        return "sha1" if legacy else self.digest
+
+    @property
+    def answer_bytes(self) -> int:
+        """Lesson protocol: the size of the client's answer (40 hex characters for legacy-sha1)."""
+        return macs.answer_size(self.variant, self.effective_digest)
 
     @property
     def length_format(self) -> str:
@@ -404,11 +442,111 @@ class MpClient(_MpBase):
             self._finish(False, "malformed")
 
 
+# --- the lesson's own unframed exchange ------------------------------------------------------
+
+
+# Codes of STEP_WEAKNESS notes (keys of macs.LESSON_WEAKNESSES), so front ends word them.
+WEAKNESS_EQUALS = "equals"
+WEAKNESS_SHORT_READ = "short_read"
+WEAKNESS_NO_FRAMING = "no_framing"
+
+
+def lesson_answer(config: AuthConfig, key: bytes, challenge: bytes) -> macs.MacResult:
+    """What the lesson's client sends: hexdigest text (legacy-sha1) or the raw HMAC digest."""
+    if config.variant == macs.LEGACY_SHA1:
+        return macs.legacy_sha1(key, challenge)
+    return macs.hmac_mac(key, challenge, config.digest, label="challenge")
+
+
+class LessonServer(Handshake):
+    """The lesson's server: challenge out, one answer in, a printed verdict (nothing sent back).
+
+    ``want`` is how many bytes the driver must read next (the answer's exact size); a driver
+    that reads "as written" hands over whatever one ``recv(1024)`` returned instead, and this
+    machine refuses an answer of the wrong length before comparing.
+    """
+
+    role = "server"
+    want = 0
+
+    def start(self) -> None:
+        nonce, how = self._new_nonce(self.config.challenge_bytes)
+        self._challenge = nonce
+        self._note(STEP_CHALLENGE, what=WHAT_CHALLENGE, data=nonce, detail=how)
+        self._send(nonce, WHAT_CHALLENGE)  # bare bytes: no tag, no header, no digest name
+        self.expecting = WHAT_RESPONSE
+        self.want = self.config.answer_bytes
+
+    def receive(self, payload: bytes) -> None:
+        if self.expecting != WHAT_RESPONSE:
+            self._finish(False, "malformed")
+            return
+        if len(payload) > self.want:
+            # Only a reader that takes one recv() as the answer gets here: bytes sent after the
+            # answer came in the same read, and nothing on the wire says where the answer ends.
+            self._note(STEP_WEAKNESS, what=WHAT_RESPONSE, data=payload, detail=WEAKNESS_NO_FRAMING)
+        expected = lesson_answer(self.config, self._key, self._challenge)
+        result = self._check(expected, payload, WHAT_RESPONSE)
+        self._note(STEP_WEAKNESS, what=WHAT_RESPONSE, detail=WEAKNESS_EQUALS)
+        self._verdict_words(result == "ok")
+        self._finish(result == "ok", result)
+        self.want = 0
+
+    def fail(self, reason: str) -> None:
+        # Any ending without a match is the lesson's else-branch: it prints the refusal.
+        if self.accepted is None:
+            self._verdict_words(False)
+        super().fail(reason)
+
+    def _verdict_words(self, accepted: bool) -> None:
+        words = macs.LESSON_ACCEPTED if accepted else macs.LESSON_REFUSED
+        self._note(STEP_LESSON_VERDICT, what=WHAT_VERDICT, detail=words)
+
+
+class LessonClient(Handshake):
+    """The lesson's client: read the 32-byte challenge, send the answer, and that is all the
+    lesson's exchange says.  The machine is finished once the answer is out, with reason
+    ``no_verdict`` (the wire carries none); a driver that then talks may learn more."""
+
+    role = "client"
+    want = 0
+    short_challenge = False
+
+    def start(self) -> None:
+        self.expecting = WHAT_CHALLENGE
+        self.want = self.config.challenge_bytes
+
+    def receive(self, payload: bytes) -> None:
+        if self.expecting != WHAT_CHALLENGE:
+            self._finish(False, "malformed")
+            return
+        self.short_challenge = len(payload) != self.config.challenge_bytes
+        if self.short_challenge:
+            self._note(STEP_WEAKNESS, what=WHAT_CHALLENGE, data=payload, detail=WEAKNESS_SHORT_READ)
+        answer = lesson_answer(self.config, self._key, payload)
+        self._note(
+            STEP_COMPUTED, what=WHAT_RESPONSE, data=answer.value, inputs=answer.message, detail=answer.formula
+        )
+        self.sent_answers.append(answer.value)
+        self._send(answer.value, WHAT_RESPONSE)
+        self._finish(False, "no_verdict")
+        self.want = 0
+
+    def conclude(self, accepted: bool, reason: str) -> None:
+        """What the conversation after the answer showed (a reply, or a close)."""
+        self.accepted = accepted
+        self.reason = reason
+
+
 def server_handshake(config: AuthConfig, key: bytes, nonce_source: NonceSource | None = None) -> Handshake:
-    cls = MpServer if config.protocol == MULTIPROCESSING else NetsimServer
+    cls: type[Handshake] = {MULTIPROCESSING: MpServer, LESSON: LessonServer}.get(
+        config.protocol, NetsimServer
+    )
     return cls(config, key, nonce_source)
 
 
 def client_handshake(config: AuthConfig, key: bytes, nonce_source: NonceSource | None = None) -> Handshake:
-    cls = MpClient if config.protocol == MULTIPROCESSING else NetsimClient
+    cls: type[Handshake] = {MULTIPROCESSING: MpClient, LESSON: LessonClient}.get(
+        config.protocol, NetsimClient
+    )
     return cls(config, key, nonce_source)

@@ -45,6 +45,44 @@ DEFAULT_DIGEST = "sha256"
 MP_DIGESTS: tuple[str, ...] = ("sha256", "sha384", "sha3_256", "sha3_384", "md5")
 MP_LEGACY_DIGEST = "md5"
 
+# The lesson's own unframed form (``--protocol lesson``): any fixed-size hashlib digest may be
+# named; md5 is the default because the lesson's ``hmac.new(key, rand)`` relied on it (Python
+# 3.8+ requires the digest to be named).  Never a default anywhere else.
+LESSON_DIGESTS: tuple[str, ...] = ("md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3_256")
+LESSON_DEFAULT_DIGEST = "md5"
+LESSON_VARIANTS: tuple[str, ...] = (HMAC, LEGACY_SHA1)
+LESSON_CHALLENGE_BYTES = 32  # os.urandom(32), as the lesson
+LESSON_SERVER_RECV = 1024  # the lesson's server: ret = conn.recv(1024)
+# The lesson's server prints these words (and nothing goes back on the wire).
+LESSON_ACCEPTED = "是合法的客户端"
+LESSON_REFUSED = "不是合法的客户端"
+LESSON_ACCEPTED_GLOSS = "a legitimate client"
+LESSON_REFUSED_GLOSS = "not a legitimate client"
+
+# What is weak about the lesson's form, one sentence each (the panel translates its own copy).
+LESSON_WEAKNESSES: dict[str, str] = {
+    "short_read": (
+        "recv(32) returns what has arrived, up to 32 bytes: a challenge sent in pieces gives the "
+        "lesson's client a short challenge, so even the right key computes a wrong answer."
+    ),
+    "no_framing": (
+        "Nothing marks where the answer ends: the lesson's server takes one recv(1024) as the "
+        "answer, so a first message sent right behind it is glued on and a legitimate client is refused."
+    ),
+    "no_verdict": (
+        "The server sends no verdict: it prints it, and closes on a refusal, so a client cannot "
+        "tell 'refused' from 'the server simply ended'."
+    ),
+    "equals": (
+        "ret == res stops at the first differing byte, so the time it takes leaks how much of a "
+        "guess was right; hmac.compare_digest takes the same time whatever matches (used here)."
+    ),
+    "md5": (
+        "MD5 was hmac.new's default digest: HMAC-MD5 still resists forgery in practice, but MD5 is "
+        "broken for collisions and deprecated (RFC 6151) - name a SHA-2 digest instead."
+    ),
+}
+
 CHALLENGE_TAG = b"#CHALLENGE#"
 WELCOME = b"#WELCOME#"
 FAILURE = b"#FAILURE#"
@@ -72,6 +110,21 @@ REASONS: dict[str, str] = {
     "abandoned": "the attacker hung up on purpose once it had what it wanted",
     "socket_error": "a socket error ended the connection",
     "internal_error": "an unexpected error ended the connection (caught in the worker)",
+    "no_verdict": (
+        "answer sent; the lesson's exchange has no verdict message, so only the server knows (it prints it)"
+    ),
+    "short_challenge": (
+        "recv(32) returned fewer than 32 bytes and the lesson's code answered that short challenge - "
+        "the server refuses it, right key or not"
+    ),
+    "lesson_reply": (
+        "the server went on talking after our answer (it answered our message) - in the lesson's form "
+        "the only sign of acceptance"
+    ),
+    "closed_no_verdict": (
+        "the server closed the connection after our answer - in the lesson's form that is the only "
+        "sign of a refusal (no verdict message)"
+    ),
 }
 
 EXPLANATIONS: dict[str, str] = {
@@ -99,6 +152,16 @@ EXPLANATIONS: dict[str, str] = {
     ),
     "downgrade_accepted": "The server accepted a weaker method than the one it offered.",
     "multi": "Each connection gets its own fresh challenge; only the clients holding the key are accepted.",
+    "lesson_short_read": (
+        "The challenge left the slow server in pieces; the lesson's recv(32) returned only the first, "
+        "so its client answered a short challenge and was refused with the right key - the exact "
+        "reader waited for all 32 bytes and got in."
+    ),
+    "lesson_glued": (
+        "The answer and the first message left in one send(); the lesson's server took its one "
+        "recv(1024) as the answer and refused the right key - a server reading exactly the answer's "
+        "size accepted, and the message was still there to read."
+    ),
     "failed": "The run did not complete; see the steps for the reason.",
 }
 

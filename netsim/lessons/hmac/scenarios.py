@@ -12,10 +12,13 @@ import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from types import TracebackType
+from typing import TYPE_CHECKING, Self
 
 from netsim.core.events import RunFinished, RunStarted, now_ns
-from netsim.core.gate import Gate
+from netsim.core.gate import Gate, PendingCall
 from netsim.core.recorder import Recorder
+from netsim.lab.base import Lab
 from netsim.lessons.hmac import macs
 from netsim.lessons.hmac.events import (
     STEP_ATTACK,
@@ -26,7 +29,15 @@ from netsim.lessons.hmac.events import (
     WHAT_VERDICT,
     ScenarioFinished,
 )
-from netsim.lessons.hmac.machines import FIXED_CHALLENGE, NETSIM, AuthConfig
+from netsim.lessons.hmac.lesson import run_lesson_client
+from netsim.lessons.hmac.machines import (
+    FIXED_CHALLENGE,
+    LESSON,
+    NETSIM,
+    READS_AS_WRITTEN,
+    READS_EXACT,
+    AuthConfig,
+)
 from netsim.lessons.hmac.transport import (
     AuthServer,
     ClientResult,
@@ -45,6 +56,10 @@ SCENARIOS: tuple[str, ...] = (
     "downgrade",
     "multi",
 )
+# The lesson's own form (--protocol lesson), its weaknesses run for real.
+LESSON_SCENARIOS: tuple[str, ...] = ("lesson-short-read", "lesson-glued")
+LESSON_SEGMENT_BYTES = 8  # the slow sender's piece size
+LESSON_SEGMENT_PAUSE_S = 0.2  # long enough that a waiting recv(32) wakes with the first piece only
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +144,8 @@ def _good(run: _Run, setup: Setup, key: bytes, name: str) -> None:
     if result.accepted:
         run.finish(name, True, "good")
     else:
-        run.finish(name, False, "wrong_key" if result.reason == "rejected_by_server" else "failed")
+        refused = result.reason in ("rejected_by_server", "closed_no_verdict")
+        run.finish(name, False, "wrong_key" if refused else "failed")
 
 
 def _replay(run: _Run, setup: Setup, *, fixed: bool) -> None:
@@ -275,6 +291,65 @@ def _multi(run: _Run, setup: Setup, legit: int = 3, wrong: int = 1) -> None:
     run.finish("multi", ok, "multi")
 
 
+def _lesson_config(config: AuthConfig, **changes: object) -> AuthConfig:
+    variant = config.variant if config.variant in macs.LESSON_VARIANTS else macs.HMAC
+    digest = config.digest if config.digest in macs.LESSON_DIGESTS else macs.LESSON_DEFAULT_DIGEST
+    return replace(config, protocol=LESSON, variant=variant, digest=digest, fixed_challenge=None, **changes)  # type: ignore[arg-type]
+
+
+def _server_accepted(server: AuthServer, conn: int) -> bool | None:
+    for res in server.results:
+        if res.conn == conn:
+            return res.accepted
+    return None
+
+
+def _lesson_short_read(run: _Run, setup: Setup) -> None:
+    """A slow server sends the challenge in pieces: the lesson's ``recv(32)`` returns the first
+    piece, its client answers that, and the right key is refused; exact reads get in."""
+    seg = setup.server.segment_bytes or LESSON_SEGMENT_BYTES
+    pause = setup.server.segment_pause_s or LESSON_SEGMENT_PAUSE_S
+    server_cfg = _lesson_config(setup.server, segment_bytes=seg, segment_pause_s=pause, reads=READS_EXACT)
+    verdicts: list[bool | None] = []
+    with run.server(server_cfg, setup.server_key) as server:
+        for who, reads, chat in (
+            ("client 1 (as written)", READS_AS_WRITTEN, ()),
+            ("client 2 (exact reads)", READS_EXACT, (b"hello",)),
+        ):
+            cfg = _lesson_config(setup.client, reads=reads, segment_bytes=0)
+            res = run.client(cfg, setup.client_key, server, who, chat=chat)
+            server.wait_results(len(verdicts) + 1, server_cfg.deadline_s + 4 * pause)
+            verdicts.append(_server_accepted(server, res.conn))
+    shown = verdicts == [False, True]
+    run.finish("lesson-short-read", shown, "lesson_short_read" if shown else "failed")
+
+
+def _lesson_glued(run: _Run, setup: Setup) -> None:
+    """The client sends its answer and first message in one ``send``: the lesson's server reads
+    both with one ``recv(1024)`` and refuses the right key; a server reading exactly the answer's
+    size accepts, and the message is still there for the conversation."""
+    verdicts: list[bool | None] = []
+    for reads in (READS_AS_WRITTEN, READS_EXACT):
+        server_cfg = _lesson_config(setup.server, reads=reads, segment_bytes=0)
+        label = "lesson's server" if reads == READS_AS_WRITTEN else "exact server"
+        with run.server(server_cfg, setup.server_key) as server:
+            res = run_lesson_client(
+                _lesson_config(setup.client, reads=READS_EXACT, segment_bytes=0),
+                setup.client_key,
+                server.address,
+                run.recorder,
+                who=f"client → {label}",
+                chat=(b"hello",),
+                glue_first=True,
+                gate=run.gate,
+                stop=run.stop,
+            )
+            server.wait_results(1, server_cfg.deadline_s)
+            verdicts.append(_server_accepted(server, res.conn))
+    shown = verdicts == [False, True]
+    run.finish("lesson-glued", shown, "lesson_glued" if shown else "failed")
+
+
 def run_scenario(
     names: str | Sequence[str],
     setup: Setup,
@@ -317,8 +392,12 @@ def run_scenario(
                 _downgrade(run, setup)
             elif name == "multi":
                 _multi(run, setup)
+            elif name == "lesson-short-read":
+                _lesson_short_read(run, setup)
+            elif name == "lesson-glued":
+                _lesson_glued(run, setup)
             else:
-                raise ValueError(f"unknown scenario {name!r}; choose from {SCENARIOS}")
+                raise ValueError(f"unknown scenario {name!r}; choose from {SCENARIOS + LESSON_SCENARIOS}")
     except ValueError:
         raise
     except Exception as exc:  # no exception escapes into a worker thread
@@ -328,28 +407,55 @@ def run_scenario(
 
 
 class AuthLab:
-    """Non-blocking front door for the panel: one scenario job at a time in a worker thread.
+    """Non-blocking front door: one scenario job at a time in a worker thread (a :class:`Lab`).
 
     ``start`` returns at once; the worker emits events into ``recorder`` (drained by the GUI);
-    ``close`` stops the job, wakes any gate waiter and joins the thread.
+    ``close`` stops the job, wakes any gate waiter and joins the thread.  Unlike the other labs
+    it may run again once a job is over (the panel keeps one): each ``start`` is a new run, with
+    a new gate, and ``finished``/``wait`` are about the latest one.
     """
 
-    def __init__(self, recorder: Recorder) -> None:
-        self.recorder = recorder
+    def __init__(
+        self,
+        recorder: Recorder | None = None,
+        names: str | Sequence[str] = "good",
+        setup: Setup | None = None,
+        *,
+        stepping: bool = False,
+    ) -> None:
+        self.recorder = recorder if recorder is not None else Recorder()
+        self.names = names
+        self.setup = setup if setup is not None else Setup()
+        self.stepping = stepping
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
+        self._finished = threading.Event()
         self.gate: Gate | None = None
         self.outcomes: list[Outcome] = []
 
     def is_idle(self) -> bool:
         return self._thread is None or not self._thread.is_alive()
 
-    def start(self, names: str | Sequence[str], setup: Setup, *, stepping: bool = False) -> bool:
-        """Start a job; False (nothing started) if one is still running."""
+    def start(
+        self,
+        names: str | Sequence[str] | None = None,
+        setup: Setup | None = None,
+        *,
+        stepping: bool | None = None,
+    ) -> None:
+        """Start a job (the constructor's scenarios and setup unless given here).
+
+        Raises ``RuntimeError`` if a job is still running: one at a time.
+        """
         if not self.is_idle():
-            return False
-        self._join()
+            raise RuntimeError("a scenario job is still running; wait for it or close the lab")
+        self._join(15.0)
+        names = self.names if names is None else names
+        setup = self.setup if setup is None else setup
+        stepping = self.stepping if stepping is None else stepping
         self._stop = threading.Event()
+        self._finished = threading.Event()
+        self.outcomes = []
         self.gate = Gate(self.recorder, stepping=stepping)
         if stepping:
             # A person clicks through the steps: give the exchange minutes, not seconds.
@@ -358,21 +464,21 @@ class AuthLab:
                 server=replace(setup.server, deadline_s=600.0),
                 client=replace(setup.client, deadline_s=600.0),
             )
-        stop, gate = self._stop, self.gate
+        stop, gate, finished = self._stop, self.gate, self._finished
 
         def work() -> None:
             try:
                 self.outcomes = run_scenario(names, setup, self.recorder, gate=gate, stop=stop)
-            except Exception as exc:
+            except BaseException as exc:  # never let the worker die silently
                 self.recorder.emit(RunFinished(now_ns(), "lab", False, f"{type(exc).__name__}: {exc}"))
+            finally:
+                finished.set()
 
         self._thread = threading.Thread(target=work, name="auth-lab")
         self._thread.start()
-        return True
 
-    def step(self) -> None:
-        if self.gate is not None:
-            self.gate.step()
+    def step(self) -> PendingCall | None:
+        return self.gate.step() if self.gate is not None else None
 
     def pause(self) -> None:
         if self.gate is not None:
@@ -382,15 +488,35 @@ class AuthLab:
         if self.gate is not None:
             self.gate.run()
 
-    def _join(self) -> None:
+    @property
+    def finished(self) -> bool:
+        """The latest job has emitted ``RunFinished``."""
+        return self._finished.is_set()
+
+    def wait(self, timeout_s: float) -> bool:
+        return self._finished.wait(timeout_s)
+
+    def _join(self, timeout_s: float) -> None:
         if self._thread is not None:
-            self._thread.join(15.0)
+            self._thread.join(timeout_s)
             if self._thread.is_alive():
-                raise RuntimeError("auth lab worker did not stop")
+                raise RuntimeError(f"auth lab worker did not stop within {timeout_s} s")
             self._thread = None
 
-    def close(self) -> None:
+    def close(self, timeout_s: float = 15.0) -> None:
         self._stop.set()
         if self.gate is not None:
             self.gate.close()
-        self._join()
+        self._join(timeout_s)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+if TYPE_CHECKING:  # mypy --strict checks that AuthLab has the shape of every lab
+    _LAB_SHAPE: type[Lab] = AuthLab

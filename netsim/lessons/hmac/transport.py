@@ -40,7 +40,14 @@ from netsim.lessons.hmac.events import (
     AuthStep,
     AuthVerdict,
 )
-from netsim.lessons.hmac.machines import AuthConfig, Handshake, Note, client_handshake, server_handshake
+from netsim.lessons.hmac.machines import (
+    LESSON,
+    AuthConfig,
+    Handshake,
+    Note,
+    client_handshake,
+    server_handshake,
+)
 
 POLL_S = 0.05  # how often blocked calls look at the stop flag
 PREAUTH_RECV_BYTES = 512  # small reads before authentication: nothing big is ever pulled in
@@ -349,6 +356,21 @@ class AuthServer:
         try:
             with sock:
                 cfg = self.config
+                if cfg.protocol == LESSON:  # the lesson's unframed exchange lives in lesson.py
+                    from netsim.lessons.hmac.lesson import serve_lesson_conn
+
+                    result = serve_lesson_conn(
+                        sock,
+                        conn,
+                        cfg,
+                        self._key,
+                        self.recorder,
+                        who=self.who,
+                        stop=self._stop,
+                        gate=self._gate,
+                        chat_idle_s=self._chat_idle_s,
+                    )
+                    return
                 fc = FramedConn(
                     sock,
                     recorder=self.recorder,
@@ -459,6 +481,10 @@ def run_client(
     Blocking; the CLI calls it directly, the lab from a worker thread.  Never raises for
     network trouble: the result (and an :class:`AuthVerdict`) says what happened.
     """
+    if config.protocol == LESSON:
+        from netsim.lessons.hmac.lesson import run_lesson_client
+
+        return run_lesson_client(config, key, address, recorder, who=who, chat=chat, gate=gate, stop=stop)
     result = ClientResult(who=who)
     try:
         sock = connect(address, config.deadline_s)

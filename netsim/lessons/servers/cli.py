@@ -11,7 +11,7 @@ import json
 import sys
 from typing import Any
 
-from netsim.lessons.servers.lab import (
+from netsim.lessons.servers import (
     MAX_CLIENTS,
     MAX_REQUESTS,
     MAX_THINK_MS,

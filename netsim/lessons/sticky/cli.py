@@ -100,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
         for p in PRESETS:
             print(f"{p.preset_id:18} {p.title}\n{'':18} {p.lesson}")
         return 0
+    died: str | None = None  # a worker died: the run ended at once with this error
     if args.replay:
         try:
             trace = Trace.load(args.replay)
@@ -125,6 +126,7 @@ def run(args: argparse.Namespace) -> int:
         trace = Trace(lab.recorder.events)
         if args.save:
             trace.save(args.save)
+        died = lab.died
     analysis = trace.analyze()
     if args.json:
         summary = analysis.summary()
@@ -134,6 +136,9 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         print(render(trace, analysis))
+    if died is not None:
+        print(f"netsim sticky: the run failed: {died}", file=sys.stderr)
+        return 1
     # Socket errors (EMSGSIZE, a reset) are part of the lesson and were printed: still exit 0.
     return 0
 

@@ -12,44 +12,33 @@ error, not something to forget about.
 
 from __future__ import annotations
 
-import errno
 import os
 import socket
 import struct
 import threading
 import time
-from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any
 
 from netsim.core.events import (
     BytesReceived,
     BytesSent,
     FrameDecoded,
     QueueSampled,
-    RunFinished,
-    RunStarted,
     SocketCalled,
-    SocketFailed,
     now_ns,
 )
-from netsim.core.gate import Gate, GateClosed
+from netsim.core.gate import GateClosed
 from netsim.core.recorder import Recorder
 from netsim.framing import FramingError, JsonFrame, RawCodec, make_codec
+from netsim.lab.base import POLL_S, Lab, LabBase, Stopped
 from netsim.lab.kqueue import QUEUES_AVAILABLE, recv_queue_bytes, send_queue_bytes
 from netsim.lessons.sticky.scenario import Scenario
 
-T = TypeVar("T")
-
-_POLL_S = 0.05  # how often a blocked call wakes up to look at the stop flag
 _UDP_IDLE_S = 0.3  # after the sender is done, how long the UDP receiver waits for stragglers
 _UDP_MATCH_WINDOW = 4096  # how far ahead a received datagram is looked for among those sent
 _BURST_BATCH = 1 << 20  # a burst is sent in batches of at most 1 MiB (bounded memory)
 _CALL_SAMPLES_MAX_MESSAGES = 2000  # sample queues at every call only for runs this small
 _YIELD_EVERY = 32  # with gui_yield_s: messages between two pauses of a worker
-
-
-class _Stopped(Exception):
-    """The lab is closing; unwind the worker."""
 
 
 def preview(data: bytes, limit: int = 24) -> str:
@@ -59,8 +48,8 @@ def preview(data: bytes, limit: int = 24) -> str:
     return f"{data[:limit]!r}…({len(data)} B)"
 
 
-class StreamLab:
-    """Runs one :class:`Scenario`.  Every public method is non-blocking except ``wait``/``close``."""
+class StreamLab(LabBase):
+    """Runs one :class:`Scenario` (see :class:`netsim.lab.base.Lab` for the lifecycle)."""
 
     def __init__(
         self,
@@ -73,24 +62,17 @@ class StreamLab:
     ) -> None:
         self.scenario = scenario
         self.codec = make_codec(scenario.framing)  # a malformed spec fails here, before any socket
-        self.recorder = recorder if recorder is not None else Recorder()
-        self.gate = Gate(self.recorder, stepping=stepping)
+        super().__init__(recorder, stepping=stepping)
         self.port: int | None = None
-        self.failed = False
-        self._stop = threading.Event()
         self._ready = threading.Event()
         self._sender_done = threading.Event()
-        self._finished = threading.Event()
         self._lock = threading.Lock()
         self._probes: dict[tuple[str, str], socket.socket] = {}
-        self._workers_left = 2
         self._datagrams_sent = 0
         self._budget = {
             "client": scenario.record_bytes_limit // 2,
             "server": scenario.record_bytes_limit // 2,
         }
-        self._threads: list[threading.Thread] = []
-        self._started = False
         self._sample_calls = scenario.message_count <= _CALL_SAMPLES_MAX_MESSAGES
         # A GUI passes a positive nice value so that streaming workers never starve its thread
         # of a CPU (two busy workers on a two-core machine otherwise do).
@@ -100,122 +82,24 @@ class StreamLab:
         self._yield_s = gui_yield_s
 
     # ----------------------------------------------------------------- control
-    def start(self) -> None:
-        if self._started:
-            raise RuntimeError("a lab runs once; make a new one to run again")
-        self._started = True
+    def run_config(self) -> dict[str, Any]:
         config = self.scenario.to_dict()
         config["codec_label"] = self.codec.label
         config["queues_available"] = QUEUES_AVAILABLE
-        self.recorder.emit(RunStarted(now_ns(), "lab", config))
-        self._threads = [
-            threading.Thread(target=self._guard, args=("server", self._server), name="netsim-server"),
-            threading.Thread(target=self._guard, args=("client", self._client), name="netsim-client"),
-            threading.Thread(target=self._sampler, name="netsim-sampler"),
-        ]
-        for t in self._threads:
-            t.start()
+        return config
 
-    def step(self) -> str | None:
-        """Release one pending socket call; returns its label (``client: send(b'world')``)."""
-        pending = self.gate.step()
-        return pending.label() if pending else None
-
-    def pause(self) -> None:
-        self.gate.pause()
-
-    def resume(self) -> None:
-        self.gate.run()
-
-    @property
-    def finished(self) -> bool:
-        return self._finished.is_set()
-
-    def wait(self, timeout_s: float) -> bool:
-        """Block until the run has finished; False on timeout."""
-        return self._finished.wait(timeout_s)
-
-    def close(self, timeout_s: float = 2.0) -> None:
-        """Stop everything, close every socket, join every thread (or raise if one won't stop)."""
-        self._stop.set()
-        self.gate.close()
-        deadline = now_ns() + int(timeout_s * 1e9)
-        for t in self._threads:
-            t.join(max(0.0, (deadline - now_ns()) / 1e9))
-        alive = [t.name for t in self._threads if t.is_alive()]
-        if alive:
-            raise RuntimeError(f"lab threads did not stop within {timeout_s} s: {', '.join(alive)}")
-
-    def __enter__(self) -> StreamLab:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def _launch(self) -> None:
+        self._spawn("server", self._server, name="netsim-server")
+        self._spawn("client", self._client, name="netsim-client")
+        self._spawn("sampler", self._sampler, name="netsim-sampler", counted=False)
 
     # ------------------------------------------------------------- plumbing
-    def _emit_fail(self, endpoint: str, call: str, exc: BaseException) -> None:
-        self.failed = True
-        code = exc.errno if isinstance(exc, OSError) and exc.errno else 0
-        message = str(exc) or type(exc).__name__
-        if isinstance(exc, OSError) and exc.strerror:
-            message = exc.strerror
-            if code:
-                message = f"[{errno.errorcode.get(code, code)}] {message}"
-        self.recorder.emit(SocketFailed(now_ns(), endpoint, call, type(exc).__name__, message, code))
-
-    def _lower_priority(self) -> None:
+    def _on_worker_start(self, endpoint: str) -> None:
         if self._worker_nice > 0 and hasattr(os, "setpriority"):
             try:  # Linux: a thread's native id is its own scheduling entity
                 os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), self._worker_nice)
             except OSError:
                 pass  # not allowed here: run at normal priority
-
-    def _guard(self, endpoint: str, body: Callable[[], None]) -> None:
-        """Run a worker body; nothing escapes the thread, and the last one out ends the run."""
-        try:
-            self._lower_priority()
-            body()
-        except (_Stopped, GateClosed):
-            pass
-        except BaseException as exc:  # a worker must never die silently
-            self._emit_fail(endpoint, "internal", exc)
-        finally:
-            if endpoint == "client":
-                self._sender_done.set()
-            with self._lock:
-                self._workers_left -= 1
-                last = self._workers_left == 0
-            if last:
-                reason = "stopped" if self._stop.is_set() else ("failed" if self.failed else "done")
-                self.recorder.emit(RunFinished(now_ns(), "lab", not self.failed, reason))
-                self._finished.set()
-
-    def _gate(self, endpoint: str, call: str | Callable[[], str]) -> None:
-        if self._stop.is_set():
-            raise _Stopped
-        self.gate.wait(endpoint, call)
-
-    def _blocking(self, fn: Callable[[], T]) -> T:
-        """Call ``fn`` (a socket call on a timeout socket) until it completes or the lab stops."""
-        while True:
-            if self._stop.is_set():
-                raise _Stopped
-            try:
-                return fn()
-            except TimeoutError:
-                continue
-
-    def _send_all(self, sock: socket.socket, data: bytes) -> None:
-        """``sendall`` semantics, but interruptible: loop on ``send()`` until every byte went."""
-        view = memoryview(data)
-        sent = 0
-        while sent < len(data):
-            if self._stop.is_set():
-                raise _Stopped
-            try:
-                sent += sock.send(view[sent:])
-            except TimeoutError:
-                continue
 
     def _keep(self, endpoint: str, data: bytes) -> bytes:
         """Bytes to store in the trace, within the per-side budget (past it: none, offsets still exact)."""
@@ -249,7 +133,6 @@ class StreamLab:
     def _sampler(self) -> None:
         if not QUEUES_AVAILABLE or self.scenario.sample_hz <= 0:
             return
-        self._lower_priority()
         period = 1.0 / self.scenario.sample_hz
         while not self._stop.is_set() and not self._finished.is_set():
             with self._lock:
@@ -267,7 +150,7 @@ class StreamLab:
         conn: socket.socket | None = None
         call = "socket()"
         try:
-            sock.settimeout(_POLL_S)
+            sock.settimeout(POLL_S)
             if sc.rcvbuf:
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, sc.rcvbuf)
             self.recorder.emit(SocketCalled(now_ns(), "server", f"socket({kind})", -1, f"fd {sock.fileno()}"))
@@ -284,8 +167,8 @@ class StreamLab:
                 self._ready.set()
                 call = "accept()"
                 self._gate("server", call)
-                conn, addr = self._blocking(sock.accept)
-                conn.settimeout(_POLL_S)
+                conn, addr = self._accept(sock)
+                conn.settimeout(POLL_S)
                 self.recorder.emit(SocketCalled(now_ns(), "server", call, -1, f"from {addr[0]}:{addr[1]}"))
                 self._probe("server", "recv", conn)
                 self._receive_stream(conn)
@@ -293,7 +176,7 @@ class StreamLab:
                 self._probe("server", "recv", sock)
                 self._ready.set()
                 self._receive_datagrams(sock)
-        except (_Stopped, GateClosed):
+        except (Stopped, GateClosed):
             raise
         except FramingError as exc:
             self._emit_fail("server", "decode", exc)
@@ -305,6 +188,19 @@ class StreamLab:
                 self._close("server", conn, "conn.close()")
             self._close("server", sock)
 
+    def _accept(self, sock: socket.socket) -> tuple[socket.socket, Any]:
+        """``accept()``, interruptible; stops when the client has gone without ever connecting."""
+        while True:
+            self._check()
+            try:
+                return sock.accept()
+            except TimeoutError:
+                if self._sender_done.is_set():
+                    try:  # a connection that arrived with the client's last breath
+                        return sock.accept()
+                    except TimeoutError:
+                        raise Stopped from None  # the client failed first; its error is recorded
+
     def _receive_stream(self, conn: socket.socket) -> None:
         sc = self.scenario
         decoder = self.codec.decoder()
@@ -314,7 +210,7 @@ class StreamLab:
         call = f"recv({sc.recv_bytes})"
         while True:
             if delay_s and self._stop.wait(delay_s):
-                raise _Stopped
+                raise Stopped
             if self._sample_calls:
                 self._sample("server", "recv", conn)
             self._gate("server", call)
@@ -354,14 +250,14 @@ class StreamLab:
         call = f"recvfrom({sc.recv_bytes})"
         while True:
             if delay_s and self._stop.wait(delay_s):
-                raise _Stopped
+                raise Stopped
             if self._sample_calls:
                 self._sample("server", "recv", sock)
             self._gate("server", call)
             idle_since: int | None = None
             while True:  # wait for a datagram, or decide that none will come
                 if self._stop.is_set():
-                    raise _Stopped
+                    raise Stopped
                 if self._sender_done.is_set():
                     if received >= self._datagrams_sent:
                         return
@@ -419,10 +315,16 @@ class StreamLab:
 
     # --------------------------------------------------------------- client
     def _client(self) -> None:
+        try:
+            self._client_body()
+        finally:
+            self._sender_done.set()
+
+    def _client_body(self) -> None:
         sc = self.scenario
-        while not self._ready.wait(_POLL_S):
+        while not self._ready.wait(POLL_S):
             if self._stop.is_set():
-                raise _Stopped
+                raise Stopped
         if self.port is None:
             return  # the server failed before listening; its error is already recorded
         tcp = sc.transport == "tcp"
@@ -431,7 +333,7 @@ class StreamLab:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM)
         call = "socket()"
         try:
-            sock.settimeout(_POLL_S)
+            sock.settimeout(POLL_S)
             if sc.sndbuf:
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, sc.sndbuf)
             if tcp and sc.nodelay:
@@ -442,13 +344,13 @@ class StreamLab:
                 self._gate("client", call)
                 sock.settimeout(2.0)
                 sock.connect((sc.host, self.port))
-                sock.settimeout(_POLL_S)
+                sock.settimeout(POLL_S)
                 self.recorder.emit(SocketCalled(now_ns(), "client", call, -1, "connected"))
                 self._probe("client", "send", sock)
                 self._send_stream(sock)
             else:
                 self._send_datagrams(sock)
-        except (_Stopped, GateClosed):
+        except (Stopped, GateClosed):
             raise
         except FramingError as exc:
             self._emit_fail("client", "encode", exc)
@@ -496,7 +398,7 @@ class StreamLab:
         delay_s = sc.send_delay_ms / 1000
         for i, message in enumerate(sc.iter_messages()):
             if i and delay_s and self._stop.wait(delay_s):
-                raise _Stopped
+                raise Stopped
             wire = codec.encode(message)
             head, tail = codec.overhead(message)
             self._gate("client", lambda w=wire: f"sendall({preview(w)})")  # type: ignore[misc]
@@ -529,7 +431,7 @@ class StreamLab:
         offset = 0
         for i, message in enumerate(sc.iter_messages()):
             if i and delay_s and self._stop.wait(delay_s):
-                raise _Stopped
+                raise Stopped
             wire = self.codec.encode(message)
             head, tail = self.codec.overhead(message)
             call = f"sendto({preview(wire)}, {address})"
@@ -545,3 +447,7 @@ class StreamLab:
             with self._lock:
                 self._datagrams_sent += 1
             offset = end
+
+
+if TYPE_CHECKING:  # mypy --strict checks that StreamLab has the shape of every lab
+    _LAB_SHAPE: type[Lab] = StreamLab

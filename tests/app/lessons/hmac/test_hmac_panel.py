@@ -113,3 +113,51 @@ def test_the_panel_speaks_chinese(qtbot, chinese) -> None:  # type: ignore[no-un
     assert widget.title() == "HMAC 挑战-应答"
     assert widget._title.text() == "客户端合法性验证：HMAC 挑战-应答"
     widget.shutdown()
+
+
+# --- the lesson's own unframed form ---------------------------------------------------------
+
+
+def choose(panel: HmacPanel, variant: str) -> None:
+    for combo in (panel._server_variant, panel._client_variant):
+        combo.setCurrentIndex(combo.findData(variant))
+
+
+def test_the_lessons_form_is_a_choice_with_md5_and_its_weaknesses_shown(
+    qtbot: QtBot, panel: HmacPanel
+) -> None:
+    assert panel._weak_box.isHidden()
+    choose(panel, "lesson-hmac")
+    assert not panel._weak_box.isHidden()
+    assert panel._server_digest.currentData() == "md5"
+    text = panel._weak_text.text()
+    for words in ("recv(32)", "recv(1024)", "compare_digest", "MD5", "not measured"):
+        assert words in text
+    assert not panel._attack_buttons["replay"].isEnabled()  # it speaks the framed protocol
+    assert panel._attack_buttons["multi"].isEnabled()
+    panel.run()
+    wait_idle(qtbot, panel, 1)
+    assert panel.connection_rows() == [("client 1", "✔ accepted")]
+    notes = [panel._steps.item(r, 4).text() for r in range(panel.step_rows())]
+    assert any(n.startswith("是合法的客户端") for n in notes)
+    assert any("ret == res" in n for n in notes)
+
+
+def test_the_short_recv_runs_for_real(qtbot: QtBot, panel: HmacPanel) -> None:
+    choose(panel, "lesson-hmac")
+    panel._lesson_buttons["lesson-short-read"].click()
+    wait_idle(qtbot, panel, 1)
+    (text,) = panel.verdict_texts()
+    assert "weakness bit" in text
+    rows = dict(panel.connection_rows())
+    assert rows == {"client 1 (the lesson's code)": "✘ rejected", "client 2 (exact reads)": "✔ accepted"}
+    notes = [panel._steps.item(r, 4).text() for r in range(panel.step_rows())]
+    assert any("one recv(32) returned 8 B" in n for n in notes)
+
+
+def test_the_glued_answer_runs_for_real(qtbot: QtBot, panel: HmacPanel) -> None:
+    choose(panel, "lesson-sha1")
+    panel._lesson_buttons["lesson-glued"].click()
+    wait_idle(qtbot, panel, 1)
+    assert "weakness bit" in panel.verdict_texts()[0]
+    assert sorted(s for _w, s in panel.connection_rows()) == ["✔ accepted", "✘ rejected"]

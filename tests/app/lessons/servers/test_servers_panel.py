@@ -9,7 +9,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app.lessons.servers.panel import ServersPanel
-from netsim.lessons.servers.lab import BLOCKING, BUSY, MODES, SELECTORS, THREADED
+from netsim.lessons.servers import BLOCKING, BUSY, MODES, SELECTORS, THREADED
 
 TIMEOUT_MS = 15_000
 

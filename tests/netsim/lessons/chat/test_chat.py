@@ -272,6 +272,7 @@ def test_an_oversized_length_header_is_a_clean_bad_frame() -> None:
         srv.expect("client connected")
         started = time.monotonic()
         sock.sendall(struct.pack("!I", 0x7FFFFFFF))
+        assert srv.read_line().startswith("hint: these bytes look unframed")  # an implausible size
         line = srv.read_line()
         assert line.startswith("bad frame from the client, connection closed:"), line
         assert "2147483647" in line

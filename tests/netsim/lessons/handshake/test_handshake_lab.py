@@ -37,7 +37,7 @@ NORMAL_FLAGS = [
 def run(name: str, *, capture: bool | None, settle_timeout_s: float = 1.0) -> HandshakeLab:
     with HandshakeLab(name, capture=capture, settle_timeout_s=settle_timeout_s) as lab:
         lab.start()
-        assert lab.wait_finished(15.0)
+        assert lab.wait(15.0)
     return lab
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from netsim.cli import main as cli_main
+from netsim.core.gate import PendingCall
 from netsim.core.recorder import Recorder
 from netsim.lessons.hmac import macs
 from netsim.lessons.hmac.events import AuthVerdict
@@ -195,6 +196,9 @@ def test_stock_311_client_with_a_wrong_key_gets_authentication_error(mp_server: 
     assert server_verdicts(mp_server) == [(False, "wrong_mac")]
 
 
+@pytest.mark.skipif(
+    sys.version_info >= (3, 12), reason="this interpreter's stock client sends {sha256}, not MD5"
+)
 def test_strict_server_refuses_the_311_legacy_md5_answer() -> None:
     server = AuthServer(AuthConfig(protocol=MULTIPROCESSING, accept_legacy=False), KEY, Recorder())
     with server:
@@ -202,6 +206,16 @@ def test_strict_server_refuses_the_311_legacy_md5_answer() -> None:
             Client(server.address, authkey=KEY)
         assert server.wait_results(1, 3.0)
     assert server_verdicts(server) == [(False, "legacy_refused")]
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="3.11's stock client answers with legacy MD5")
+def test_strict_server_accepts_the_stock_312_sha256_answer() -> None:
+    server = AuthServer(AuthConfig(protocol=MULTIPROCESSING, accept_legacy=False), KEY, Recorder())
+    with server:
+        conn = Client(server.address, authkey=KEY)
+        conn.close()
+        assert server.wait_results(1, 3.0)
+    assert server_verdicts(server) == [(True, "ok")]
 
 
 @pytest.mark.parametrize(("client_key", "accepted"), [(KEY, True), (b"wrong", False)])
@@ -442,23 +456,26 @@ def test_lab_step_mode_waits_at_the_gate_and_close_joins_everything() -> None:
     recorder = Recorder()
     lab = AuthLab(recorder)
     try:
-        assert lab.start("good", Setup(), stepping=True)
+        lab.start("good", Setup(), stepping=True)
         assert lab.gate is not None and lab.gate.wait_pending(3.0)
-        assert not lab.is_idle()
-        assert not lab.start("good", Setup())  # one job at a time
-        lab.step()  # the challenge goes out
+        assert not lab.is_idle() and not lab.finished
+        with pytest.raises(RuntimeError, match="still running"):
+            lab.start("good", Setup())  # one job at a time
+        released = lab.step()  # the challenge goes out
+        assert isinstance(released, PendingCall)
         assert recorder.wait_for("AuthStep", 3.0) is not None
     finally:
         lab.close()  # mid-exchange: wakes the gate, joins the worker and the server
-    assert lab.is_idle()
+    assert lab.is_idle() and lab.finished
 
 
 def test_lab_runs_to_the_end_when_not_stepping() -> None:
     recorder = Recorder()
     lab = AuthLab(recorder)
     try:
-        assert lab.start(["replay", "fixed-challenge-replay"], Setup())
-        assert recorder.wait_for("RunFinished", 10.0) is not None
+        lab.start(["replay", "fixed-challenge-replay"], Setup())
+        assert lab.wait(10.0)
+        assert recorder.wait_for("RunFinished", 0.0) is not None
     finally:
         lab.close()
     assert [(o.scenario, o.succeeded) for o in lab.outcomes] == [

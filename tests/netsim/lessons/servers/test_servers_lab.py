@@ -11,8 +11,9 @@ import pytest
 
 from netsim.cli import main
 from netsim.core.events import Event, event_from_dict, event_to_dict
+from netsim.core.gate import PendingCall
 from netsim.core.recorder import Recorder
-from netsim.lessons.servers.lab import (
+from netsim.lessons.servers import (
     BLOCKING,
     BUSY,
     MODES,
@@ -196,3 +197,29 @@ def test_the_reply_time_limit_is_per_reply_not_per_session() -> None:
     """Think time adds up over a session; only the wait for one reply is bounded."""
     result, _events = run_lab(THREADED, clients=1, requests=3, think_ms=150, timeout_s=0.25)
     assert result.all_echoed and result.ok, result.failures
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_step_mode_stops_every_worker_at_its_socket_calls(mode: str) -> None:
+    """ServersLab follows the Lab protocol: paused, each step releases one socket call."""
+    with ServersLab(ServersConfig(mode=mode, clients=2, requests=1, think_ms=0), stepping=True) as lab:
+        lab.start()
+        released: list[str] = []
+        deadline = time.monotonic() + 20.0
+        # The busy loop asks again and again: every try is a step (bounded all the same).
+        while not lab.finished and len(released) < 5000 and time.monotonic() < deadline:
+            if lab.gate.wait_pending(0.05):
+                pending = lab.step()
+                assert isinstance(pending, PendingCall)
+                released.append(pending.label())
+        assert lab.wait(10.0)
+        result = lab.result()
+    assert result.all_echoed and result.ok
+    assert "server: accept()" in released
+    port = lab.port
+    for client in (1, 2):
+        connect = f"client {client}: connect(('127.0.0.1', {port}))"
+        send = f"client {client}: send(b'client {client} request 1')"
+        assert released.index(connect) < released.index(send)
+    assert any(label.startswith("server: conn.recv(1024)") for label in released)
+    assert any(label.startswith("server: conn.send") for label in released)

@@ -231,3 +231,15 @@ def test_replay_of_a_damaged_trace_exits_2(capsys: pytest.CaptureFixture[str], t
     assert code == 2
     assert out == ""
     assert "line 2" in err
+
+
+def test_a_worker_that_dies_fails_the_run_at_once_with_its_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 10, defect 7: the CLI used to wait for --timeout and say only "did not finish"."""
+    started = time.monotonic()
+    code, out, err = sticky(capsys, "--messages", "hello,world", "--sndbuf", "99999999999", "--json")
+    assert time.monotonic() - started < 5.0
+    assert code == 1
+    assert "the run failed: client: " in err and "did not finish" not in err
+    summary = json.loads(out)
+    assert summary["finished"] is True
+    assert [e for e in summary["errors"] if e.startswith("client: internal: ")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
+import time
 
 import pytest
 
@@ -16,6 +17,7 @@ from netsim.core.events import (
     RunFinished,
     SocketFailed,
 )
+from netsim.core.gate import PendingCall
 from netsim.core.trace import Analysis, Trace
 from netsim.lessons.sticky import QUEUES_AVAILABLE, UDP_MAX_PAYLOAD, Scenario, StreamLab
 from netsim.lessons.sticky.presets import PRESETS, preset
@@ -133,9 +135,9 @@ def test_step_mode_releases_one_call_per_step() -> None:
             if not lab.gate.wait_pending(5.0):
                 break
             before = {p.seq for p in lab.gate.pending()}
-            label = lab.step()
-            assert label is not None
-            released.append(label)
+            pending = lab.step()
+            assert isinstance(pending, PendingCall)
+            released.append(pending.label())
             after = {p.seq for p in lab.gate.pending()}
             assert len(before - after) == 1  # exactly one call went ahead
         assert lab.wait(5.0)
@@ -240,3 +242,17 @@ def test_gui_friendly_workers_still_deliver_everything() -> None:
         assert lab.wait(20.0)
     a = Trace(lab.recorder.events).analyze()
     assert a.app_messages == 3000 and a.app_messages_match and not a.errors
+
+
+def test_a_worker_that_dies_ends_the_run_at_once() -> None:
+    """Issue 10, defect 7: SO_SNDBUF past a C int killed the sender and the server waited forever."""
+    started = time.monotonic()
+    with StreamLab(Scenario(messages=(b"hello", b"world"), sndbuf=99999999999)) as lab:
+        lab.start()
+        assert lab.wait(5.0), "the run hung after the sender died"
+    assert time.monotonic() - started < 2.0
+    failed = [e for e in lab.recorder.events if isinstance(e, SocketFailed)]
+    assert [(e.endpoint, e.call) for e in failed] == [("client", "internal")]
+    end = lab.recorder.events[-1]
+    assert isinstance(end, RunFinished) and not end.ok and end.reason == "failed"
+    assert lab.died is not None and lab.died.startswith("client: ")
