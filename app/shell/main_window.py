@@ -8,19 +8,19 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractSpinBox,
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSlider,
     QApplication,
     QComboBox,
     QFileDialog,
     QLabel,
-    QLineEdit,
     QListWidget,
     QMainWindow,
     QMessageBox,
-    QPlainTextEdit,
     QSplitter,
     QStackedWidget,
-    QTextEdit,
+    QTabBar,
     QWidget,
 )
 
@@ -46,51 +46,37 @@ def load_panels(theme: Theme) -> list[LessonPanel]:
     return panels
 
 
-def keeps_space(widget: QWidget | None) -> bool:
-    """A text field (line edit, spin box, editable combo box, editable text) types its Space."""
-    if isinstance(widget, QLineEdit | QAbstractSpinBox):
-        return True
-    if isinstance(widget, QComboBox):
-        return widget.isEditable()
-    if isinstance(widget, QTextEdit | QPlainTextEdit):
-        return not widget.isReadOnly()
-    return False
+class SpaceSteps(QObject):
+    """Keeps a focused button, check box, list, combo box or slider from taking Space: it steps.
 
-
-class PanelKeys(QObject):
-    """Application event filter: the run keys reach the current panel whatever has focus.
-
-    F5, F10, F6 and Ctrl+R are window shortcuts of the Run menu's actions; when a focused
-    widget takes one of them for itself (the key then arrives as a key press) this filter
-    still hands it to the panel.  Space steps from anywhere in the window (a focused button,
-    check box or list included) except a text field, which keeps its Space.
+    Space is a shortcut of the Step action, but such a widget would use the key itself (a button
+    clicked a moment ago would be clicked again).  This filter, installed on those widgets only,
+    claims Space for them (so the shortcut does not fire twice) and steps the current panel
+    instead.  Text fields are not filtered and keep their Space.
     """
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self._window = window
 
-    def command(self, event: QKeyEvent, target: QWidget) -> str | None:
-        key, mods = event.key(), event.modifiers()
-        plain = mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
-        if key == Qt.Key.Key_Space and plain:
-            return None if keeps_space(target) else "step"
-        if plain:
-            return {Qt.Key.Key_F5: "run", Qt.Key.Key_F10: "step", Qt.Key.Key_F6: "pause"}.get(Qt.Key(key))
-        if key == Qt.Key.Key_R and mods == Qt.KeyboardModifier.ControlModifier:
-            return "reset"
-        return None
-
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QWidget):
+        kind = event.type()
+        if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             return False
-        if watched.window() is not self._window or not isinstance(event, QKeyEvent):
+        if not isinstance(event, QKeyEvent) or event.key() != Qt.Key.Key_Space:
             return False
-        name = self.command(event, watched)
-        if name is None:
+        if event.modifiers() != Qt.KeyboardModifier.NoModifier:
             return False
-        self._window.panel_command(name)
-        return True
+        if isinstance(watched, QComboBox) and watched.isEditable():
+            return False
+        if kind == QEvent.Type.ShortcutOverride:
+            event.accept()  # delivered as a key press (below), not as the shortcut as well
+        elif kind == QEvent.Type.KeyPress:
+            self._window.panel_command("step")
+        return True  # the widget itself never sees this Space
+
+
+SPACE_TAKERS = (QAbstractButton, QAbstractItemView, QComboBox, QAbstractSlider, QTabBar)
 
 
 class MainWindow(QMainWindow):
@@ -106,6 +92,7 @@ class MainWindow(QMainWindow):
         self.translations = translations
         self.settings = settings if settings is not None else QSettings("NetSim Lab", "netsim-lab")
         self.theme = Theme(self)
+        self.space_steps = SpaceSteps(self)
         self.panels: list[LessonPanel] = []
         self.panel_list = QListWidget()
         self.panel_list.setObjectName("panelList")
@@ -129,10 +116,6 @@ class MainWindow(QMainWindow):
         self._restore_preferences()
         self.retranslate()
         self.resize(self.fitting_size(DEFAULT_SIZE))
-        self.keys = PanelKeys(self)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self.keys)
         if not defer_panels:
             self.install_panels()
 
@@ -147,6 +130,9 @@ class MainWindow(QMainWindow):
         self.stack.removeWidget(self.loading)
         self.panel_list.setCurrentRow(0)
         self.retranslate()
+        for widget in self.findChildren(QWidget):
+            if isinstance(widget, SPACE_TAKERS):
+                widget.installEventFilter(self.space_steps)
 
     def fitting_size(self, wanted: QSize) -> QSize:
         """``wanted``, cut to the screen's available geometry (the window never opens larger)."""
@@ -177,9 +163,12 @@ class MainWindow(QMainWindow):
         self.act_export_png = self._action(self.export_png, "Ctrl+Shift+P")
         self.act_export_trace = self._action(self.export_trace, QKeySequence.StandardKey.Save)
         self.act_quit = self._action(self.close, QKeySequence.StandardKey.Quit)
+        # The run keys are window shortcuts, so they reach the current panel whatever has focus.
+        # A text field keeps its Space (it claims typed characters first: Qt's ShortcutOverride);
+        # buttons, lists and the like would claim it too, and SpaceSteps refuses them that.
         self.act_run = self._action(lambda: self.panel_command("run"), "F5")
-        # Space steps too, through the PanelKeys filter (a text field keeps its own Space).
         self.act_step = self._action(lambda: self.panel_command("step"), "F10")
+        self.act_step.setShortcuts([QKeySequence("F10"), QKeySequence(Qt.Key.Key_Space)])
         self.act_pause = self._action(lambda: self.panel_command("pause"), "F6")
         self.act_reset = self._action(lambda: self.panel_command("reset"), "Ctrl+R")
         self.act_zoom_in = self._action(lambda: self.set_scale(self.theme.scale * SCALE_STEP), "Ctrl+=")
@@ -405,9 +394,6 @@ class MainWindow(QMainWindow):
 
     # ---------------------------------------------------------------- close
     def shutdown(self) -> None:
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self.keys)
         for panel in self.panels:
             panel.shutdown()
 

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 from app.panels.base import LessonPanel
 from app.shell.theme import Theme
 from app.widgets.buffers import BuffersView
-from app.widgets.flow import FlowLayout
 from app.widgets.log_model import EventLogModel
 from app.widgets.ribbon import RibbonView
 from app.widgets.stream_model import StreamModel
@@ -181,7 +180,7 @@ class StickyPanel(LessonPanel):
         pending_row.addWidget(self.pending_server, 1)
 
         self.counters: dict[str, QLabel] = {}
-        counter_row = FlowLayout()  # the badges wrap instead of widening the panel at zoom
+        counter_row = QHBoxLayout()
         for key in ("merged", "split", "app", "wrong", "udp"):
             label = QLabel()
             label.setObjectName(f"counter_{key}")
@@ -189,7 +188,9 @@ class StickyPanel(LessonPanel):
             label.setFrameShape(QFrame.Shape.StyledPanel)
             label.setContentsMargins(8, 2, 8, 2)
             self.counters[key] = label
+            label.setWordWrap(True)  # a narrow window wraps a badge instead of widening the panel
             counter_row.addWidget(label)
+        counter_row.addStretch(1)
         self.verdict = QLabel()
         self.verdict.setObjectName("verdict")
         self.verdict.setWordWrap(True)

@@ -1,5 +1,5 @@
 """app/widgets: the stream model and its log model from a real loopback run, the ribbon's
-minimum size (its rows are never clipped), the flow layout, and theme colours."""
+minimum size (its rows are never clipped), and theme colours."""
 
 from __future__ import annotations
 
@@ -8,11 +8,9 @@ from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.shell.theme import Theme
-from app.widgets.flow import FlowLayout
 from app.widgets.log_model import EventLogModel
 from app.widgets.ribbon import RibbonView
 from app.widgets.stream_model import StreamModel
@@ -100,24 +98,6 @@ def test_ribbon_minimum_holds_its_rows_at_every_zoom(qtbot: QtBot) -> None:
     lane_text = QFontMetricsF(theme.font(1.0, bold=True)).height()
     assert plot.height() / 3 >= lane_text
     ribbon.grab()
-
-
-def test_flow_layout_wraps_instead_of_widening(qtbot: QtBot) -> None:
-    host = QWidget()
-    qtbot.addWidget(host)
-    flow = FlowLayout(host)
-    labels = [QLabel(f"badge number {i}") for i in range(6)]
-    for label in labels:
-        flow.addWidget(label)
-    widest = max(label.sizeHint().width() for label in labels)
-    assert flow.minimumSize().width() == widest  # never wider than its widest item
-    one_line = flow.heightForWidth(10_000)
-    narrow = flow.heightForWidth(widest + 1)
-    assert narrow > one_line  # wrapped onto more lines
-    host.resize(widest + 1, narrow)
-    host.show()
-    qtbot.waitUntil(lambda: labels[-1].geometry().top() > labels[0].geometry().top())
-    assert flow.count() == 6 and flow.takeAt(99) is None and flow.itemAt(-1) is None
 
 
 def test_theme_palettes_differ_and_notify(qapp: object) -> None:

@@ -169,10 +169,12 @@ def test_space_steps_unless_a_text_field_wants_it(qtbot, tmp_path) -> None:
     sticky.messages_edit.setFocus()
     qtbot.keyClick(sticky.messages_edit, Qt.Key.Key_Space)
     assert sticky.messages_edit.text().endswith(" ") and sticky.lab is None  # the text field typed it
-    sticky.nodelay.setFocus()  # a check box clicked a moment ago does not eat the lesson's Space
+    sticky.run_btn.setFocus()  # a button clicked a moment ago does not eat the lesson's Space
+    qtbot.keyClick(sticky.run_btn, Qt.Key.Key_Space)
+    assert sticky.lab is not None and sticky.lab.gate.stepping  # stepped, not clicked "Run"
+    sticky.nodelay.setFocus()  # nor does a check box: it stays as it was
     qtbot.keyClick(sticky.nodelay, Qt.Key.Key_Space)
-    assert not sticky.nodelay.isChecked()
-    assert sticky.lab is not None and sticky.lab.gate.stepping
+    assert not sticky.nodelay.isChecked() and sticky.lab.gate.stepping
     window.close()
 
 
