@@ -119,6 +119,7 @@ class HmacPanel(LessonPanel):
 
     def _build(self) -> None:
         self._title = QLabel()
+        self._title.setWordWrap(True)
         self._subtitle = QLabel()
         self._subtitle.setWordWrap(True)
 
@@ -163,6 +164,11 @@ class HmacPanel(LessonPanel):
         self._client_variant.currentIndexChanged.connect(lambda _i: self._variant_changed(server=False))
         self._fill_digests(self._server_digest, macs.HMAC)
         self._fill_digests(self._client_digest, macs.HMAC)
+        # Long variant names must not set the width of the cards: the panel fits a 1280-pixel
+        # projector at presenter zoom (the open list still shows the whole names).
+        for combo in (self._server_variant, self._client_variant, self._server_digest, self._client_digest):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(10)
 
         cards = QHBoxLayout()
         cards.addWidget(self._server_box, 1)
