@@ -30,5 +30,6 @@ PANELS: tuple[str, ...] = (
     "app.lessons.hmac.panel:HmacPanel",
     "app.lessons.handshake.panel:HandshakePanel",
     "app.lessons.addresses.panel:AddressesPanel",
+    "app.lessons.clientserver.panel:ClientServerPanel",
     "app.lessons.servers.panel:ServersPanel",
 )

@@ -1,6 +1,8 @@
 """The byte ribbon: the stream on its offset axis, three lanes, drawn with QPainter.
 
 Top lane: the messages as ``send()`` put them (one colour each, framing bytes drawn dark).
+Wire lane (only when a relay sat between the ends): the segments or datagrams it forwarded,
+lost ones marked - so send boundaries, segments and recv() chunks are three different things.
 Middle lane: each ``recv()`` chunk as a bracket (merged chunks in vermillion).
 Bottom lane: what the receiving application believes the messages are.
 
@@ -31,7 +33,8 @@ from PySide6.QtWidgets import QToolTip, QWidget
 from app.shell.theme import Theme
 from app.widgets.stream_model import StreamModel
 
-LANES = 3
+LANES = 3  # without a relay; with one, the wire lane makes four
+WIRE = 3  # the wire lane's id (lane ids: 0 send, 1 recv, 2 app, 3 wire; drawn send, wire, recv, app)
 # Past this many visible items a lane is painted as one image row: every Qt call from Python
 # may wait for the GIL behind the socket workers, so a paint must make few of them.
 MAX_BOXES = 40
@@ -63,6 +66,7 @@ class RibbonView(QWidget):
         self.model = model
         self._caption = ""
         self.lane_names = ("send()", "recv()", "app")
+        self.wire_name = "wire"  # the panel sets a translated name
         self.dimmed = False
         self._x0 = 0.0  # first visible offset (or datagram slot)
         self._span = 0.0  # visible width in offsets; 0 = follow the data ("fit")
@@ -108,7 +112,7 @@ class RibbonView(QWidget):
         """Tall enough for the caption and three lanes of text: the rows are never clipped."""
         lane = QFontMetricsF(self.theme.font(1.0, bold=True)).height() * 1.5 + 6
         top = self._caption_h() if self.caption else 8 * self.theme.scale
-        return QSize(int(self._label_w() + 120), int(top + LANES * lane + 8))
+        return QSize(int(self._label_w() + 120), int(top + len(self.lanes()) * lane + 8))
 
     # ------------------------------------------------------------- geometry
     @property
@@ -137,10 +141,16 @@ class RibbonView(QWidget):
             self._label_w(), top, max(10.0, self.width() - self._label_w() - 8), self.height() - top - 6
         )
 
+    def lanes(self) -> list[int]:
+        """Lane ids top to bottom: the wire lane sits between send() and recv() when there is one."""
+        return [0, WIRE, 1, 2] if self.model.wire else [0, 1, 2]
+
     def _lane_rect(self, lane: int) -> QRectF:
+        order = self.lanes()
         r = self._plot_rect()
-        h = r.height() / LANES
-        return QRectF(r.left(), r.top() + lane * h + 3, r.width(), h - 6)
+        h = r.height() / len(order)
+        row = order.index(lane) if lane in order else 0
+        return QRectF(r.left(), r.top() + row * h + 3, r.width(), h - 6)
 
     def _x(self, offset: float) -> float:
         x0, x1 = self.visible()
@@ -195,16 +205,18 @@ class RibbonView(QWidget):
 
     def describe_at(self, pos: QPointF) -> str:
         """The hover text at a point: which item, its range, its bytes in hex and as text."""
-        lane = next((i for i in range(LANES) if self._lane_rect(i).contains(pos)), -1)
+        lane = next((i for i in self.lanes() if self._lane_rect(i).contains(pos)), -1)
         if lane < 0:
             return ""
         m = self.model
         at = self._offset_at(pos.x())
+        if lane == WIRE:
+            return self._describe_wire(at)
         if self.udp:
             slot = int(at)
             column = {0: m.msg_id, 1: m.chunk_slot, 2: m.frame_index}[lane]
-            j = bisect_left(column, slot)
-            if j >= len(column) or column[j] != slot:
+            j = _find_slot(column, slot, sorted_=lane == 0 or m.chunk_slots_sorted)
+            if j < 0:
                 return ""
             if lane == 0:
                 data = m.message_wire(j) or b""
@@ -268,7 +280,10 @@ class RibbonView(QWidget):
                 self.caption,
             )
         p.setFont(self.theme.font(1.0, bold=True))
-        for lane, name in enumerate(self.lane_names):
+        names = dict(enumerate(self.lane_names))
+        names[WIRE] = self.wire_name
+        for lane in self.lanes():
+            name = names[lane]
             r = self._lane_rect(lane)
             p.setPen(self.theme.text_colour)
             p.drawText(
@@ -281,6 +296,11 @@ class RibbonView(QWidget):
             self._paint_udp(p)
         else:
             self._paint_stream(p)
+        if self.model.wire:
+            if self.udp:
+                self._paint_wire_udp(p)
+            else:
+                self._paint_wire_stream(p)
         p.end()
 
     def _visible_range(self, starts, ends) -> tuple[int, int]:  # type: ignore[no-untyped-def]
@@ -466,6 +486,12 @@ class RibbonView(QWidget):
             for lane in range(LANES):
                 self._paint_dense(p, lane, udp=True)
             return
+        # Received datagrams come in sending order unless the network reordered them.
+        chunk_js = (
+            range(bisect_left(m.chunk_slot, first), len(m.chunk_slot))
+            if m.chunk_slots_sorted
+            else range(len(m.chunk_slot))
+        )
         for slot, why in m.failed_sends:
             if first <= slot < last:
                 box = self._box(p, 0, slot + 0.05, slot + 0.95)
@@ -485,11 +511,13 @@ class RibbonView(QWidget):
             size = m.msg_end[j] - m.msg_start[j]
             self._label(p, box, self.tr("{text} ({size} B)").format(text=text or "b''", size=size))
             j += 1
-        received: set[int] = set()
-        j = bisect_left(m.chunk_slot, first)
-        while j < len(m.chunk_slot) and m.chunk_slot[j] < last:
+        received: set[int] = set(m.chunk_slot)
+        for j in chunk_js:
             slot = m.chunk_slot[j]
-            received.add(slot)
+            if slot >= last and m.chunk_slots_sorted:
+                break
+            if not first <= slot < last:
+                continue
             box = self._box(p, 1, slot + 0.05, slot + 0.95)
             size = m.chunk_end[j] - m.chunk_start[j]
             wire_size = m.chunk_wire[j]
@@ -511,7 +539,6 @@ class RibbonView(QWidget):
                 else self.tr("{size} B").format(size=size)
             )
             self._label(p, box, label, self.theme.alert_colour if truncated else None)
-            j += 1
         if m.finished:  # sent but never received: the kernel dropped them
             for slot in sent_slots:
                 if slot not in received:
@@ -519,9 +546,17 @@ class RibbonView(QWidget):
                     p.setPen(QPen(self.theme.alert_colour, lw * 2, Qt.PenStyle.DashLine))
                     p.drawRect(box)
                     self._label(p, box, self.tr("lost"), self.theme.alert_colour)
-        j = bisect_left(m.frame_index, first)
-        while j < len(m.frame_index) and m.frame_index[j] < last:
+        frame_js = (
+            range(bisect_left(m.frame_index, first), len(m.frame_index))
+            if m.chunk_slots_sorted
+            else range(len(m.frame_index))
+        )
+        for j in frame_js:
             slot = m.frame_index[j]
+            if slot >= last and m.chunk_slots_sorted:
+                break
+            if not first <= slot < last:
+                continue
             box = self._box(p, 2, slot + 0.05, slot + 0.95)
             ok = bool(m.frame_intact[j])
             fill = QColor(self.theme.ok_colour if ok else self.theme.alert_colour)
@@ -532,4 +567,113 @@ class RibbonView(QWidget):
             got = m.frame_bytes(j)
             if got is not None:
                 self._label(p, box, ("✓ " if ok else "✗ ") + (printable(got[:40]) or "b''"))
-            j += 1
+
+    # ------------------------------------------------------------------ wire
+    def _paint_wire_stream(self, p: QPainter) -> None:
+        """TCP: the relay's segments on the stream axis, alternating shades, numbered and sized."""
+        m = self.model
+        lo, hi = self._visible_range(m.seg_start, m.seg_end)
+        lw = self.theme.line_width
+        lane = self._lane_rect(WIRE)
+        if hi - lo > min(MAX_BOXES * 2, int(lane.width()) // 3):
+            # Too many to box: tick marks at segment boundaries, one pen, few calls.
+            p.setPen(QPen(self.theme.text_colour, max(1.0, lw)))
+            step = max(1, (hi - lo) // int(max(lane.width(), 1)))
+            for i in range(lo, hi, step):
+                x = self._x(m.seg_start[i])
+                p.drawLine(QPointF(x, lane.top() + 2), QPointF(x, lane.bottom() - 2))
+            return
+        p.setFont(self.theme.font(0.9))
+        for i in range(lo, hi):
+            box = self._box(p, WIRE, m.seg_start[i], m.seg_end[i]).adjusted(0, 4, 0, -4)
+            p.fillRect(
+                box, self.theme.wait_colour.lighter(125) if i % 2 else self.theme.wait_colour.lighter(105)
+            )
+            p.setPen(QPen(self.theme.text_colour, lw))
+            p.drawRect(box)
+            if box.width() >= 30 * self.theme.scale:
+                size = m.seg_end[i] - m.seg_start[i]
+                self._label(p, box, self.tr("seg {n}: {size} B").format(n=i + 1, size=size))
+
+    def _paint_wire_udp(self, p: QPainter) -> None:
+        """UDP: each datagram the relay forwarded (held back / duplicated marked), each it dropped."""
+        m = self.model
+        x0, x1 = self.visible()
+        first, last = max(0, int(x0)), int(x1) + 1
+        lw = self.theme.line_width
+        p.setFont(self.theme.font(0.9))
+        dense = last - first > 3 * MAX_BOXES
+        if dense:  # more datagrams than boxes: a grey band, the dropped ones as red ticks
+            lane = self._lane_rect(WIRE)
+            p.fillRect(lane.adjusted(0, 4, 0, -4), self.theme.wait_colour.lighter(115))
+            p.setPen(QPen(self.theme.alert_colour, max(1.0, lw)))
+            for slot in m.wire_dropped:
+                if first <= slot < last:
+                    x = self._x(slot + 0.5)
+                    p.drawLine(QPointF(x, lane.top() + 4), QPointF(x, lane.bottom() - 4))
+            return
+        copies: dict[int, list[int]] = {}
+        for j, slot in enumerate(m.wire_slot):
+            if first <= slot < last:
+                copies.setdefault(slot, []).append(m.wire_flags[j])
+        for slot, flags in copies.items():
+            box = self._box(p, WIRE, slot + 0.05, slot + 0.95).adjusted(0, 4, 0, -4)
+            held = any(f & 2 for f in flags)
+            p.fillRect(box, self.theme.wait_colour.lighter(115))
+            p.setPen(
+                QPen(self.theme.alert_colour if held else self.theme.text_colour, lw * (2 if held else 1))
+            )
+            p.drawRect(box)
+            label = self.tr("late") if held else self.tr("sent on")
+            if len(flags) > 1:
+                label = self.tr("{label} ×{n}").format(label=label, n=len(flags))
+            self._label(p, box, label, self.theme.alert_colour if held or len(flags) > 1 else None)
+        for slot, reason in m.wire_dropped.items():
+            if not first <= slot < last:
+                continue
+            box = self._box(p, WIRE, slot + 0.05, slot + 0.95).adjusted(0, 4, 0, -4)
+            p.fillRect(box, QBrush(self.theme.alert_colour, Qt.BrushStyle.BDiagPattern))
+            p.setPen(QPen(self.theme.alert_colour, lw * 2, Qt.PenStyle.DashLine))
+            p.drawRect(box)
+            text = self.tr("lost on the wire") if reason == "loss" else self.tr("over the MTU")
+            self._label(p, box, "✗ " + text, self.theme.alert_colour)
+
+    def _describe_wire(self, at: float) -> str:
+        m = self.model
+        if self.udp:
+            slot = int(at)
+            if slot in m.wire_dropped:
+                if m.wire_dropped[slot] == "loss":
+                    return self.tr("datagram #{n}: lost on the wire (UDP does not resend it)").format(
+                        n=slot + 1
+                    )
+                return self.tr("datagram #{n}: dropped, larger than the MTU").format(n=slot + 1)
+            flags = [m.wire_flags[j] for j, s in enumerate(m.wire_slot) if s == slot]
+            if not flags:
+                return ""
+            text = self.tr("datagram #{n}: forwarded by the relay").format(n=slot + 1)
+            if any(f & 2 for f in flags):
+                text += "\n" + self.tr("held back: later datagrams overtook it")
+            if len(flags) > 1:
+                text += "\n" + self.tr("duplicated: the receiver gets it {n} times").format(n=len(flags))
+            return text
+        i = bisect_right(m.seg_start, int(at)) - 1
+        if i < 0 or int(at) >= m.seg_end[i]:
+            return ""
+        s, e = m.seg_start[i], m.seg_end[i]
+        title = self.tr("segment #{n}: bytes [{s}, {e}), {size} B, forwarded at {t:.1f} ms").format(
+            n=i + 1, s=s, e=e, size=e - s, t=m.seg_t[i] * 1000
+        )
+        data = m.stream_bytes(s, e)
+        return title if data is None else f"{title}\n{hex_dump(data)}\n{printable(data[:64])}"
+
+
+def _find_slot(column: array[int], slot: int, *, sorted_: bool) -> int:
+    """Index of ``slot`` in ``column`` (bisection when sorted, a scan when reordering mixed it), or -1."""
+    if sorted_:
+        j = bisect_left(column, slot)
+        return j if j < len(column) and column[j] == slot else -1
+    for j, value in enumerate(column):
+        if value == slot:
+            return j
+    return -1

@@ -32,6 +32,7 @@ from netsim.core.events import (
 )
 from netsim.core.trace import BoundaryTracker
 from netsim.framing import Codec, FramingError, make_codec
+from netsim.lab.relay import DatagramDropped, DatagramForwarded, SegmentForwarded
 from netsim.lessons.sticky.scenario import generated_message
 
 LOG_MAX_ROWS = 5000
@@ -89,6 +90,15 @@ class StreamModel(QObject):
         self.send_q = array("q")
         self.recv_t = array("d")
         self.recv_q = array("q")
+        # The wire (a relay between the ends): what it forwarded client -> server.
+        self.wire: bool = "wire_seed" in self.config
+        self.seg_t = array("d")
+        self.seg_start = array("q")  # TCP: stream offsets of each segment
+        self.seg_end = array("q")
+        self.wire_slot = array("q")  # UDP: the datagram each forwarded copy carried
+        self.wire_flags = array("b")  # UDP: 1 duplicate, 2 held back (overtaken)
+        self.wire_dropped: dict[int, str] = {}  # UDP: datagram -> "loss" / "mtu"
+        self.chunk_slots_sorted = True  # UDP: False once a datagram arrived after a later one
         self.log: list[tuple[float, str, str, int, str]] = []
         self.log_dropped = 0
         self.errors: list[str] = []
@@ -136,7 +146,30 @@ class StreamModel(QObject):
     def lost_datagrams(self) -> int:
         if self.transport != "udp" or not self.finished:
             return 0
-        return max(0, len(self.msg_start) - len(self.chunk_start))
+        return max(0, len(self.msg_start) - len(set(self.chunk_slot)))
+
+    @property
+    def duplicated_datagrams(self) -> int:
+        return len(self.chunk_slot) - len(set(self.chunk_slot)) if self.transport == "udp" else 0
+
+    @property
+    def reordered_datagrams(self) -> int:
+        """Datagrams received after one sent later (counted as the core's analysis does)."""
+        if self.transport != "udp":
+            return 0
+        seen: set[int] = set()
+        highest, late = -1, 0
+        for slot in self.chunk_slot:
+            if slot in seen:
+                continue
+            seen.add(slot)
+            late += slot < highest
+            highest = max(highest, slot)
+        return late
+
+    @property
+    def wire_segments(self) -> int:
+        return len(self.seg_start) if self.transport == "tcp" else len(self.wire_slot)
 
     @property
     def app_messages_match(self) -> bool:
@@ -216,7 +249,10 @@ class StreamModel(QObject):
                 self.chunk_wire.append(ev.wire_size if ev.wire_size >= 0 else ev.end - ev.start)
                 if ev.truncated:
                     self.chunk_truncated.add(i)
-                self.chunk_slot.append(ev.datagram if ev.datagram >= 0 else i)
+                slot = ev.datagram if ev.datagram >= 0 else i
+                if self.chunk_slot and slot < self.chunk_slot[-1]:
+                    self.chunk_slots_sorted = False
+                self.chunk_slot.append(slot)
                 if len(self.chunk_data) < KEEP_BYTES_ITEMS:
                     self.chunk_data.append(ev.data)
                 if not udp:
@@ -248,6 +284,22 @@ class StreamModel(QObject):
                 self._log(ev.t_ns, ev.endpoint, ev.call, -1, f"{ev.error}: {ev.message}")
                 if ev.endpoint == "client" and ev.call.startswith("sendto("):
                     self.failed_sends.append((len(self.msg_start) + len(self.failed_sends), ev.message))
+            elif isinstance(ev, SegmentForwarded):
+                if ev.direction == "c2s":
+                    self.seg_t.append(self.t_s(ev.t_ns))
+                    self.seg_start.append(ev.start)
+                    self.seg_end.append(ev.end)
+            elif isinstance(ev, DatagramForwarded):
+                if ev.direction == "c2s":
+                    self.seg_t.append(self.t_s(ev.t_ns))
+                    self.wire_slot.append(ev.index)
+                    self.wire_flags.append((1 if ev.duplicate else 0) | (2 if ev.reordered else 0))
+            elif isinstance(ev, DatagramDropped):
+                if ev.direction == "c2s":
+                    self.wire_dropped[ev.index] = ev.reason
+                    self._log(
+                        ev.t_ns, ev.endpoint, f"datagram #{ev.index + 1}", ev.size, f"dropped ({ev.reason})"
+                    )
             elif isinstance(ev, CallPending):
                 pass
             elif isinstance(ev, RunStarted):

@@ -157,6 +157,8 @@ class Analysis:
     errors: list[str]
     finished: bool
     tracker: BoundaryTracker = field(repr=False)
+    duplicated_datagrams: int = 0  # UDP: received again (a datagram the receiver already had)
+    reordered_datagrams: int = 0  # UDP: received after a datagram that was sent later
 
     @property
     def app_messages_match(self) -> bool:
@@ -195,6 +197,8 @@ class Analysis:
             "app_messages_match": self.app_messages_match,
             "truncated_datagrams": self.truncated_datagrams,
             "lost_datagrams": self.lost_datagrams,
+            "duplicated_datagrams": self.duplicated_datagrams,
+            "reordered_datagrams": self.reordered_datagrams,
             "errors": list(self.errors),
             "finished": self.finished,
         }
@@ -284,6 +288,9 @@ def analyze(events: Iterable[Event]) -> Analysis:
     tracker = BoundaryTracker()
     messages_sent = bytes_sent = recv_calls = bytes_received = 0
     app = intact = truncated = 0
+    seen: set[int] = set()  # UDP: datagram numbers received
+    unnumbered = duplicated = reordered = 0
+    highest = -1
     errors: list[str] = []
     finished = False
     for ev in events:
@@ -296,6 +303,14 @@ def analyze(events: Iterable[Event]) -> Analysis:
             recv_calls += 1
             bytes_received += ev.end - ev.start
             truncated += ev.truncated
+            if ev.datagram < 0:
+                unnumbered += 1
+            elif ev.datagram in seen:
+                duplicated += 1
+            else:
+                reordered += ev.datagram < highest
+                highest = max(highest, ev.datagram)
+                seen.add(ev.datagram)
             if config.get("transport", "tcp") == "tcp":
                 tracker.add_chunk(ev.start, ev.end)
         elif isinstance(ev, FrameDecoded):
@@ -323,8 +338,10 @@ def analyze(events: Iterable[Event]) -> Analysis:
         app_messages=app,
         app_messages_intact=intact,
         truncated_datagrams=truncated,
-        lost_datagrams=max(0, messages_sent - recv_calls) if transport == "udp" else 0,
+        lost_datagrams=max(0, messages_sent - len(seen) - unnumbered) if transport == "udp" else 0,
         errors=errors,
         finished=finished,
         tracker=tracker,
+        duplicated_datagrams=duplicated if transport == "udp" else 0,
+        reordered_datagrams=reordered if transport == "udp" else 0,
     )

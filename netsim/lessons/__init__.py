@@ -18,13 +18,24 @@ from __future__ import annotations
 import importlib
 
 # Every lesson package, in the order the CLI and the GUI present them.
-LESSONS: tuple[str, ...] = ("sticky", "chat", "handshake", "hmac", "servers", "addresses")
+LESSONS: tuple[str, ...] = (
+    "sticky",
+    "chat",
+    "handshake",
+    "hmac",
+    "servers",
+    "addresses",
+    "clientserver",
+    "relay",
+)
 
 # Lesson -> the module defining its own event types (lessons using only the core's have none).
 EVENT_MODULES: dict[str, str] = {
     "handshake": "netsim.lessons.handshake.events",
-    "hmac": "netsim.lessons.hmac.events",
+    "hmac": "netsim.auth.events",  # shared with the classroom
     "servers": "netsim.lessons.servers.events",
+    "clientserver": "netsim.lessons.clientserver.events",
+    "relay": "netsim.lab.relay",  # shared: the sticky lab records through the relay too
 }
 
 

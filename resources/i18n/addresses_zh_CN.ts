@@ -539,5 +539,164 @@
         <source>reading…</source>
         <translation>读取中…</translation>
     </message>
+        <message>
+            <location filename="../../app/lessons/addresses/panel.py" line="0" />
+            <source>The lesson and RFC 1918 both call it the {bits}-bit block ({name}).</source>
+            <translation>讲义和 RFC 1918 都称它为{name}。</translation>
+        </message>
+        <message>
+            <location filename="../../app/lessons/addresses/panel.py" line="0" />
+            <source>The lesson calls it the {lesson_bits}-bit block ({name}); RFC 1918 names the blocks by their host bits and calls it the {rfc_bits}-bit block.</source>
+            <translation>讲义称它为{name}；RFC 1918 按主机位数给地址块命名，称它为 {rfc_bits} 位块。</translation>
+        </message>
+        <message>
+            <location filename="../../app/lessons/addresses/panel.py" line="0" />
+            <source>Layers (encapsulation)</source>
+            <translation>分层（封装）</translation>
+        </message>
+        <message>
+            <location filename="../../app/lessons/addresses/panel.py" line="0" />
+            <source>Domain names</source>
+            <translation>域名</translation>
+        </message>
+        <message>
+            <location filename="../../app/lessons/addresses/panel.py" line="0" />
+            <source>A domain name corresponds to an IP address: resolving the name gives the address. getaddrinfo() asks the sources on the hosts: line of /etc/nsswitch.conf in order, usually the file /etc/hosts first, then the resolver (the DNS name servers in /etc/resolv.conf). A records carry IPv4 addresses, AAAA records IPv6.</source>
+            <translation>域名和 IP 地址有对应关系：解析域名就得到 IP 地址。getaddrinfo() 按 /etc/nsswitch.conf 中 hosts: 一行的顺序查询各个来源，通常先查 /etc/hosts 文件，再问解析器（/etc/resolv.conf 中的 DNS 服务器）。A 记录给出 IPv4 地址，AAAA 记录给出 IPv6 地址。</translation>
+        </message>
+        <message>
+            <location filename="../../app/lessons/addresses/panel.py" line="0" />
+            <source>Name:</source>
+            <translation>域名：</translation>
+        </message>
+        <message>
+            <location filename="../../app/lessons/addresses/panel.py" line="0" />
+            <source>e.g. localhost, or a name from /etc/hosts</source>
+            <translation>例如 localhost，或 /etc/hosts 中的名字</translation>
+        </message>
+        <message>
+            <location filename="../../app/lessons/addresses/panel.py" line="0" />
+            <source>Resolve</source>
+            <translation>解析</translation>
+        </message>
+        <message>
+            <location filename="../../app/lessons/addresses/panel.py" line="0" />
+            <source>Address</source>
+            <translation>地址</translation>
+        </message>
+        <message>
+            <location filename="../../app/lessons/addresses/panel.py" line="0" />
+            <source>Family</source>
+            <translation>类型</translation>
+        </message>
+        <message>
+            <location filename="../../app/lessons/addresses/panel.py" line="0" />
+            <source>Source</source>
+            <translation>来源</translation>
+        </message>
+        <message>
+            <location filename="../../app/lessons/addresses/panel.py" line="0" />
+            <source>bind() to a name or an address: who can connect?</source>
+            <translation>bind() 到一个名字或地址：谁能连进来？</translation>
+        </message>
+        <message>
+            <location filename="../../app/lessons/addresses/panel.py" line="0" />
+            <source>Who can connect:</source>
+            <translation>谁能连接：</translation>
+        </message>
+        <message>
+            <location filename="../../app/lessons/addresses/panel.py" line="0" />
+            <source>hosts file ({path})</source>
+            <translation>hosts 文件（{path}）</translation>
+        </message>
+        <message>
+            <location filename="../../app/lessons/addresses/panel.py" line="0" />
+            <source>resolver (DNS {servers})</source>
+            <translation>解析器（DNS {servers}）</translation>
+        </message>
+        <message>
+            <location filename="../../app/lessons/addresses/panel.py" line="0" />
+            <source>the name is an address</source>
+            <translation>名字本身就是地址</translation>
+        </message>
+        <message>
+            <location filename="../../app/lessons/addresses/panel.py" line="0" />
+            <source>{name} is an address already: getaddrinfo() returns it without any lookup.</source>
+            <translation>{name} 本身就是地址：getaddrinfo() 不做任何查询，原样返回。</translation>
+        </message>
+        <message>
+            <location filename="../../app/lessons/addresses/panel.py" line="0" />
+            <source>{name}: {n} address(es), {h} from {hosts}, {r} from the resolver.</source>
+            <translation>{name}：{n} 个地址，{h} 个来自 {hosts}，{r} 个来自解析器。</translation>
+        </message>
+        <message>
+            <location filename="../../app/lessons/addresses/panel.py" line="0" />
+            <source>No resolver answered within {t} s (name servers {servers}). Offline, only the names in {hosts} resolve.</source>
+            <translation>{t} 秒内没有解析器应答（DNS 服务器 {servers}）。离线时只有 {hosts} 中的名字能解析。</translation>
+        </message>
+        <message>
+            <location filename="../../app/lessons/addresses/panel.py" line="0" />
+            <source>No resolver answers: the name servers {servers} could not be reached, and {name} is not in {hosts}.</source>
+            <translation>没有解析器应答：无法连到 DNS 服务器 {servers}，而 {name} 也不在 {hosts} 中。</translation>
+        </message>
+        <message>
+            <location filename="../../app/lessons/addresses/panel.py" line="0" />
+            <source>{name} was not found: it is not in {hosts} and the resolver did not know it.</source>
+            <translation>找不到 {name}：它不在 {hosts} 中，解析器也不认识它。</translation>
+        </message>
+        <message>
+            <location filename="../../app/lessons/addresses/panel.py" line="0" />
+            <source>The lookup failed: {message}</source>
+            <translation>查询失败：{message}</translation>
+        </message>
+        <message>
+            <location filename="../../app/lessons/addresses/panel.py" line="0" />
+            <source>Resolving {name} …</source>
+            <translation>正在解析 {name} ……</translation>
+        </message>
+        <message>
+            <location filename="../../app/lessons/addresses/panel.py" line="0" />
+            <source>“{text}” is not a domain name.</source>
+            <translation>“{text}” 不是域名。</translation>
+        </message>
+        <message>
+            <location filename="../../app/lessons/addresses/panel.py" line="0" />
+            <source>{hosts}: {n} entries. Resolver: name servers {servers} ({resolv}). Order of sources (/etc/nsswitch.conf): {order}.</source>
+            <translation>{hosts}：{n} 条。解析器：DNS 服务器 {servers}（{resolv}）。查询顺序（/etc/nsswitch.conf）：{order}。</translation>
+        </message>
+        <message>
+            <location filename="../../app/lessons/addresses/panel.py" line="0" />
+            <source>A name, not an address: bind() resolves it first (through /etc/hosts), usually to 127.0.0.1, sometimes ::1.</source>
+            <translation>是名字而不是地址：bind() 先（通过 /etc/hosts）解析它，通常得到 127.0.0.1，有时是 ::1。</translation>
+        </message>
+        <message>
+            <location filename="../../app/lessons/addresses/panel.py" line="0" />
+            <source>Only programs on this machine, over the address the name resolved to.</source>
+            <translation>只有本机上的程序，并且只能通过该名字解析出的那个地址。</translation>
+        </message>
+        <message>
+            <location filename="../../app/lessons/addresses/panel.py" line="0" />
+            <source>The IPv4 loopback address itself: no lookup; it never leaves this machine.</source>
+            <translation>就是 IPv4 回环地址本身：无需解析，数据从不离开本机。</translation>
+        </message>
+        <message>
+            <location filename="../../app/lessons/addresses/panel.py" line="0" />
+            <source>Only programs on this machine (not from the LAN, not over ::1).</source>
+            <translation>只有本机上的程序（局域网里的机器不行，经 ::1 也不行）。</translation>
+        </message>
+        <message>
+            <location filename="../../app/lessons/addresses/panel.py" line="0" />
+            <source>The unspecified address: not a destination; it means every IPv4 address of this machine.</source>
+            <translation>全网段地址：它不是目的地址，而是表示本机的所有 IPv4 地址。</translation>
+        </message>
+        <message>
+            <location filename="../../app/lessons/addresses/panel.py" line="0" />
+            <source>Anyone who can reach any of this machine's IPv4 addresses: this machine, the LAN, and the Internet if a router forwards the port.</source>
+            <translation>任何能到达本机任一 IPv4 地址的人：本机、局域网，如果路由器转发了该端口，还有互联网。</translation>
+        </message>
+    <message>
+        <source>Stopping the name lookup</source>
+        <translation>停止域名解析</translation>
+    </message>
     </context>
 </TS>

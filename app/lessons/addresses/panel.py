@@ -4,10 +4,10 @@ Three parts: "This machine" (network cards with MAC, addresses with prefix and t
 default gateway and the MAC ARP learnt for it), "Addresses and ports" (classify any address in
 one sentence, explain a port and who listens on it, the listening sockets), and "Layers" (a
 message wrapped in a real Ethernet/IPv4/TCP-or-UDP frame, drawn as nested boxes with the bytes
-in hex coloured by layer).  Everything comes from :mod:`netsim.lessons.addresses.analysis`; nothing is sent on
-the network.  The kernel (interfaces, routes, ARP, the listening-socket scan through psutil) is
-read on the panel's helper thread (:class:`app.panels.base.LessonPanel`) on a button or the
-optional auto-refresh timer, never on the GUI thread and never while painting.
+in hex coloured by layer).  Everything comes from :mod:`netsim.lessons.addresses`; nothing is
+sent on the network.  The kernel (interfaces, routes, ARP, the listening-socket scan through
+psutil) is read on the panel's helper thread (:class:`app.panels.base.LessonPanel`) on a button
+or the optional auto-refresh timer, never on the GUI thread and never while painting.
 """
 
 from __future__ import annotations
@@ -27,10 +27,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -38,7 +40,8 @@ from PySide6.QtWidgets import (
 
 from app.panels.base import LessonPanel
 from app.shell.theme import Theme
-from netsim.lessons.addresses.analysis import (
+from netsim.lessons.addresses import (
+    LESSON_BLOCK_BITS,
     AddressInfo,
     Gateway,
     Interface,
@@ -56,14 +59,21 @@ from netsim.lessons.addresses.analysis import (
     port_info,
     scan_listening,
 )
+from netsim.lessons.addresses.names import BIND_CHOICES, NameLookup, Resolution
 
 DEFAULT_ADDRESS = "192.168.16.67"
 DEFAULT_PORT = 9001
 DEFAULT_MESSAGE = "hello"
 SRC_PORT = 50000
 AUTO_REFRESH_MS = 3000
-HEX_PER_LINE = 8
+DEFAULT_NAME = "localhost"
+RESOLVE_TIMEOUT_S = 3.0
+HEX_PER_LINE = 16
 HEX_MAX_BYTES = 1024
+FIT_MAX = 1.6  # the boxes' text may grow to 1.6x the zoom when the view has room
+SPLIT_MIN_FIELDS = 6  # boxes with more fields than this may show them in two columns
+INSET_Y = 5  # px (at scale 1) between a layer's box and the box inside it, top and bottom
+LINE_SPACING = 1.02
 
 
 @dataclass(frozen=True)
@@ -149,59 +159,141 @@ class LayersView(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(int(900 * self.scale), int(260 * self.scale))
 
+    def _fonts(self, fit: float) -> tuple[QFont, QFont, QFont]:
+        title_font = self.theme.font(1.15 * fit, bold=True)
+        body_font = self.theme.font(0.95 * fit)
+        mono = self.theme.font(0.9 * fit, mono=True)
+        return title_font, body_font, mono
+
+    def _box_layout(
+        self, text: LayerText, fonts: tuple[QFont, QFont, QFont], split: bool
+    ) -> tuple[float, float, list[tuple[float, float, QFont, QColor, str]]]:
+        """(width, height, items) of one box's text; items are (dx, dy, font, ink, text).
+
+        The first row is the title in bold with the header size beside it, then the OSI and
+        TCP/IP names, then the fields: one per row, or (``split``) two per row in two columns.
+        """
+        title_font, body_font, mono = fonts
+        tfm, bfm, mfm = QFontMetricsF(title_font), QFontMetricsF(body_font), QFontMetricsF(mono)
+        gap = bfm.horizontalAdvance("  ")
+        items: list[tuple[float, float, QFont, QColor, str]] = []
+        title_w = tfm.horizontalAdvance(text.title)
+        items.append((0.0, 0.0, title_font, self.theme.text_colour, text.title))
+        items.append((title_w + gap, 0.0, body_font, self.theme.text_colour, text.size))
+        width = title_w + gap + bfm.horizontalAdvance(text.size)
+        y = tfm.height() * LINE_SPACING
+        fields = list(text.fields)
+        split_fields = split and len(fields) > SPLIT_MIN_FIELDS
+        for line in (text.osi, text.tcpip):
+            # When space is short, a long name breaks after its colon ("OSI 5–7:" / "session / …").
+            head, sep, tail = line.partition("：") if "：" in line else line.partition(": ")
+            if split and not split_fields and sep and bfm.horizontalAdvance(line) > width:
+                parts = [head + sep.strip(), "  " + tail]
+            else:
+                parts = [line]
+            for part in parts:
+                items.append((0.0, y, body_font, self.theme.text_colour, part))
+                width = max(width, bfm.horizontalAdvance(part))
+                y += bfm.height() * LINE_SPACING
+        if split_fields:
+            half = (len(fields) + 1) // 2
+            first, second = fields[:half], fields[half:]
+            col2 = max(mfm.horizontalAdvance(f) for f in first) + gap
+            for row, f in enumerate(first):
+                items.append((0.0, y + row * mfm.height() * LINE_SPACING, mono, self.theme.muted_colour, f))
+            for row, f in enumerate(second):
+                items.append((col2, y + row * mfm.height() * LINE_SPACING, mono, self.theme.muted_colour, f))
+            width = max(width, col2 + max(mfm.horizontalAdvance(f) for f in second))
+            y += half * mfm.height() * LINE_SPACING
+        else:
+            for f in fields:
+                items.append((0.0, y, mono, self.theme.muted_colour, f))
+                width = max(width, mfm.horizontalAdvance(f))
+                y += mfm.height() * LINE_SPACING
+        return width, y, items
+
+    def _geometry(self, fit: float, split: bool = False) -> tuple[list[float], list[float], bool]:
+        """Each column's width and each box's height at font factor ``fit``; whether all fits."""
+        s = self.scale
+        margin, inset_y, inset_r, pad = 4 * s, INSET_Y * s, 8 * s, 6 * s
+        outer = QRectF(self.rect()).adjusted(margin, margin, -margin, -margin)
+        fonts = self._fonts(fit)
+        widths, heights = [], []
+        for text in self.texts:
+            w, h, _ = self._box_layout(text, fonts, split)
+            widths.append(w + 2 * pad + 2)
+            heights.append(h + 2 * pad)
+        n = len(self.texts)
+        need_w = sum(widths) + (n - 1) * inset_r
+        fits = need_w <= outer.width() and all(
+            h <= outer.height() - 2 * i * inset_y for i, h in enumerate(heights)
+        )
+        return widths, heights, fits
+
+    def fit(self) -> tuple[float, bool]:
+        """The largest font factor at which every box's text fits (0.5 to 1.6: larger text when the
+        view has room, on a projector), and whether the fields go in two columns to get it."""
+        best = (0.5, False)
+        for split in (False, True):
+            factor = 0.5
+            while factor < FIT_MAX - 1e-9 and self._geometry(factor + 0.05, split)[2]:
+                factor += 0.05
+            if factor > best[0] + 1e-9 and self._geometry(factor, split)[2]:
+                best = (factor, split)
+        return best
+
+    def fit_factor(self) -> float:
+        return self.fit()[0]
+
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        theme = self.theme
-        p.fillRect(self.rect(), theme.background_colour)
+        p.fillRect(self.rect(), self.theme.background_colour)
         n = len(self.layers)
         if not n:
             p.end()
             return
         s = self.scale
-        margin, inset_y, inset_r, pad = 4 * s, 10 * s, 8 * s, 6 * s
+        margin, inset_y, inset_r, pad = 4 * s, INSET_Y * s, 8 * s, 6 * s
         outer = QRectF(self.rect()).adjusted(margin, margin, -margin, -margin)
-        innermost_w = max(outer.width() * 0.2, 170 * s)
-        col_w = (outer.width() - innermost_w - (n - 1) * inset_r) / max(1, n - 1)
-        title_font = theme.font(1.15, bold=True)
-        body_font = theme.font(0.95)
-        mono = theme.font(0.9, mono=True)
-        pen_w = (2.0 if theme.high_contrast else 1.5) * s
+        factor, split = self.fit()
+        widths, _, _ = self._geometry(factor, split)
+        # Share the spare width among the columns in proportion to what each needs.
+        spare = max(0.0, outer.width() - sum(widths) - (n - 1) * inset_r)
+        cols = [w + spare * w / sum(widths) for w in widths]
+        fonts = self._fonts(factor)
+        pen_w = (2.0 if self.theme.high_contrast else 1.5) * s
+        left = outer.left()
         for i, (layer, text) in enumerate(zip(self.layers, self.texts, strict=True)):
             box = QRectF(
-                outer.left() + i * col_w,
+                left,
                 outer.top() + i * inset_y,
-                outer.width() - i * col_w - i * inset_r,
+                outer.right() - i * inset_r - left,
                 outer.height() - 2 * i * inset_y,
             )
-            colour = theme.layer_colour(layer.key)
+            colour = self.theme.layer_colour(layer.key)
             p.setPen(QPen(colour.darker(130), pen_w))
-            p.setBrush(QBrush(theme.background_colour))
+            p.setBrush(QBrush(self.theme.background_colour))
             p.drawRoundedRect(box, 6 * s, 6 * s)
             p.setBrush(QBrush(tint(colour, 70)))
             p.drawRoundedRect(box, 6 * s, 6 * s)
-            width = (col_w if i < n - 1 else box.width()) - 2 * pad
+            width = (cols[i] if i < n - 1 else box.width()) - 2 * pad
             x, y = box.left() + pad, box.top() + pad
-            lines: list[tuple[QFont, QColor, str]] = [
-                (title_font, theme.text_colour, text.title),
-                (body_font, theme.text_colour, text.osi),
-                (body_font, theme.text_colour, text.tcpip),
-                (body_font, theme.text_colour, text.size),
-            ]
-            lines += [(mono, theme.muted_colour, f) for f in text.fields]
             bottom = box.bottom() - pad
-            for font, ink, line in lines:
+            _, _, items = self._box_layout(text, fonts, split)
+            for dx, dy, font, ink, line in items:
                 fm = QFontMetricsF(font)
-                if y + fm.height() > bottom:
-                    break
+                room = width - dx
+                if y + dy + fm.height() > bottom or room <= 0:
+                    continue  # only when even the smallest fonts do not fit: never drawn outside the box
                 p.setFont(font)
                 p.setPen(ink)
                 p.drawText(
-                    QRectF(x, y, width, fm.height()),
+                    QRectF(x + dx, y + dy, room, fm.height()),
                     int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                    fm.elidedText(line, Qt.TextElideMode.ElideRight, width),
+                    fm.elidedText(line, Qt.TextElideMode.ElideRight, room),
                 )
-                y += fm.height() * 1.05
+            left += cols[i]
         p.end()
 
 
@@ -214,13 +306,16 @@ class AddressesPanel(LessonPanel):
         self._ifaces: list[Interface] = []
         self._gateways: dict[int, Gateway] = {}
         self._arp: dict[str, Neighbour] = {}
+        self._reading = False
         self._scan: ListeningScan | None = None
         self._address_info: AddressInfo | None = None
         self._address_error = ""
         self._port: PortInfo | None = None
         self._frame = b""
         self._layers: list[Layer] = []
-        self._reading = False
+        self._lookup: NameLookup | None = None
+        self._resolution: Resolution | None = None
+        self._resolve_error = ""
         self.timer = QTimer(self)
         self.timer.setInterval(AUTO_REFRESH_MS)
         self.timer.timeout.connect(self.refresh_machine)
@@ -232,8 +327,7 @@ class AddressesPanel(LessonPanel):
     # ================================================================ layout
     def _build(self) -> None:
         self._title = QLabel()
-        self._cs_bs = QLabel()
-        self._cs_bs.setWordWrap(True)
+        self._title.setWordWrap(True)
 
         # ---- (1) this machine
         self._machine_box = QGroupBox()
@@ -320,33 +414,67 @@ class AddressesPanel(LessonPanel):
         lrow.addWidget(self._message_label)
         lrow.addWidget(self.message_edit, 3)
         lrow.addWidget(self.transport)
-        lrow.addWidget(self.frame_summary, 4)
-        lay_split = QSplitter(Qt.Orientation.Horizontal)
+        # The hex below the boxes: the boxes get the whole width, the hex four lines or so.
+        lay_split = QSplitter(Qt.Orientation.Vertical)
         lay_split.addWidget(self.layers_view)
         lay_split.addWidget(self.hex_view)
-        lay_split.setStretchFactor(0, 3)
-        lay_split.setStretchFactor(1, 1)
+        lay_split.setStretchFactor(0, 1)
+        lay_split.setStretchFactor(1, 0)
         ll = QVBoxLayout(self._layers_box)
         ll.addWidget(self._encap_note)
         ll.addLayout(lrow)
+        ll.addWidget(self.frame_summary)
         ll.addWidget(lay_split, 1)
         self._lay_split = lay_split
 
-        top = QSplitter(Qt.Orientation.Horizontal)
-        top.addWidget(self._machine_box)
-        top.addWidget(self._ports_box)
-        top.setStretchFactor(0, 11)
-        top.setStretchFactor(1, 9)
-        main = QSplitter(Qt.Orientation.Vertical)
-        main.addWidget(top)
-        main.addWidget(self._layers_box)
-        main.setStretchFactor(0, 5)
-        main.setStretchFactor(1, 4)
-        self._top_split, self._main_split = top, main
+        # ---- (4) domain names
+        self._names_box = QWidget()
+        self._names_note = QLabel()
+        self._names_note.setWordWrap(True)
+        self._name_label = QLabel()
+        self.name_edit = QLineEdit(DEFAULT_NAME)
+        self.name_edit.returnPressed.connect(self.resolve_typed)
+        self.resolve_btn = QPushButton()
+        self.resolve_btn.clicked.connect(self.resolve_typed)
+        self.resolve_result = QLabel()
+        self.resolve_result.setWordWrap(True)
+        self.resolve_result.setTextFormat(Qt.TextFormat.RichText)
+        self.resolve_table = QTableWidget(0, 3)
+        self._setup_table(self.resolve_table)
+        self.resolve_sources = QLabel()
+        self.resolve_sources.setWordWrap(True)
+        self._bind_title = QLabel()
+        self.bind_text = QLabel()
+        self.bind_text.setWordWrap(True)
+        self.bind_text.setTextFormat(Qt.TextFormat.RichText)
+        nrow = QHBoxLayout()
+        nrow.addWidget(self._name_label)
+        nrow.addWidget(self.name_edit, 1)
+        nrow.addWidget(self.resolve_btn)
+        nl = QVBoxLayout(self._names_box)
+        nl.addWidget(self._names_note)
+        nl.addLayout(nrow)
+        nl.addWidget(self.resolve_result)
+        nl.addWidget(self.resolve_table)
+        nl.addWidget(self.resolve_sources)
+        nl.addWidget(self._bind_title)
+        nl.addWidget(self.bind_text)
+        nl.addStretch(1)
+        # Scrolls rather than cuts when zoom makes the sentences taller than the tab.
+        self._names_scroll = QScrollArea()
+        self._names_scroll.setWidgetResizable(True)
+        self._names_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self._names_scroll.setWidget(self._names_box)
+
+        # Three tabs, so each part has the whole width and height at a projector's 1280x720.
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._machine_box, "")
+        self.tabs.addTab(self._ports_box, "")
+        self.tabs.addTab(self._layers_box, "")
+        self.tabs.addTab(self._names_scroll, "")
         outer = QVBoxLayout(self.content)
         outer.addWidget(self._title)
-        outer.addWidget(self._cs_bs)
-        outer.addWidget(main, 1)
+        outer.addWidget(self.tabs, 1)
 
     @staticmethod
     def _setup_table(table: QTableWidget) -> None:
@@ -430,9 +558,26 @@ class AddressesPanel(LessonPanel):
                     ),
                 ]
             )
+        names = self.block_names(info)
+        if names:
+            text = join_sentences([text, names])
         if info.mapped is not None:
             text = join_sentences([text, self.explain_address(info.mapped)])
         return text
+
+    def block_names(self, info: AddressInfo) -> str:
+        """The lesson's name for a private block beside RFC 1918's (which counts host bits)."""
+        if not info.lesson_block or info.rfc_host_bits is None:
+            return ""
+        lesson_bits, rfc_bits = LESSON_BLOCK_BITS[info.block], info.rfc_host_bits
+        if lesson_bits == rfc_bits:
+            return self.tr("The lesson and RFC 1918 both call it the {bits}-bit block ({name}).").format(
+                bits=rfc_bits, name=info.lesson_block
+            )
+        return self.tr(
+            "The lesson calls it the {lesson_bits}-bit block ({name}); RFC 1918 names the blocks by their "
+            "host bits and calls it the {rfc_bits}-bit block."
+        ).format(lesson_bits=lesson_bits, name=info.lesson_block, rfc_bits=rfc_bits)
 
     def explain_port(self) -> None:
         """Explain the port in the box; the listening scan it needs runs on the helper thread."""
@@ -570,14 +715,7 @@ class AddressesPanel(LessonPanel):
 
     def retranslate(self) -> None:
         self._title.setText(self.tr("Addresses, ports and layers — on this machine's real data"))
-        self._cs_bs.setText(
-            self.tr(
-                "C/S (client/server): you install a client program that talks to its server. "
-                "B/S (browser/server): the browser is the client and speaks HTTP to a web server. "
-                "Either way the client finds the server by IP address and port."
-            )
-        )
-        self._machine_box.setTitle(self.tr("This machine"))
+        self.tabs.setTabText(0, self.tr("This machine"))
         self._machine_note.setText(
             self.tr(
                 "A network card (NIC) has a MAC address from the factory. A switch connects the machines "
@@ -595,7 +733,7 @@ class AddressesPanel(LessonPanel):
         )
         self.refresh_btn.setText(self.tr("Refresh"))
         self.auto_refresh.setText(self.tr("every 3 s"))
-        self._ports_box.setTitle(self.tr("Addresses and ports"))
+        self.tabs.setTabText(1, self.tr("Addresses and ports"))
         self._address_label.setText(self.tr("Address:"))
         self.address_edit.setPlaceholderText(self.tr("e.g. 192.168.16.67, 127.0.0.1, ::1, 10.0.0.1/8"))
         self.classify_btn.setText(self.tr("Classify"))
@@ -605,7 +743,7 @@ class AddressesPanel(LessonPanel):
         self.listen_table.setHorizontalHeaderLabels(
             [self.tr("Protocol"), self.tr("Local address"), self.tr("Port"), self.tr("Process (pid)")]
         )
-        self._layers_box.setTitle(self.tr("Layers: encapsulation on real bytes"))
+        self.tabs.setTabText(2, self.tr("Layers (encapsulation)"))
         self._message_label.setText(self.tr("Message:"))
         self._encap_note.setText(
             self.tr(
@@ -614,11 +752,29 @@ class AddressesPanel(LessonPanel):
                 "port {src} → {dst}, MAC addresses all zero as on lo."
             ).format(src=SRC_PORT, dst=DEFAULT_PORT)
         )
+        self.tabs.setTabText(3, self.tr("Domain names"))
+        self._names_note.setText(
+            self.tr(
+                "A domain name corresponds to an IP address: resolving the name gives the address. "
+                "getaddrinfo() asks the sources on the hosts: line of /etc/nsswitch.conf in order, usually "
+                "the file /etc/hosts first, then the resolver (the DNS name servers in /etc/resolv.conf). "
+                "A records carry IPv4 addresses, AAAA records IPv6."
+            )
+        )
+        self._name_label.setText(self.tr("Name:"))
+        self.name_edit.setPlaceholderText(self.tr("e.g. localhost, or a name from /etc/hosts"))
+        self.resolve_btn.setText(self.tr("Resolve"))
+        self.resolve_table.setHorizontalHeaderLabels(
+            [self.tr("Address"), self.tr("Family"), self.tr("Source")]
+        )
+        self._bind_title.setText(self.tr("bind() to a name or an address: who can connect?"))
+        self._fill_bind()
         self._fill_interfaces()
         self._fill_listening()
         self._show_address()
         self._show_port()
         self._show_layers()
+        self._show_resolution()
 
     # ================================================================= scale
     def apply_theme(self, theme: Theme) -> None:
@@ -629,8 +785,7 @@ class AddressesPanel(LessonPanel):
 
         self.setFont(theme.font(1.0))
         self._title.setFont(font(1.5, bold=True))
-        self._cs_bs.setFont(font(1.05))
-        for box in (self._machine_box, self._ports_box, self._layers_box):
+        for box in (self._machine_box, self._ports_box, self._layers_box, self._names_box):
             box.setFont(font(1.2, bold=True))
             for child in box.findChildren(QWidget):
                 child.setFont(font(1.1))
@@ -638,20 +793,27 @@ class AddressesPanel(LessonPanel):
             label.setFont(font(1.25, bold=True))
         self.gateway_label.setFont(font(1.15))
         self.frame_summary.setFont(font(1.15, bold=True))
-        mono = theme.font(1.1, mono=True)
+        mono = theme.font(1.0, mono=True)
         self.hex_view.setFont(mono)
         fm = QFontMetricsF(mono)
-        hex_w = int(fm.horizontalAdvance("0" * (6 + 3 * HEX_PER_LINE)) + 40 * self._scale)
-        self.hex_view.setFixedWidth(hex_w)
+        self.hex_view.setMinimumHeight(
+            int(fm.height() * 4 + 16 * self._scale)
+        )  # a short message's four lines
         self.layers_view.set_scale(self._scale)
-        for table in (self.iface_table, self.listen_table):
+        self.tabs.tabBar().setFont(font(1.1, bold=True))
+        self.resolve_result.setFont(font(1.2, bold=True))
+        for table in (self.iface_table, self.listen_table, self.resolve_table):
             table.verticalHeader().setDefaultSectionSize(int(QFontMetricsF(font(1.1)).height() * 1.5))
             table.resizeColumnsToContents()
-        self._fill_interfaces()
+        # Room for a name's usual answers (an A and an AAAA or two) without a scroll bar.
+        row_h = self.resolve_table.verticalHeader().defaultSectionSize()
+        self.resolve_table.setFixedHeight(int(row_h * 4.6))
+        self._fill_interfaces()  # their colours follow the theme too
         self._fill_listening()
         self._show_address()
         self._show_port()
         self._show_layers()
+        self._show_resolution()
 
     # ============================================================ this machine
     def refresh_machine(self) -> None:
@@ -795,6 +957,154 @@ class AddressesPanel(LessonPanel):
         else:
             self.listen_note.setText(self.tr("Sockets: {n}.").format(n=len(sockets)))
 
+    # ========================================================== domain names
+    def resolve_typed(self) -> None:
+        """Resolve the typed name in a worker thread (getaddrinfo must never run on the GUI thread)."""
+        if self._lookup is not None:
+            return  # one lookup at a time; it ends by its own deadline
+        text = self.name_edit.text()
+        self._resolution, self._resolve_error = None, ""
+        self._lookup = NameLookup(text, timeout_s=RESOLVE_TIMEOUT_S)
+        self.resolve_btn.setEnabled(False)  # the base's tick polls the lookup (on_tick)
+        self._show_resolution()
+
+    def _poll_lookup(self) -> None:
+        job = self._lookup
+        if job is None or not job.done():
+            return
+        job.close()  # already ended: joins at once
+        self._lookup = None
+        self.resolve_btn.setEnabled(True)
+        self._resolution = job.result()
+        self._resolve_error = job.error()
+        self._show_resolution()
+
+    def wait_for_lookup(self, timeout_s: float = 10.0) -> None:
+        """Block until a pending lookup ends (tests and screenshots)."""
+        if self._lookup is not None:
+            self._lookup.close(timeout_s)
+            self._poll_lookup()
+
+    def source_text(self, res: Resolution, source: str) -> str:
+        if source == "hosts":
+            return self.tr("hosts file ({path})").format(path=res.hosts.path)
+        if source == "resolver":
+            servers = ", ".join(res.resolv.used_nameservers) or "127.0.0.1"
+            return self.tr("resolver (DNS {servers})").format(servers=servers)
+        return self.tr("the name is an address")
+
+    def resolution_sentence(self, res: Resolution) -> str:
+        servers = ", ".join(res.resolv.used_nameservers) or "127.0.0.1"
+        if res.status == "ok":
+            if res.addresses and res.addresses[0].source == "literal":
+                return self.tr(
+                    "{name} is an address already: getaddrinfo() returns it without any lookup."
+                ).format(name=res.name)
+            n_hosts = sum(a.source == "hosts" for a in res.addresses)
+            return self.tr("{name}: {n} address(es), {h} from {hosts}, {r} from the resolver.").format(
+                name=res.name,
+                n=len(res.addresses),
+                h=n_hosts,
+                hosts=res.hosts.path,
+                r=len(res.addresses) - n_hosts,
+            )
+        if res.status == "timeout":
+            return self.tr(
+                "No resolver answered within {t} s (name servers {servers}). Offline, only the names in "
+                "{hosts} resolve."
+            ).format(t=f"{res.timeout_s:g}", servers=servers, hosts=res.hosts.path)
+        if res.status == "no-answer":
+            return self.tr(
+                "No resolver answers: the name servers {servers} could not be reached, and {name} is not in {hosts}."
+            ).format(servers=servers, name=res.name, hosts=res.hosts.path)
+        if res.status == "not-found":
+            return self.tr(
+                "{name} was not found: it is not in {hosts} and the resolver did not know it."
+            ).format(name=res.name, hosts=res.hosts.path)
+        return self.tr("The lookup failed: {message}").format(message=res.message)
+
+    def _show_resolution(self) -> None:
+        t = self.resolve_table
+        res = self._resolution
+        if self._lookup is not None:
+            self.resolve_result.setText(
+                html.escape(self.tr("Resolving {name} …").format(name=self._lookup.name.strip()))
+            )
+        elif self._resolve_error:
+            msg = self.tr("“{text}” is not a domain name.").format(text=self.name_edit.text().strip()[:80])
+            self.resolve_result.setText(
+                f"<span style='color:{self.theme.bad_colour.name()}'>{html.escape(msg)}</span>"
+            )
+        elif res is not None:
+            colour = self.theme.ok_colour if res.status == "ok" else self.theme.bad_colour
+            self.resolve_result.setText(
+                f"<span style='color:{colour.name()}'>{html.escape(self.resolution_sentence(res))}</span>"
+            )
+        else:
+            self.resolve_result.setText("")
+        rows = res.addresses if res is not None and self._lookup is None else ()
+        t.setRowCount(len(rows))
+        for r, a in enumerate(rows):
+            family = "A (IPv4)" if a.family == "IPv4" else "AAAA (IPv6)"
+            for c, text in enumerate((a.address, family, self.source_text(res, a.source) if res else "")):
+                t.setItem(r, c, QTableWidgetItem(text))
+        t.resizeColumnsToContents()
+        if res is not None:
+            order = " → ".join(res.nsswitch)
+            self.resolve_sources.setText(
+                self.tr(
+                    "{hosts}: {n} entries. Resolver: name servers {servers} ({resolv}). Order of sources "
+                    "(/etc/nsswitch.conf): {order}."
+                ).format(
+                    hosts=res.hosts.path,
+                    n=len(res.hosts.entries),
+                    servers=", ".join(res.resolv.used_nameservers) or "127.0.0.1",
+                    resolv=res.resolv.path,
+                    order=order,
+                )
+            )
+        else:
+            self.resolve_sources.setText("")
+
+    def _fill_bind(self) -> None:
+        texts = {
+            "localhost": (
+                self.tr(
+                    "A name, not an address: bind() resolves it first (through /etc/hosts), usually to "
+                    "127.0.0.1, sometimes ::1."
+                ),
+                self.tr("Only programs on this machine, over the address the name resolved to."),
+            ),
+            "127.0.0.1": (
+                self.tr("The IPv4 loopback address itself: no lookup; it never leaves this machine."),
+                self.tr("Only programs on this machine (not from the LAN, not over ::1)."),
+            ),
+            "0.0.0.0": (
+                self.tr(
+                    "The unspecified address: not a destination; it means every IPv4 address of this machine."
+                ),
+                self.tr(
+                    "Anyone who can reach any of this machine's IPv4 addresses: this machine, the LAN, "
+                    "and the Internet if a router forwards the port."
+                ),
+            ),
+        }
+        rows = []
+        who_label = self.tr("Who can connect:")
+        for choice in BIND_CHOICES:
+            meaning, who = texts[choice.host]
+            rows.append(
+                f"<b>{html.escape(choice.host)}</b> — {html.escape(meaning)}<br>"
+                f"&nbsp;&nbsp;&nbsp;&nbsp;<i>{html.escape(who_label)}</i> {html.escape(who)}"
+            )
+        self.bind_text.setText("<br>".join(rows))
+
+    def bind_hosts(self) -> list[str]:
+        return [c.host for c in BIND_CHOICES]
+
+    def resolution_rows(self) -> list[tuple[str, ...]]:
+        return self._rows(self.resolve_table)
+
     # ================================================================ layers
     def _show_layers(self) -> None:
         payload = self.message_edit.text().encode("utf-8")
@@ -863,9 +1173,17 @@ class AddressesPanel(LessonPanel):
         self.transport.setCurrentIndex(0)
         self.message_edit.setText(DEFAULT_MESSAGE)
         self._show_layers()
+        self.name_edit.setText(DEFAULT_NAME)
+        self.resolve_typed()
+
+    def on_tick(self) -> None:
+        if self._lookup is not None:
+            self._poll_lookup()
 
     def is_idle(self) -> bool:
-        return not self.helper_busy
+        if self._lookup is not None and self._lookup.done():
+            self._poll_lookup()
+        return self._lookup is None and not self.helper_busy
 
     def run(self) -> None:
         """F5: read the machine again and redo the three answers."""
@@ -887,6 +1205,9 @@ class AddressesPanel(LessonPanel):
 
     def stop_work(self) -> None:
         self.timer.stop()
+        lookup, self._lookup = self._lookup, None
+        if lookup is not None:  # ends by its own deadline (the lookup child is killed there)
+            self.close_off_gui(lookup.close, self.tr("Stopping the name lookup"))
 
     def key_widget(self) -> QWidget | None:
-        return self.layers_view
+        return self.tabs

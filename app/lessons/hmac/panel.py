@@ -37,17 +37,17 @@ from PySide6.QtWidgets import (
 
 from app.panels.base import LessonPanel
 from app.shell.theme import Theme
-from netsim.core.events import CallPending, Event, RunFinished, SocketFailed
-from netsim.core.recorder import Recorder
-from netsim.lessons.hmac import macs
-from netsim.lessons.hmac.events import (
+from netsim.auth import macs
+from netsim.auth.events import (
     STEP_LESSON_VERDICT,
     STEP_WEAKNESS,
     AuthStep,
     AuthVerdict,
     ScenarioFinished,
 )
-from netsim.lessons.hmac.machines import FIXED_CHALLENGE, LESSON, MULTIPROCESSING, NETSIM, AuthConfig
+from netsim.auth.machines import FIXED_CHALLENGE, LESSON, MULTIPROCESSING, NETSIM, AuthConfig
+from netsim.core.events import CallPending, Event, RunFinished, SocketFailed
+from netsim.core.recorder import Recorder
 from netsim.lessons.hmac.scenarios import AuthLab, Setup
 
 MP_VARIANT = "multiprocessing"

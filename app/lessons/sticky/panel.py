@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.lessons.sticky.quiz import QuizController
+from app.lessons.sticky.wire_controls import WireControls
 from app.panels.base import LessonPanel
 from app.shell.theme import Theme
 from app.widgets.buffers import BuffersView
@@ -166,7 +168,11 @@ class StickyPanel(LessonPanel):
         buttons = QHBoxLayout()
         for b in (self.run_btn, self.pause_btn, self.step_btn, self.reset_btn):
             buttons.addWidget(b)
+        self.quiz = QuizController(self)  # "Predict the recv()": its button, its bar below the form
+        grid.addWidget(self.quiz.quiz_button, 4, 1)
         grid.addLayout(buttons, 4, 4, 1, 2)
+        self.wire = WireControls()  # the network in the middle (a relay), when chosen
+        grid.addWidget(self.wire, 5, 0, 1, 6)
 
         self.lesson = QLabel()
         self.lesson.setWordWrap(True)
@@ -181,7 +187,7 @@ class StickyPanel(LessonPanel):
 
         self.counters: dict[str, QLabel] = {}
         counter_row = QHBoxLayout()
-        for key in ("merged", "split", "app", "wrong", "udp"):
+        for key in ("merged", "split", "app", "wrong", "udp", "wire"):
             label = QLabel()
             label.setObjectName(f"counter_{key}")
             label.setTextFormat(Qt.TextFormat.RichText)
@@ -232,6 +238,7 @@ class StickyPanel(LessonPanel):
         top = QVBoxLayout(self.content)
         top.addLayout(grid)
         top.addWidget(self.lesson)
+        top.addWidget(self.quiz.bar)
         top.addLayout(pending_row)
         top.addLayout(counter_row)
         top.addWidget(self.verdict)
@@ -308,6 +315,30 @@ class StickyPanel(LessonPanel):
                     "65,507 bytes fit in one datagram (65,535 - 20 IP - 8 UDP); 65,508 fail with EMSGSIZE."
                 ),
             ),
+            "internet": (
+                self.tr("Across the Internet: MSS 1,448, 30 ms"),
+                self.tr(
+                    "Each 4 KiB message leaves the relay in 1,448-byte segments: a prompt reader gets every one in pieces."
+                ),
+            ),
+            "internet-length": (
+                self.tr("Across the Internet, with a length prefix"),
+                self.tr(
+                    "The same segments and pieces, but the length prefix puts every 4 KiB message back together."
+                ),
+            ),
+            "wifi-loss": (
+                self.tr("Wi-Fi with loss (UDP, 10 % loss, 10 % reordering)"),
+                self.tr(
+                    "Datagrams go missing and arrive out of order; nobody resends them, nobody puts them back in order."
+                ),
+            ),
+            "slow-link": (
+                self.tr("Slow link: 2 Mbit/s"),
+                self.tr(
+                    "The link drains 250 KB/s; the sender writes faster, so its send queue fills up and sendall() waits."
+                ),
+            ),
             "empty-tcp": (
                 self.tr("Empty message over TCP"),
                 self.tr("send(b'') puts nothing on the stream: the receiver never sees the empty message."),
@@ -365,6 +396,9 @@ class StickyPanel(LessonPanel):
         self.tabs.setTabText(1, self.tr("Event log"))
         self.ribbon.lane_names = (self.tr("send()"), self.tr("recv()"), self.tr("app gets"))
         self.prev_ribbon.lane_names = self.ribbon.lane_names
+        self.ribbon.wire_name = self.prev_ribbon.wire_name = self.tr("wire")
+        self.wire.retranslate()
+        self.quiz.retranslate()
         if QUEUES_AVAILABLE:
             self.queue_note.setText(
                 self.tr(
@@ -400,9 +434,10 @@ class StickyPanel(LessonPanel):
             spin.setMinimumWidth(int(70 * factor))
         self.buffers.set_scale(factor)
         self.log_view.viewport().update()  # error rows take the theme's colour
+        self.quiz.bar.set_scale()
         for ribbon in (self.ribbon, self.prev_ribbon):
             ribbon.updateGeometry()
-            w.update()
+            ribbon.update()
         self._refresh_texts()
 
     # ============================================================== presets
@@ -450,6 +485,7 @@ class StickyPanel(LessonPanel):
         self.recv_size.setValue(sc.recv_bytes)
         self.nodelay.setChecked(sc.nodelay)
         self.rcvbuf.setValue(sc.rcvbuf)
+        self.wire.set_from(sc)
 
     def scenario(self) -> Scenario:
         """The scenario the controls describe."""
@@ -483,7 +519,12 @@ class StickyPanel(LessonPanel):
             nodelay=self.nodelay.isChecked(),
             rcvbuf=self.rcvbuf.value(),
             record_bytes_limit=GUI_RECORD_BYTES,
+            **self.wire.values(),
         )
+
+    def _feed(self, batch: list) -> None:  # type: ignore[type-arg]
+        if not self.quiz.feed(batch):  # the quiz holds back what follows the first recv()
+            self.model.feed(batch)
 
     def _messages_edited(self) -> None:
         self._explicit = None
@@ -497,6 +538,7 @@ class StickyPanel(LessonPanel):
     def _controls_changed(self) -> None:
         udp = self.transport.currentData() == "udp"
         self.nodelay.setEnabled(not udp)
+        self.wire.set_transport(self.transport.currentData())
         self.send_delay.setEnabled(self.send_mode.currentData() == "separate")
 
     def framing_spec(self) -> str:
@@ -590,6 +632,8 @@ class StickyPanel(LessonPanel):
         self.lab.step()
 
     def reset(self) -> None:
+        if self.quiz.active:
+            self.quiz.quiz_button.setChecked(False)  # ends the quiz
         self._then.clear()
         self.recorder = None
         self._trace = None
@@ -614,6 +658,7 @@ class StickyPanel(LessonPanel):
         return self.lab is None and not self._then and self.model.backlog == 0 and not self.helper_busy
 
     def stop_work(self) -> None:
+        self.quiz.stop()
         self._then.clear()
         self._stop_lab()
 
@@ -658,7 +703,7 @@ class StickyPanel(LessonPanel):
 
     # ================================================================= ticks
     def on_events(self, batch: list[Event]) -> None:
-        self.model.feed(batch)
+        self._feed(batch)
 
     def on_tick(self) -> None:
         self.model.process()
@@ -713,13 +758,30 @@ class StickyPanel(LessonPanel):
         )
         counter("wrong", self.tr("wrong: {n}").format(n=m.wrong_app_messages), m.wrong_app_messages > 0)
         if udp:
+            if m.wire and not m.truncated_datagrams:  # through a relay: what the network did
+                parts = [self.tr("lost {n}").format(n=m.lost_datagrams)]
+                if m.reordered_datagrams:
+                    parts.append(self.tr("late {n}").format(n=m.reordered_datagrams))
+                if m.duplicated_datagrams:
+                    parts.append(self.tr("twice {n}").format(n=m.duplicated_datagrams))
+                text = " · ".join(parts)
+            else:
+                text = self.tr("truncated: {t} · lost: {lost}").format(
+                    t=m.truncated_datagrams, lost=m.lost_datagrams
+                )
             counter(
                 "udp",
-                self.tr("truncated: {t} · lost: {lost}").format(
-                    t=m.truncated_datagrams, lost=m.lost_datagrams
+                text,
+                bool(
+                    m.truncated_datagrams
+                    or m.lost_datagrams
+                    or m.reordered_datagrams
+                    or m.duplicated_datagrams
                 ),
-                bool(m.truncated_datagrams or m.lost_datagrams),
             )
+        if m.wire and not udp:
+            counter("wire", self.tr("wire: {n} segments").format(n=m.wire_segments), False)
+        self.counters["wire"].setVisible(m.wire and not udp)
         self.counters["udp"].setVisible(udp)
         if m.finished:
             if m.app_messages_match:
@@ -735,6 +797,8 @@ class StickyPanel(LessonPanel):
             if m.errors:
                 text += "  " + self.tr("Error: {e}").format(e=m.errors[0])
             self.verdict.setText(f"<span style='color:{colour.name()}'>{text}</span>")
+        elif self.quiz.holding:  # the quiz keeps the result back until the prediction is in
+            self.verdict.setText(self.tr("Waiting for your prediction…"))
         elif self.lab is not None:
             self.verdict.setText(
                 self.tr("Running…")

@@ -3,7 +3,8 @@
 With no option it prints the interfaces (name, up/down, MAC, addresses with prefix and kind)
 and the default gateways.  ``--classify``, ``--port``, ``--listening`` and ``--layers`` print
 those parts instead (several may be combined); ``--json`` prints one JSON document.  Nothing
-is sent on the network and no name is resolved.
+is sent on the network, except that ``--resolve`` asks the system's resolver (in a child
+process killed at ``--timeout``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import json
 import sys
 from typing import Any, TextIO
 
-from netsim.lessons.addresses.analysis import (
+from netsim.lessons.addresses import (
     AddressInfo,
     Interface,
     Layer,
@@ -29,6 +30,7 @@ from netsim.lessons.addresses.analysis import (
     port_info,
     scan_listening,
 )
+from netsim.lessons.addresses.names import BIND_CHOICES, DEFAULT_TIMEOUT_S, Resolution, resolve
 
 DEFAULT_SRC_PORT = 50000
 DEFAULT_DST_PORT = 9001
@@ -40,7 +42,7 @@ def register(sub: Any) -> None:
         help="interfaces, address kinds, ports and a frame's layers on this machine",
         description="The lesson's network basics on this machine's real data: network cards, MAC and IP "
         "addresses, netmasks, the default gateway, what kind an address is (loopback, private, public…), "
-        "what a port is and who listens on it, and a real Ethernet/IPv4/TCP frame taken apart by layer. "
+        "what a port is and who listens on it, a real Ethernet/IPv4/TCP frame taken apart by layer, and what a domain name resolves to. "
         "With no option, prints the interfaces.",
     )
     p.add_argument(
@@ -56,6 +58,23 @@ def register(sub: Any) -> None:
     p.add_argument("--udp", action="store_true", help="with --layers: UDP instead of TCP")
     p.add_argument("--src-port", type=int, default=DEFAULT_SRC_PORT, help="with --layers: source port")
     p.add_argument("--dst-port", type=int, default=DEFAULT_DST_PORT, help="with --layers: destination port")
+    p.add_argument(
+        "--resolve",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="NAME",
+        help="resolve domain names with getaddrinfo (A and AAAA) and say which answers came from "
+        "/etc/hosts and which from the resolver in /etc/resolv.conf; also what bind() to localhost, "
+        "127.0.0.1 and 0.0.0.0 means",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT_S,
+        metavar="S",
+        help=f"with --resolve: give up after S seconds (default {DEFAULT_TIMEOUT_S:g})",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON document")
     p.set_defaults(func=run)
 
@@ -94,9 +113,45 @@ def format_address(info: AddressInfo) -> list[str]:
     lines = [f"{info.address}: IPv{info.version} {info.kind}" + (f" ({info.block})" if info.block else "")]
     if info.network:
         lines.append(f"    network {info.network}  netmask {info.netmask}")
+    if info.lesson_block:
+        lines.append("    " + block_names_line(info))
     if info.mapped:
         lines.append(f"    carries IPv4 {info.mapped.address}: {info.mapped.kind}")
     lines.append(f"    {info.description}")
+    return lines
+
+
+def block_names_line(info: AddressInfo) -> str:
+    """The lesson's name and RFC 1918's for a private block, in English and Chinese."""
+    bits = info.rfc_host_bits
+    lesson_en = info.lesson_block.replace("位块", "-bit block")
+    return (
+        f"names: lesson {info.lesson_block} ({lesson_en}); RFC 1918 {bits}-bit block ({bits}位块, by host bits)"
+        f"  |  名称: 课程称{info.lesson_block}; RFC 1918 按主机位数称{bits}位块"
+    )
+
+
+def format_resolution(res: Resolution) -> list[str]:
+    lines = [res.summary]
+    for a in res.addresses:
+        where = {"hosts": res.hosts.path, "resolver": res.resolver_text, "literal": "the name itself"}[
+            a.source
+        ]
+        lines.append(f"    {a.record:<4} {a.family} {a.address:<40} from {where}")
+    if res.truncated:
+        lines.append("    (more addresses were returned; only the first ones are shown)")
+    lines.append(f"    order of sources (/etc/nsswitch.conf hosts:): {' '.join(res.nsswitch)}")
+    for note in (res.hosts.note, res.resolv.note):
+        if note:
+            lines.append(f"    note: {note}")
+    return lines
+
+
+def format_bind_choices() -> list[str]:
+    lines = ["bind() to:"]
+    for c in BIND_CHOICES:
+        lines.append(f"    {c.host:<10} {c.meaning}.")
+        lines.append(f"    {'':<10} who can connect: {c.who_can_connect}.")
     return lines
 
 
@@ -147,7 +202,9 @@ def format_layers(frame: bytes, found: list[Layer]) -> list[str]:
 # ============================================================================ run
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
-    want_default = not (args.classify or args.port or args.listening or args.layers is not None)
+    want_default = not (
+        args.classify or args.port or args.listening or args.resolve or args.layers is not None
+    )
     doc: dict[str, Any] = {}
     lines: list[str] = []
     status = 0
@@ -171,6 +228,28 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             results.append({"input": text, **info.to_dict()})
             lines += format_address(info)
         doc["classify"] = results
+    if args.resolve:
+        if not 0 < args.timeout <= 60:
+            print(
+                f"netsim addresses: --timeout must be between 0 and 60 s, not {args.timeout}", file=sys.stderr
+            )
+            return 2
+        resolved: list[dict[str, Any]] = []
+        for name in args.resolve:
+            try:
+                res = resolve(name, timeout_s=args.timeout)
+            except ValueError as exc:
+                resolved.append({"name": name, "status": "error", "message": str(exc)})
+                lines.append(f"{name}: error: {exc}")
+                status = 2
+                continue
+            resolved.append(res.to_dict())
+            lines += format_resolution(res)
+            if res.status != "ok":
+                status = max(status, 1)
+        doc["resolve"] = resolved
+        doc["bind"] = [c.to_dict() for c in BIND_CHOICES]
+        lines += format_bind_choices()
     scan = scan_listening() if (args.port or args.listening) else None
     if args.port:
         ports: list[dict[str, Any]] = []

@@ -12,18 +12,16 @@ import sys
 import threading
 from typing import Any, TextIO
 
-from netsim.core.events import Event, SocketFailed
-from netsim.core.recorder import Recorder
-from netsim.lessons.hmac import macs
-from netsim.lessons.hmac.events import (
+from netsim.auth import macs
+from netsim.auth.events import (
     STEP_LESSON_VERDICT,
     STEP_WEAKNESS,
     AuthStep,
     AuthVerdict,
     ScenarioFinished,
 )
-from netsim.lessons.hmac.lesson import run_lesson_client
-from netsim.lessons.hmac.machines import (
+from netsim.auth.lesson_form import run_lesson_client
+from netsim.auth.machines import (
     FIXED_CHALLENGE,
     LESSON,
     MULTIPROCESSING,
@@ -33,8 +31,10 @@ from netsim.lessons.hmac.machines import (
     READS_EXACT,
     AuthConfig,
 )
+from netsim.auth.transport import AuthServer, run_client
+from netsim.core.events import Event, SocketFailed
+from netsim.core.recorder import Recorder
 from netsim.lessons.hmac.scenarios import LESSON_SCENARIOS, SCENARIOS, Setup, run_scenario
-from netsim.lessons.hmac.transport import AuthServer, run_client
 
 _STEP_WORDS = {
     "challenge_generated": "generated",

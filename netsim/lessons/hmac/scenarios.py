@@ -1,9 +1,9 @@
 """Scenarios of the lesson - a good run, a wrong key, the attacks, several clients - run for
 real on loopback, shared by ``netsim hmac`` and the HMAC panel.
 
-Each scenario starts a real :class:`~netsim.lessons.hmac.transport.AuthServer` on an ephemeral port,
+Each scenario starts a real :class:`~netsim.auth.transport.AuthServer` on an ephemeral port,
 runs legitimate clients and attackers against it, stops it (joining every thread) and emits
-one :class:`~netsim.lessons.hmac.events.ScenarioFinished` per verdict it teaches.
+one :class:`~netsim.auth.events.ScenarioFinished` per verdict it teaches.
 """
 
 from __future__ import annotations
@@ -15,12 +15,8 @@ from dataclasses import dataclass, field, replace
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
-from netsim.core.events import RunFinished, RunStarted, now_ns
-from netsim.core.gate import Gate, PendingCall
-from netsim.core.recorder import Recorder
-from netsim.lab.base import Lab
-from netsim.lessons.hmac import macs
-from netsim.lessons.hmac.events import (
+from netsim.auth import macs
+from netsim.auth.events import (
     STEP_ATTACK,
     WHAT_CHALLENGE,
     WHAT_CLIENT_CHALLENGE,
@@ -29,8 +25,8 @@ from netsim.lessons.hmac.events import (
     WHAT_VERDICT,
     ScenarioFinished,
 )
-from netsim.lessons.hmac.lesson import run_lesson_client
-from netsim.lessons.hmac.machines import (
+from netsim.auth.lesson_form import run_lesson_client
+from netsim.auth.machines import (
     FIXED_CHALLENGE,
     LESSON,
     NETSIM,
@@ -38,7 +34,7 @@ from netsim.lessons.hmac.machines import (
     READS_EXACT,
     AuthConfig,
 )
-from netsim.lessons.hmac.transport import (
+from netsim.auth.transport import (
     AuthServer,
     ClientResult,
     FramedConn,
@@ -46,6 +42,10 @@ from netsim.lessons.hmac.transport import (
     failure_reason,
     run_client,
 )
+from netsim.core.events import RunFinished, RunStarted, now_ns
+from netsim.core.gate import Gate, PendingCall
+from netsim.core.recorder import Recorder
+from netsim.lab.base import Lab
 
 SCENARIOS: tuple[str, ...] = (
     "good",

@@ -11,9 +11,11 @@ from typing import Any
 from netsim.core.events import FrameDecoded
 from netsim.core.trace import Trace, TraceFormatError
 from netsim.framing import CODEC_SPECS
+from netsim.lab.relay import TCP_LOSS_NOTE
 from netsim.lessons.sticky import Scenario, StreamLab
 from netsim.lessons.sticky.presets import PRESETS, preset
 from netsim.lessons.sticky.ribbon import render
+from netsim.lessons.sticky.wire import wire_summary
 
 
 def register(sub: Any) -> None:
@@ -38,6 +40,23 @@ def register(sub: Any) -> None:
     p.add_argument("--rcvbuf", type=int, metavar="B", help="SO_RCVBUF on the receiver")
     p.add_argument("--sndbuf", type=int, metavar="B", help="SO_SNDBUF on the sender")
     p.add_argument("--port", type=int, help="server port (default: any free port)")
+    w = p.add_argument_group(
+        "the network in the middle",
+        "Any of these puts a relay between client and server (netsim relay). " + TCP_LOSS_NOTE,
+    )
+    w.add_argument(
+        "--mss",
+        type=int,
+        metavar="B",
+        help="TCP: largest segment the relay writes (1448 Ethernet, 536 the minimum, 65483 loopback)",
+    )
+    w.add_argument("--wire-delay-ms", type=float, metavar="MS", help="delay each segment/datagram")
+    w.add_argument("--wire-jitter-ms", type=float, metavar="MS", help="± random jitter on that delay")
+    w.add_argument("--wire-rate-kbps", type=float, metavar="KBIT", help="bandwidth limit (kbit/s)")
+    w.add_argument("--loss", type=float, metavar="F", help="UDP: fraction of datagrams lost (0..1)")
+    w.add_argument("--dup", type=float, metavar="F", help="UDP: fraction duplicated (0..1)")
+    w.add_argument("--reorder", type=float, metavar="F", help="UDP: fraction held back and overtaken (0..1)")
+    w.add_argument("--seed", type=int, metavar="N", help="fix every random choice (same seed, same run)")
     p.add_argument("--step", action="store_true", help="stop before every socket call (Enter steps)")
     p.add_argument("--save", metavar="FILE", help="write the run as a JSON Lines trace")
     p.add_argument("--replay", metavar="FILE", help="analyse a saved trace instead of running")
@@ -66,7 +85,22 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
         changes["size"] = args.size
     if args.burst:
         changes["send_mode"] = "burst"
-    for name in ("send_delay_ms", "receiver_delay_ms", "recv_bytes", "rcvbuf", "sndbuf", "port"):
+    for name in (
+        "send_delay_ms",
+        "receiver_delay_ms",
+        "recv_bytes",
+        "rcvbuf",
+        "sndbuf",
+        "port",
+        "mss",
+        "wire_delay_ms",
+        "wire_jitter_ms",
+        "wire_rate_kbps",
+        "loss",
+        "dup",
+        "reorder",
+        "seed",
+    ):
         value = getattr(args, name)
         if value is not None:
             changes[name] = value
@@ -130,6 +164,7 @@ def run(args: argparse.Namespace) -> int:
     analysis = trace.analyze()
     if args.json:
         summary = analysis.summary()
+        summary.update(wire_summary(trace))
         summary["app_message_payloads"] = [
             p.decode("utf-8", "backslashreplace") for p in _payloads(trace)[:100]
         ]

@@ -13,6 +13,7 @@ error, not something to forget about.
 from __future__ import annotations
 
 import os
+import random
 import socket
 import struct
 import threading
@@ -30,8 +31,9 @@ from netsim.core.events import (
 from netsim.core.gate import GateClosed
 from netsim.core.recorder import Recorder
 from netsim.framing import FramingError, JsonFrame, RawCodec, make_codec
-from netsim.lab.base import POLL_S, Lab, LabBase, Stopped
+from netsim.lab.base import JOIN_TIMEOUT_S, POLL_S, Lab, LabBase, Stopped
 from netsim.lab.kqueue import QUEUES_AVAILABLE, recv_queue_bytes, send_queue_bytes
+from netsim.lab.relay import Relay
 from netsim.lessons.sticky.scenario import Scenario
 
 _UDP_IDLE_S = 0.3  # after the sender is done, how long the UDP receiver waits for stragglers
@@ -39,6 +41,8 @@ _UDP_MATCH_WINDOW = 4096  # how far ahead a received datagram is looked for amon
 _BURST_BATCH = 1 << 20  # a burst is sent in batches of at most 1 MiB (bounded memory)
 _CALL_SAMPLES_MAX_MESSAGES = 2000  # sample queues at every call only for runs this small
 _YIELD_EVERY = 32  # with gui_yield_s: messages between two pauses of a worker
+_DUP_IDLE_S = 0.1  # every datagram arrived but the wire duplicates: wait this long for late copies
+_WIRE_HOLD_S = 0.25  # a relay may hold a datagram back this long (reordering), past its delay
 
 
 def preview(data: bytes, limit: int = 24) -> str:
@@ -80,18 +84,34 @@ class StreamLab(LabBase):
         # ...and, every few messages, step aside for a moment: CPython hands the GIL to no thread
         # in particular, so a GUI thread may otherwise wait tens of milliseconds for its turn.
         self._yield_s = gui_yield_s
+        # The network in the middle (scenario.wire): started by the client once the server
+        # listens, closed in close().  The seed is fixed now so that the run's config records it.
+        self.relay: Relay | None = None
+        self.wire_seed = (
+            scenario.seed if scenario.seed is not None else random.SystemRandom().randrange(2**31)
+        )
 
     # ----------------------------------------------------------------- control
     def run_config(self) -> dict[str, Any]:
         config = self.scenario.to_dict()
         config["codec_label"] = self.codec.label
         config["queues_available"] = QUEUES_AVAILABLE
+        if self.scenario.wire:
+            config["wire_seed"] = self.wire_seed
         return config
 
     def _launch(self) -> None:
         self._spawn("server", self._server, name="netsim-server")
         self._spawn("client", self._client, name="netsim-client")
         self._spawn("sampler", self._sampler, name="netsim-sampler", counted=False)
+
+    def close(self, timeout_s: float = JOIN_TIMEOUT_S) -> None:
+        """As every lab's; then the relay (started by the client thread, which has been joined)."""
+        try:
+            super().close(timeout_s)
+        finally:
+            if self.relay is not None:
+                self.relay.close(timeout_s)
 
     # ------------------------------------------------------------- plumbing
     def _on_worker_start(self, endpoint: str) -> None:
@@ -245,8 +265,11 @@ class StreamLab(LabBase):
         sc = self.scenario
         delay_s = sc.receiver_delay_ms / 1000
         offset = 0
-        received = 0
+        seen: set[int] = set()  # datagrams received (a duplicate counts once)
         expected = 0  # the message the next datagram should be, if none was lost
+        idle_ns = (
+            _UDP_IDLE_S + (_WIRE_HOLD_S + (sc.wire_delay_ms + sc.wire_jitter_ms) / 1000 if sc.wire else 0)
+        ) * 1e9
         call = f"recvfrom({sc.recv_bytes})"
         while True:
             if delay_s and self._stop.wait(delay_s):
@@ -259,12 +282,13 @@ class StreamLab(LabBase):
                 if self._stop.is_set():
                     raise Stopped
                 if self._sender_done.is_set():
-                    if received >= self._datagrams_sent:
+                    complete = len(seen) >= self._datagrams_sent
+                    if complete and not sc.dup:
                         return
                     if idle_since is None:
                         idle_since = now_ns()
-                    elif now_ns() - idle_since > _UDP_IDLE_S * 1e9:
-                        return  # the rest were lost
+                    elif now_ns() - idle_since > (_DUP_IDLE_S * 1e9 if complete else idle_ns):
+                        return  # the rest were lost (or, all here, no more copies came)
                 try:
                     wire_size = recv_queue_bytes(sock)  # Linux: size of the next datagram
                     data, _anc, flags, _addr = sock.recvmsg(sc.recv_bytes)
@@ -292,7 +316,8 @@ class StreamLab(LabBase):
             index = expected
             if spans and not truncated:
                 index = self._match_datagram(spans[0][2], expected)
-            expected = index + 1
+            expected = max(expected, index + 1)  # a late datagram does not move the expectation back
+            seen.add(index)
             self.recorder.emit(
                 BytesReceived(
                     now_ns(), "server", offset, end, self._keep("server", data), index, truncated, wire_size
@@ -302,15 +327,18 @@ class StreamLab(LabBase):
                 self._emit_fail("server", "decode", failure)
             for start, stop, message in spans:
                 self._emit_frame(index, offset + start, offset + stop, message)
-            received += 1
             offset = end
 
     def _match_datagram(self, message: object, expected: int) -> int:
         payload = message.body if isinstance(message, JsonFrame) else message
         sc = self.scenario
-        for k in range(expected, min(expected + _UDP_MATCH_WINDOW, sc.message_count)):
-            if sc.message(k) == payload:
-                return k
+        # Nearest first, both ways: a datagram can be late (reordered) or come twice (duplicated).
+        for d in range(_UDP_MATCH_WINDOW):
+            for k in (expected + d, expected - 1 - d):
+                if 0 <= k < sc.message_count and sc.message(k) == payload:
+                    return k
+            if expected + d >= sc.message_count and expected - 1 - d < 0:
+                break
         return expected
 
     # --------------------------------------------------------------- client
@@ -329,6 +357,11 @@ class StreamLab(LabBase):
             return  # the server failed before listening; its error is already recorded
         tcp = sc.transport == "tcp"
         kind = "SOCK_STREAM" if tcp else "SOCK_DGRAM"
+        try:
+            address = self._connect_address()
+        except OSError as exc:
+            self._emit_fail("client", "relay", exc)
+            return
         self._gate("client", f"socket({kind})")
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM)
         call = "socket()"
@@ -340,16 +373,16 @@ class StreamLab(LabBase):
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self.recorder.emit(SocketCalled(now_ns(), "client", f"socket({kind})", -1, f"fd {sock.fileno()}"))
             if tcp:
-                call = f"connect(('{sc.host}', {self.port}))"
+                call = f"connect({address})"
                 self._gate("client", call)
                 sock.settimeout(2.0)
-                sock.connect((sc.host, self.port))
+                sock.connect(address)
                 sock.settimeout(POLL_S)
                 self.recorder.emit(SocketCalled(now_ns(), "client", call, -1, "connected"))
                 self._probe("client", "send", sock)
                 self._send_stream(sock)
             else:
-                self._send_datagrams(sock)
+                self._send_datagrams(sock, address)
         except (Stopped, GateClosed):
             raise
         except FramingError as exc:
@@ -364,6 +397,22 @@ class StreamLab(LabBase):
                 except GateClosed:
                     pass
             self._close("client", sock)
+
+    def _connect_address(self) -> tuple[str, int]:
+        """Where the client sends: the server itself, or a relay in front of it (scenario.wire)."""
+        sc = self.scenario
+        assert self.port is not None
+        if not sc.wire:
+            return (sc.host, self.port)
+        relay = Relay(
+            (sc.host, self.port),
+            sc.wire_config(self.wire_seed),
+            transport=sc.transport,
+            listen=(sc.host, 0),
+            recorder=self.recorder,
+        )
+        self.relay = relay
+        return relay.start()
 
     def _send_stream(self, sock: socket.socket) -> None:
         sc = self.scenario
@@ -423,10 +472,8 @@ class StreamLab(LabBase):
             SocketCalled(now_ns(), "client", "abort()", len(partial), "SO_LINGER 0: close sends RST")
         )
 
-    def _send_datagrams(self, sock: socket.socket) -> None:
+    def _send_datagrams(self, sock: socket.socket, address: tuple[str, int]) -> None:
         sc = self.scenario
-        assert self.port is not None
-        address = (sc.host, self.port)
         delay_s = sc.send_delay_ms / 1000 if sc.send_mode == "separate" else 0.0
         offset = 0
         for i, message in enumerate(sc.iter_messages()):

@@ -100,6 +100,30 @@ PRESETS: tuple[Preset, ...] = (
         ),
     ),
     Preset(
+        "internet",
+        "Across the Internet: MSS 1,448, 30 ms",
+        "Each 4 KiB message leaves the relay in 1,448-byte segments: a prompt reader gets every one in pieces.",
+        Scenario(count=10, size=4096, recv_bytes=65_536, mss=1448, wire_delay_ms=30),
+    ),
+    Preset(
+        "internet-length",
+        "Across the Internet, with a length prefix",
+        "The same segments and pieces, but the length prefix puts every 4 KiB message back together.",
+        Scenario(count=10, size=4096, recv_bytes=65_536, mss=1448, wire_delay_ms=30, framing="length"),
+    ),
+    Preset(
+        "wifi-loss",
+        "Wi-Fi with loss (UDP, 10 % loss, 10 % reordering)",
+        "Datagrams go missing and arrive out of order; nobody resends them, nobody puts them back in order.",
+        Scenario(transport="udp", count=100, size=100, loss=0.1, reorder=0.1, seed=7),
+    ),
+    Preset(
+        "slow-link",
+        "Slow link: 2 Mbit/s",
+        "The link drains 250 KB/s; the sender writes faster, so its send queue fills up and sendall() waits.",
+        Scenario(count=100, size=4096, recv_bytes=65_536, mss=1448, wire_rate_kbps=2000),
+    ),
+    Preset(
         "empty-tcp",
         "Empty message over TCP",
         "send(b'') puts nothing on the stream: the receiver never sees the empty message.",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from netsim.core.events import BytesReceived, BytesSent, FrameDecoded, SocketFailed
 from netsim.core.trace import Analysis, Trace
+from netsim.lab.relay import DatagramDropped, DatagramForwarded, SegmentForwarded
 
 RIBBON_MAX_BYTES = 160  # draw the character ribbon only for streams this short
 TABLE_MAX_ROWS = 24
@@ -50,22 +51,24 @@ def render(trace: Trace, analysis: Analysis) -> str:
     sends = [e for e in trace.events if isinstance(e, BytesSent)]
     recvs = [e for e in trace.events if isinstance(e, BytesReceived)]
     frames = [e for e in trace.events if isinstance(e, FrameDecoded)]
+    segments = [e for e in trace.events if isinstance(e, SegmentForwarded) and e.direction == "c2s"]
     udp = analysis.transport == "udp"
     lines: list[str] = []
     total = max([e.end for e in sends] + [e.end for e in recvs] + [0])
     if not udp and 0 < total <= RIBBON_MAX_BYTES:
         lines.append("stream (1 column = 1 byte, | = a boundary):")
-        lanes = {
-            "send()": [(e.start, e.end, e.data) for e in sends],
-            "recv()": [(e.start, e.end, e.data) for e in recvs],
-            "app": [(e.start, e.end, e.payload) for e in frames],
-        }
-        cuts = set().union(*(_bounds(spans) for spans in lanes.values()))
         wire = b"".join(e.data for e in sends)
+        lanes = {"send()": [(e.start, e.end, e.data) for e in sends]}
+        if segments:  # what the relay put on the wire, between the two ends
+            lanes["wire"] = [(e.start, e.end, wire[e.start : e.end]) for e in segments]
+        lanes["recv()"] = [(e.start, e.end, e.data) for e in recvs]
+        lanes["app"] = [(e.start, e.end, e.payload) for e in frames]
+        cuts = set().union(*(_bounds(spans) for spans in lanes.values()))
         for name, spans in lanes.items():
             lines.append(f"  {name:6} " + _lane(spans, total, cuts, wire if len(wire) == total else b""))
         lines.append("")
     tracker = analysis.tracker
+    lines.extend(_wire_lines(trace, segments, udp))
     lines.append(f"{'datagrams sent' if udp else 'messages sent'}: {len(sends)}")
     for e in sends[:TABLE_MAX_ROWS]:
         note = ""
@@ -100,7 +103,12 @@ def render(trace: Trace, analysis: Analysis) -> str:
         f"framing {s['framing']} over {s['transport'].upper()}: merged chunks {s['merged_chunks']}, "
         f"split messages {s['split_messages']}, app messages {s['app_messages']} of "
         f"{s['messages_intended']}, wrong {s['wrong_app_messages']}"
-        + (f", truncated {s['truncated_datagrams']}, lost {s['lost_datagrams']}" if udp else "")
+        + (
+            f", truncated {s['truncated_datagrams']}, lost {s['lost_datagrams']}, "
+            f"duplicated {s['duplicated_datagrams']}, reordered {s['reordered_datagrams']}"
+            if udp
+            else ""
+        )
     )
     lines.append(
         "the application got exactly the messages that were sent"
@@ -108,3 +116,30 @@ def render(trace: Trace, analysis: Analysis) -> str:
         else "the application did NOT get the messages that were sent"
     )
     return "\n".join(lines)
+
+
+def _wire_lines(trace: Trace, segments: list[SegmentForwarded], udp: bool) -> list[str]:
+    """What the relay did, when the run went through one."""
+    if "wire_seed" not in trace.config:
+        return []
+    if not udp:
+        sizes = [e.end - e.start for e in segments]
+        largest = max(sizes, default=0)
+        return [f"wire (relay): {len(segments)} segments client → server, largest {largest} B"]
+    forwarded = [e for e in trace.events if isinstance(e, DatagramForwarded) and e.direction == "c2s"]
+    dropped = [e for e in trace.events if isinstance(e, DatagramDropped) and e.direction == "c2s"]
+
+    def numbers(items: list[int]) -> str:
+        shown = ", ".join(f"#{i + 1}" for i in items[:12])
+        return shown + (f", … ({len(items)})" if len(items) > 12 else "")
+
+    lines = [f"wire (relay): {len(forwarded)} datagrams forwarded, {len(dropped)} dropped"]
+    if dropped:
+        lines.append(f"  lost on the wire: {numbers([e.index for e in dropped])}")
+    late = [e.index for e in forwarded if e.reordered]
+    if late:
+        lines.append(f"  held back (overtaken): {numbers(late)}")
+    twice = [e.index for e in forwarded if e.duplicate]
+    if twice:
+        lines.append(f"  duplicated: {numbers(twice)}")
+    return lines

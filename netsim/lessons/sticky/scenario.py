@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from netsim.lab.relay import MSS_MAX, TCP_LOSS_NOTE, WireConfig
+
 TRANSPORTS = ("tcp", "udp")
 SEND_MODES = ("separate", "burst")
 
@@ -42,6 +44,16 @@ class Scenario:
     sample_hz: float = 100.0
     record_bytes_limit: int = 64 * 1024 * 1024
     reset_after_bytes: int = 0  # TCP: the client dies (RST) after this many stream bytes; 0 = never
+    # The network in the middle (netsim.lab.relay): when any of these is set, the client talks
+    # to a relay that forwards to the server.  0 / None = not set.
+    mss: int = 0  # TCP: the relay writes segments of at most this many bytes
+    wire_delay_ms: float = 0.0
+    wire_jitter_ms: float = 0.0
+    wire_rate_kbps: float | None = None  # None: the relay's default (a 10 Mbit/s link below loopback's MSS)
+    loss: float = 0.0  # UDP only: a TCP relay cannot lose bytes (TCP resends them)
+    dup: float = 0.0  # UDP only
+    reorder: float = 0.0  # UDP only
+    seed: int | None = None  # None: the lab picks one and records it in the run's config
     name: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -57,6 +69,39 @@ class Scenario:
             raise ValueError("delays cannot be negative")
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port must be 0..65535, not {self.port}")
+        if self.transport == "tcp" and (self.loss or self.dup or self.reorder):
+            raise ValueError(TCP_LOSS_NOTE)
+        if self.seed is not None and not 0 <= self.seed < 2**63:
+            raise ValueError(f"seed must be 0..2**63-1, not {self.seed}")
+        if self.wire:
+            self.wire_config(self.seed or 0)  # validates every knob (MSS range, fractions, delays)
+
+    @property
+    def wire(self) -> bool:
+        """Does this run go through the relay?"""
+        return bool(
+            self.mss
+            or self.wire_delay_ms
+            or self.wire_jitter_ms
+            or self.wire_rate_kbps is not None
+            or self.loss
+            or self.dup
+            or self.reorder
+            or self.seed is not None
+        )
+
+    def wire_config(self, seed: int) -> WireConfig:
+        """The relay's settings for this run (``seed`` fills in when the scenario names none)."""
+        return WireConfig(
+            mss=self.mss or MSS_MAX,
+            delay_ms=self.wire_delay_ms,
+            jitter_ms=self.wire_jitter_ms,
+            rate_kbps=self.wire_rate_kbps,
+            loss=self.loss,
+            dup=self.dup,
+            reorder=self.reorder,
+            seed=self.seed if self.seed is not None else seed,
+        )
 
     @property
     def message_count(self) -> int:

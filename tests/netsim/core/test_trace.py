@@ -380,6 +380,8 @@ SUMMARY_KEYS = {
     "app_messages_match",
     "truncated_datagrams",
     "lost_datagrams",
+    "duplicated_datagrams",
+    "reordered_datagrams",
     "errors",
     "finished",
 }
@@ -426,10 +428,24 @@ def test_analyze_the_merged_demo() -> None:
         "app_messages_match": False,
         "truncated_datagrams": 0,
         "lost_datagrams": 0,
+        "duplicated_datagrams": 0,
+        "reordered_datagrams": 0,
         "errors": [],
         "finished": True,
     }
     json.dumps(summary)  # the CLI prints it as JSON
+
+
+def test_udp_analysis_counts_lost_duplicated_and_reordered_datagrams() -> None:
+    """Datagrams 0..4 sent; received 0, 2, 1, 2 again; 3 and 4 never: what a lossy network does."""
+    events: list[Event] = [
+        RunStarted(0, "lab", {"transport": "udp", "framing": "none", "count": 5, "size": 4}),
+        *(BytesSent(1 + i, "client", i, 4 * i, 4 * i + 4, 0, b"abcd") for i in range(5)),
+    ]
+    for n, index in enumerate((0, 2, 1, 2)):
+        events.append(BytesReceived(10 + n, "server", 4 * n, 4 * n + 4, b"abcd", datagram=index))
+    a = analyze(events)
+    assert (a.lost_datagrams, a.duplicated_datagrams, a.reordered_datagrams) == (2, 1, 1)
 
 
 def test_analyze_the_framed_demo_matches() -> None:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import socket
 import sys
+import threading
 from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+import app.lessons.addresses.panel as panel_module
 from app.lessons.addresses.panel import AddressesPanel, join_sentences
+from netsim.lessons.addresses import names
 
 LINUX = sys.platform.startswith("linux")
 
@@ -35,7 +38,7 @@ def test_this_machine_shows_lo_with_127_0_0_1(panel: AddressesPanel) -> None:
 
 def test_default_preset_fills_the_three_parts(qtbot: QtBot, panel: AddressesPanel) -> None:
     panel.run_default_preset()
-    qtbot.waitUntil(panel.is_idle, timeout=10_000)
+    qtbot.waitUntil(panel.is_idle, timeout=15000)  # the name lookup runs in a worker
     text = panel.address_result.text()
     assert "192.168.16.67 is a private address (192.168.0.0/16)" in text and "NAT" in text
     assert "9001 is a registered port" in panel.port_result.text()
@@ -167,8 +170,69 @@ def test_the_panel_speaks_chinese(qtbot, chinese) -> None:  # type: ignore[no-un
     widget.run_default_preset()
     assert widget.title() == "地址、端口与分层"
     assert "是私有地址（192.168.0.0/16）" in widget.address_result.text()
+    assert "讲义称它为8位块；RFC 1918 按主机位数给地址块命名，称它为 16 位块" in widget.address_result.text()
+    assert widget.tabs.tabText(3) == "域名"
     assert widget.layers_view.texts[0].osi == "OSI 第 2 层：数据链路层"
     assert widget.layers_view.texts[3].title == "应用数据"
     assert widget.iface_table.horizontalHeaderItem(0).text() == "网卡"
     assert widget.frame_summary.text().endswith("= 59 字节")
     widget.shutdown()
+
+
+# ===================================================================== domain names
+def test_private_block_names_lesson_and_rfc(panel: AddressesPanel) -> None:
+    panel.address_edit.setText("172.20.0.1")
+    panel.classify_typed()
+    text = panel.address_result.text()
+    assert "The lesson calls it the 16-bit block (16位块)" in text and "20-bit block" in text
+    panel.address_edit.setText("10.0.0.1")
+    panel.classify_typed()
+    assert "both call it the 24-bit block (24位块)" in panel.address_result.text()
+
+
+def test_localhost_resolves_in_a_worker_and_fills_the_table(qtbot: QtBot, panel: AddressesPanel) -> None:
+    threads = threading.active_count()
+    panel.name_edit.setText("localhost")
+    panel.resolve_typed()
+    assert not panel.resolve_btn.isEnabled()  # the lookup is off the GUI thread, still pending
+    qtbot.waitUntil(panel.is_idle, timeout=15000)
+    rows = panel.resolution_rows()
+    assert rows and {r[0] for r in rows} <= {"127.0.0.1", "::1"}
+    assert any(r[1] in ("A (IPv4)", "AAAA (IPv6)") for r in rows)
+    assert all(r[2].startswith(("hosts file", "resolver")) for r in rows)
+    assert "localhost:" in panel.resolve_result.text()
+    assert threading.active_count() == threads
+    assert panel.bind_hosts() == ["localhost", "127.0.0.1", "0.0.0.0"]
+    assert "Who can connect:" in panel.bind_text.text() and "0.0.0.0" in panel.bind_text.text()
+
+
+def test_bad_name_and_no_resolver(
+    qtbot: QtBot, panel: AddressesPanel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    panel.name_edit.setText("two words")
+    panel.resolve_typed()
+    qtbot.waitUntil(panel.is_idle, timeout=15000)
+    assert "is not a domain name" in panel.resolve_result.text()
+    # A resolver that never answers: the child doing getaddrinfo sleeps and is killed at the deadline.
+    monkeypatch.setattr(
+        names, "child_command", lambda name: [sys.executable, "-c", "import time; time.sleep(30)"]
+    )
+    monkeypatch.setattr(panel_module, "RESOLVE_TIMEOUT_S", 0.5)
+    panel.name_edit.setText("offline.example")
+    panel.resolve_typed()
+    qtbot.waitUntil(panel.is_idle, timeout=15000)
+    assert "No resolver answered within 0.5 s" in panel.resolve_result.text()
+    assert panel.resolution_rows() == []
+
+
+def test_layer_boxes_fit_their_text_at_projector_size(qtbot: QtBot, panel: AddressesPanel) -> None:
+    panel.resize(1280, 720)
+    panel.set_scale(1.5)
+    panel.tabs.setCurrentIndex(2)
+    panel.show()
+    qtbot.waitExposed(panel)
+    view = panel.layers_view
+    factor, split = view.fit()
+    widths, heights, fits = view._geometry(factor, split)
+    assert fits, (view.size(), widths, heights)
+    assert factor >= 0.65  # and legible: not shrunk to the floor

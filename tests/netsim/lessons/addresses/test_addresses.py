@@ -1,4 +1,4 @@
-"""``netsim.lessons.addresses.analysis``: classification, this machine's interfaces, ports, frames by layer, the CLI.
+"""The addresses lesson (`netsim.lessons.addresses`): classification, interfaces, ports, frames by layer, the CLI.
 
 Only loopback is touched: one listening socket on 127.0.0.1, no name lookups.
 """
@@ -19,7 +19,7 @@ import pytest
 
 from netsim.cli import build_parser
 from netsim.lab.packets import layer_spans
-from netsim.lessons.addresses.analysis import (
+from netsim.lessons.addresses import (
     checksums_ok,
     classify,
     default_gateway,
@@ -356,3 +356,30 @@ def test_cli_text_and_errors() -> None:
         assert status == 0 and f"127.0.0.1:{port}" in out and "listening sockets:" in out
     status, out = cli(["--port", "70000"])
     assert status == 2 and "outside 0-65535" in out
+
+
+# ================================================================ lesson's names
+@pytest.mark.parametrize(
+    ("address", "lesson", "rfc_bits"),
+    [("10.9.8.7", "24位块", 24), ("172.20.1.1", "16位块", 20), ("192.168.16.67", "8位块", 16)],
+)
+def test_private_blocks_carry_the_lessons_name_and_rfc_1918s(
+    address: str, lesson: str, rfc_bits: int
+) -> None:
+    info = classify(address)
+    assert info.lesson_block == lesson
+    assert info.rfc_host_bits == rfc_bits
+    doc = info.to_dict()
+    assert doc["lesson_block"] == lesson and doc["rfc_host_bits"] == rfc_bits
+    assert f"{rfc_bits}-bit block" in info.description
+    out = io.StringIO()
+    parser = build_parser()
+    assert run(parser.parse_args(["addresses", "--classify", address]), out=out) == 0
+    text = out.getvalue()
+    assert lesson in text and f"RFC 1918 {rfc_bits}-bit block" in text and f"{rfc_bits}位块" in text
+
+
+def test_only_the_private_blocks_have_a_lesson_name() -> None:
+    for address in ("8.8.8.8", "127.0.0.1", "fd00::1", "100.64.0.1"):
+        info = classify(address)
+        assert info.lesson_block == "" and info.rfc_host_bits is None and info.names_note == ""

@@ -22,11 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from netsim.core.recorder import Recorder
-from netsim.lessons.hmac import macs
-from netsim.lessons.hmac.events import STEP_LESSON_VERDICT, STEP_WEAKNESS, AuthStep, AuthVerdict
-from netsim.lessons.hmac.lesson import run_lesson_client
-from netsim.lessons.hmac.machines import (
+from netsim.auth import macs
+from netsim.auth.events import STEP_LESSON_VERDICT, STEP_WEAKNESS, AuthStep, AuthVerdict
+from netsim.auth.lesson_form import run_lesson_client
+from netsim.auth.machines import (
     LESSON,
     READS_AS_WRITTEN,
     AuthConfig,
@@ -34,8 +33,9 @@ from netsim.lessons.hmac.machines import (
     LessonServer,
     Outgoing,
 )
+from netsim.auth.transport import AuthServer, run_client
+from netsim.core.recorder import Recorder
 from netsim.lessons.hmac.scenarios import Setup, run_scenario
-from netsim.lessons.hmac.transport import AuthServer, run_client
 from tests.lesson_programs import path as lesson_path
 
 TIMEOUT_S = 10.0

@@ -76,6 +76,12 @@ def test_every_preset_shows_its_lesson(p) -> None:
             and a.wrong_app_messages == 0  # lost, not garbled: each datagram that came is intact
             and not a.app_messages_match
         ),
+        # 1.16 ms between segments: a reader descheduled longer than that on a loaded machine
+        # may take a whole message at once, so "nearly every message" rather than every one.
+        "internet": lambda: a.split_messages >= 8 and not a.app_messages_match,
+        "internet-length": lambda: a.split_messages >= 8 and a.app_messages_match,
+        "wifi-loss": lambda: a.lost_datagrams > 0 and a.reordered_datagrams > 0 and a.wrong_app_messages == 0,
+        "slow-link": lambda: a.bytes_received == 100 * 4096 and a.split_messages > 0,
         "empty-tcp": lambda: a.messages_sent == 3 and a.app_messages == 1,
         "empty-udp": lambda: a.recv_calls == 3 and a.app_messages_match,
     }[p.preset_id]

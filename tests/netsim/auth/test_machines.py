@@ -7,8 +7,8 @@ import hmac
 
 import pytest
 
-from netsim.lessons.hmac import macs
-from netsim.lessons.hmac.machines import (
+from netsim.auth import macs
+from netsim.auth.machines import (
     FIXED_CHALLENGE,
     MULTIPROCESSING,
     AuthConfig,

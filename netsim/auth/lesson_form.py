@@ -11,7 +11,7 @@ no header, no verdict.  This module is the small unframed transport for it:
 * a slow, segmenting sender (``segment_bytes`` with ``segment_pause_s`` between pieces) makes
   ``recv(32)`` come back short for real;
 * :func:`serve_lesson_conn` is one server connection (called by
-  :class:`~netsim.lessons.hmac.transport.AuthServer`), :func:`run_lesson_client` the client.
+  :class:`~netsim.auth.transport.AuthServer`), :func:`run_lesson_client` the client.
 
 After the check our server goes on with an unframed echo (each ``recv`` chunk comes back after
 ``echo: ``) - the lesson leaves that part to the reader ("进行接下来的交互"), and it has no framing.
@@ -24,19 +24,16 @@ import threading
 import time
 from collections.abc import Sequence
 
-from netsim.core.events import SocketFailed, now_ns
-from netsim.core.gate import Gate, GateClosed
-from netsim.core.recorder import Recorder
-from netsim.lessons.hmac import macs
-from netsim.lessons.hmac.events import STEP_CHAT, STEP_RECEIVED, STEP_SENT, WHAT_CHAT, AuthStep, AuthVerdict
-from netsim.lessons.hmac.machines import (
+from netsim.auth import macs
+from netsim.auth.events import STEP_CHAT, STEP_RECEIVED, STEP_SENT, WHAT_CHAT, AuthStep, AuthVerdict
+from netsim.auth.machines import (
     READS_AS_WRITTEN,
     AuthConfig,
     LessonClient,
     LessonServer,
     Note,
 )
-from netsim.lessons.hmac.transport import (
+from netsim.auth.transport import (
     CHAT_RECV_BYTES,
     POLL_S,
     ClientResult,
@@ -46,6 +43,9 @@ from netsim.lessons.hmac.transport import (
     connect,
     failure_reason,
 )
+from netsim.core.events import SocketFailed, now_ns
+from netsim.core.gate import Gate, GateClosed
+from netsim.core.recorder import Recorder
 
 MAX_LESSON_READ = 1024  # the lesson's largest read (its server's recv(1024)); nothing bigger pre-auth
 CHAT_REPLY_PREFIX = b"echo: "

@@ -64,7 +64,7 @@ class AuthVerdict(Event):
 
     On the server (``endpoint="server"``): was the client accepted.  On a client: did the
     server welcome it (and, in mutual mode, did the server prove itself).  ``reason`` is a
-    code from :data:`netsim.lessons.hmac.macs.REASONS`.
+    code from :data:`netsim.auth.macs.REASONS`.
     """
 
     conn: int
@@ -81,7 +81,7 @@ class ScenarioFinished(Event):
 
     ``succeeded`` is the headline: for an attack, did the attacker get in; for a plain run,
     was the client accepted.  ``explanation`` is a code from
-    :data:`netsim.lessons.hmac.macs.EXPLANATIONS` (one sentence on why).
+    :data:`netsim.auth.macs.EXPLANATIONS` (one sentence on why).
     """
 
     scenario: str

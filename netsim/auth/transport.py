@@ -1,5 +1,5 @@
-"""The only part of :mod:`netsim.lessons.hmac` that touches sockets: framed connections, a threaded
-server and a client, both driving the sans-I/O machines of :mod:`netsim.lessons.hmac.machines`.
+"""The part of :mod:`netsim.auth` that touches sockets: framed connections, a threaded
+server and a client, both driving the sans-I/O machines of :mod:`netsim.auth.machines`.
 
 Robustness rules, all enforced here:
 
@@ -7,7 +7,7 @@ Robustness rules, all enforced here:
 * before authentication a frame may be at most 256 bytes, and the limit is checked on the
   header alone - a "1 MB response" is refused after its 4-byte header, never buffered;
 * the whole exchange has one deadline: a peer trickling one byte at a time is cut off;
-* no exception escapes a worker: each ends as an :class:`~netsim.lessons.hmac.events.AuthVerdict`
+* no exception escapes a worker: each ends as an :class:`~netsim.auth.events.AuthVerdict`
   with a reason code;
 * no daemon threads: :meth:`AuthServer.stop` closes the listener and joins every thread.
 """
@@ -21,6 +21,23 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from netsim.auth import macs
+from netsim.auth.events import (
+    STEP_ATTACK,
+    STEP_RECEIVED,
+    STEP_SENT,
+    WHAT_CHAT,
+    AuthStep,
+    AuthVerdict,
+)
+from netsim.auth.machines import (
+    LESSON,
+    AuthConfig,
+    Handshake,
+    Note,
+    client_handshake,
+    server_handshake,
+)
 from netsim.core.events import SocketFailed, now_ns
 from netsim.core.gate import Gate, GateClosed
 from netsim.core.recorder import Recorder
@@ -30,23 +47,6 @@ from netsim.framing import (
     IncompleteFrameError,
     LengthPrefixCodec,
     MalformedFrameError,
-)
-from netsim.lessons.hmac import macs
-from netsim.lessons.hmac.events import (
-    STEP_ATTACK,
-    STEP_RECEIVED,
-    STEP_SENT,
-    WHAT_CHAT,
-    AuthStep,
-    AuthVerdict,
-)
-from netsim.lessons.hmac.machines import (
-    LESSON,
-    AuthConfig,
-    Handshake,
-    Note,
-    client_handshake,
-    server_handshake,
 )
 
 POLL_S = 0.05  # how often blocked calls look at the stop flag
@@ -195,7 +195,7 @@ class FramedConn:
 
 
 def failure_reason(exc: BaseException) -> str:
-    """Map what stopped a worker to a reason code (see :data:`netsim.lessons.hmac.macs.REASONS`)."""
+    """Map what stopped a worker to a reason code (see :data:`netsim.auth.macs.REASONS`)."""
     if isinstance(exc, FrameTooLargeError):
         return "frame_too_large"
     if isinstance(exc, IncompleteFrameError):
@@ -357,7 +357,7 @@ class AuthServer:
             with sock:
                 cfg = self.config
                 if cfg.protocol == LESSON:  # the lesson's unframed exchange lives in lesson.py
-                    from netsim.lessons.hmac.lesson import serve_lesson_conn
+                    from netsim.auth.lesson_form import serve_lesson_conn
 
                     result = serve_lesson_conn(
                         sock,
@@ -482,7 +482,7 @@ def run_client(
     network trouble: the result (and an :class:`AuthVerdict`) says what happened.
     """
     if config.protocol == LESSON:
-        from netsim.lessons.hmac.lesson import run_lesson_client
+        from netsim.auth.lesson_form import run_lesson_client
 
         return run_lesson_client(config, key, address, recorder, who=who, chat=chat, gate=gate, stop=stop)
     result = ClientResult(who=who)

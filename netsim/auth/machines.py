@@ -28,8 +28,8 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from netsim.lessons.hmac import macs
-from netsim.lessons.hmac.events import (
+from netsim.auth import macs
+from netsim.auth.events import (
     STEP_CHALLENGE,
     STEP_COMPARED,
     STEP_COMPUTED,

@@ -20,17 +20,17 @@ from pathlib import Path
 
 import pytest
 
+from netsim.auth import macs
+from netsim.auth.events import AuthVerdict
+from netsim.auth.machines import MULTIPROCESSING, AuthConfig
+from netsim.auth.transport import AuthServer, run_client
 from netsim.cli import main as cli_main
 from netsim.core.gate import PendingCall
 from netsim.core.recorder import Recorder
-from netsim.lessons.hmac import macs
-from netsim.lessons.hmac.events import AuthVerdict
-from netsim.lessons.hmac.machines import MULTIPROCESSING, AuthConfig
 from netsim.lessons.hmac.scenarios import AuthLab, Setup, run_scenario
-from netsim.lessons.hmac.transport import AuthServer, run_client
 
 KEY = b"hello"
-REPO = Path(__file__).resolve().parents[4]
+REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture

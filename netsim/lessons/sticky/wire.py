@@ -1,0 +1,32 @@
+"""What the relay (the network in the middle) did during a sticky run, counted from the trace."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from netsim.core.trace import Trace
+from netsim.lab.relay import DatagramDropped, DatagramForwarded, SegmentForwarded
+
+
+def wire_summary(trace: Trace) -> dict[str, Any]:
+    """``wire_segments``: segments (TCP) or datagrams (UDP) the relay forwarded client to server.
+
+    The ``wire_*`` counts are the relay's own decisions; ``lost_datagrams`` and friends in the
+    analysis are what the receiver observed (kernel drops included).
+    """
+    config = trace.config
+    segments = dropped = duplicated = held = 0
+    for ev in trace.events:
+        if isinstance(ev, SegmentForwarded | DatagramForwarded) and ev.direction == "c2s":
+            segments += 1
+            if isinstance(ev, DatagramForwarded):
+                duplicated += ev.duplicate
+                held += ev.reordered
+        elif isinstance(ev, DatagramDropped) and ev.direction == "c2s":
+            dropped += 1
+    out: dict[str, Any] = {"wire": "wire_seed" in config, "wire_segments": segments}
+    if "wire_seed" in config:
+        out["wire_seed"] = config["wire_seed"]
+    if config.get("transport") == "udp":
+        out.update(wire_dropped=dropped, wire_duplicated=duplicated, wire_reordered=held)
+    return out
