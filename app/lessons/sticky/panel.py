@@ -113,7 +113,7 @@ class StickyPanel(LessonPanel):
             self.receiver_combo,
         ):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(12)
+            combo.setMinimumContentsLength(9)
         self.send_delay = QDoubleSpinBox()
         self.send_delay.setRange(0, 5000)
         self.send_delay.setDecimals(0)
@@ -468,8 +468,17 @@ class StickyPanel(LessonPanel):
         self.tabs.setMinimumHeight(int(180 * factor))
         # Spin boxes ask for room for their largest value; a narrower floor keeps the grid
         # within a 1280-pixel projector at zoom (the values shown are short).
-        for spin in (self.count_spin, self.size_spin, self.rcvbuf, self.recv_size):
-            spin.setMinimumWidth(int(70 * factor))
+        w = self.wire
+        for spin in (
+            self.count_spin,
+            self.size_spin,
+            self.rcvbuf,
+            self.recv_size,
+            *(w.delay, w.jitter, w.rate, w.loss, w.dup, w.reorder, w.seed),
+        ):
+            spin.setMinimumWidth(int(60 * factor))
+        w.network.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        w.network.setMinimumContentsLength(12)
         self.buffers.set_scale(factor)
         self.log_view.viewport().update()  # error rows take the theme's colour
         self.quiz.bar.set_scale()
