@@ -468,17 +468,17 @@ class StickyPanel(LessonPanel):
         self.tabs.setMinimumHeight(int(180 * factor))
         # Spin boxes ask for room for their largest value; a narrower floor keeps the grid
         # within a 1280-pixel projector at zoom (the values shown are short).
-        w = self.wire
+        wire = self.wire
         for spin in (
             self.count_spin,
             self.size_spin,
             self.rcvbuf,
             self.recv_size,
-            *(w.delay, w.jitter, w.rate, w.loss, w.dup, w.reorder, w.seed),
+            *(wire.delay, wire.jitter, wire.rate, wire.loss, wire.dup, wire.reorder, wire.seed),
         ):
             spin.setMinimumWidth(int(60 * factor))
-        w.network.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        w.network.setMinimumContentsLength(12)
+        wire.network.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        wire.network.setMinimumContentsLength(12)
         self.buffers.set_scale(factor)
         self.log_view.viewport().update()  # error rows take the theme's colour
         self.quiz.bar.set_scale()
