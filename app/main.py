@@ -8,6 +8,22 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.shell.main_window import MainWindow
+
+
+def window_size(text: str) -> tuple[int, int]:
+    """``1280x720`` -> (1280, 720)."""
+    w, sep, h = text.lower().partition("x")
+    try:
+        size = (int(w), int(h))
+    except ValueError:
+        size = (0, 0)
+    if not sep or not (200 <= size[0] <= 10_000 and 200 <= size[1] <= 10_000):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a window size like 1280x720 (200 to 10000 each)")
+    return size
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -20,6 +36,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="run each panel's default preset offscreen, save one PNG per panel into DIR, and exit",
     )
     p.add_argument("--panel", help="with --screenshot: only this panel id")
+    p.add_argument(
+        "--window-size",
+        metavar="WxH",
+        type=window_size,
+        help="with --screenshot: render in a window of exactly this size, e.g. 1280x720 (a projector)",
+    )
     p.add_argument(
         "--max-trace-mb",
         type=float,
@@ -83,6 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication(list(sys.argv[:1]))
     assert isinstance(app, QApplication)
+    from app.shell.gui_gc import GuiGarbageCollector
+
+    collector = GuiGarbageCollector(app)  # never finalize Qt objects in a worker thread
+    collector.start()
     app.setApplicationName("NetSim Lab")
     app.setOrganizationName("NetSim Lab")
     settings = QSettings("NetSim Lab", "netsim-lab")
@@ -95,7 +121,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.scale:
         window.set_scale(args.scale, save=not args.screenshot)
     if args.screenshot:
-        return _screenshots(app, window, Path(args.screenshot), args.panel)
+        try:
+            return _screenshots(window, Path(args.screenshot), args.panel, args.window_size)
+        finally:
+            collector.stop()
+    if args.window_size:
+        window.resize(*args.window_size)
     window.show()
     app.processEvents()  # the window is on screen ("Loading the panels…")
     if args.startup_time:
@@ -106,16 +137,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         QTimer.singleShot(0, window.close)
     code = app.exec()
     window.shutdown()
+    collector.stop()
     return int(code)
 
 
-def _screenshots(app, window, out_dir: Path, only: str | None) -> int:
+def _screenshots(window: MainWindow, out_dir: Path, only: str | None, size: tuple[int, int] | None) -> int:
     from PySide6.QtCore import QCoreApplication, QEventLoop
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    # A projector-sized window: bigger zoom, bigger screen (1.5x -> 1920 x 1200).
-    scale = window.current_scale() if hasattr(window, "current_scale") else 1.0
-    window.resize(max(1600, int(1280 * scale)), max(1000, int(800 * scale)))
+    # Default: a projector-sized window, bigger with the zoom (1.5x -> 1920 x 1200).
+    scale = window.current_scale()
+    width, height = size or (max(1600, int(1280 * scale)), max(1000, int(800 * scale)))
+    window.setFixedSize(width, height)  # exactly: a screen smaller than this must not shrink it
     window.show()
     saved = 0
     try:
@@ -133,8 +166,17 @@ def _screenshots(app, window, out_dir: Path, only: str | None) -> int:
             for _ in range(10):  # let the last batches reach the views and repaint
                 QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
                 time.sleep(0.03)
+            panel.scroll_to_key_rows()  # the rows the lesson is about, in view
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
             path = out_dir / f"{panel.panel_id}.png"
-            if not window.grab().save(str(path), "PNG"):
+            image = window.grab()
+            if (image.width(), image.height()) != (width, height):
+                print(
+                    f"netsim-lab: {path.name} is {image.width()}x{image.height()}, not {width}x{height}",
+                    file=sys.stderr,
+                )
+                return 1
+            if not image.save(str(path), "PNG"):
                 print(f"netsim-lab: could not write {path}", file=sys.stderr)
                 return 1
             print(path)

@@ -1,13 +1,14 @@
 """Translations: ``resources/i18n/*_<lang>.ts`` compiled with ``pyside6-lrelease`` and installed.
 
 Every component keeps its own ``.ts`` (``app_zh_CN.ts``, ``handshake_zh_CN.ts``…) so they can
-be edited independently.  The ``.qm`` files are built at start-up into a cache directory when
-missing or older than their source (``lrelease`` takes milliseconds), so a source checkout and
+be edited independently.  The ``.qm`` files are built at start-up into a cache directory, named
+after their source's content (``lrelease`` takes milliseconds), so a source checkout and
 an installed wheel behave the same.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -49,8 +50,11 @@ def compiled_translations(lang: str) -> list[Path]:
     out: list[Path] = []
     tool = _lrelease()
     for ts in sources:
-        qm = out_dir / (ts.stem + ".qm")
-        if not qm.exists() or qm.stat().st_mtime < ts.stat().st_mtime:
+        # Named after the source's content: two checkouts (or versions) sharing the cache never
+        # load each other's translations.
+        digest = hashlib.sha256(ts.read_bytes()).hexdigest()[:16]
+        qm = out_dir / f"{ts.stem}-{digest}.qm"
+        if not qm.exists():
             if tool is None:
                 print(f"netsim-lab: cannot build {ts.name}: pyside6-lrelease not found", file=sys.stderr)
                 continue

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSlider,
     QApplication,
+    QComboBox,
     QFileDialog,
     QLabel,
     QListWidget,
@@ -15,24 +20,63 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
+    QTabBar,
     QWidget,
 )
 
 import netsim
 from app.panels import PANELS
+from app.panels.base import LessonPanel
 from app.shell.i18n import LANGUAGES, Translations
-from app.shell.theme import THEME
+from app.shell.theme import Theme
 
 SCALE_MIN, SCALE_MAX, SCALE_STEP = 0.6, 3.0, 1.15
+DEFAULT_SIZE = QSize(1440, 900)
+PANEL_LIST_WIDTH = 200
 
 
-def load_panels() -> list[QWidget]:
-    panels: list[QWidget] = []
+def load_panels(theme: Theme) -> list[LessonPanel]:
+    panels: list[LessonPanel] = []
     for entry in PANELS:
         module_name, _, class_name = entry.partition(":")
         cls = getattr(importlib.import_module(module_name), class_name)
-        panels.append(cls())
+        if not (isinstance(cls, type) and issubclass(cls, LessonPanel)):
+            raise TypeError(f"{entry} is not a LessonPanel")
+        panels.append(cls(theme))
     return panels
+
+
+class SpaceSteps(QObject):
+    """Keeps a focused button, check box, list, combo box or slider from taking Space: it steps.
+
+    Space is a shortcut of the Step action, but such a widget would use the key itself (a button
+    clicked a moment ago would be clicked again).  This filter, installed on those widgets only,
+    claims Space for them (so the shortcut does not fire twice) and steps the current panel
+    instead.  Text fields are not filtered and keep their Space.
+    """
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            return False
+        if not isinstance(event, QKeyEvent) or event.key() != Qt.Key.Key_Space:
+            return False
+        if event.modifiers() != Qt.KeyboardModifier.NoModifier:
+            return False
+        if isinstance(watched, QComboBox) and watched.isEditable():
+            return False
+        if kind == QEvent.Type.ShortcutOverride:
+            event.accept()  # delivered as a key press (below), not as the shortcut as well
+        elif kind == QEvent.Type.KeyPress:
+            self._window.panel_command("step")
+        return True  # the widget itself never sees this Space
+
+
+SPACE_TAKERS = (QAbstractButton, QAbstractItemView, QComboBox, QAbstractSlider, QTabBar)
 
 
 class MainWindow(QMainWindow):
@@ -47,7 +91,9 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.translations = translations
         self.settings = settings if settings is not None else QSettings("NetSim Lab", "netsim-lab")
-        self.panels: list[QWidget] = []
+        self.theme = Theme(self)
+        self.space_steps = SpaceSteps(self)
+        self.panels: list[LessonPanel] = []
         self.panel_list = QListWidget()
         self.panel_list.setObjectName("panelList")
         self.stack = QStackedWidget()
@@ -55,19 +101,21 @@ class MainWindow(QMainWindow):
         self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack.addWidget(self.loading)
         self.panel_list.currentRowChanged.connect(self._show_panel)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.panel_list)
-        splitter.addWidget(self.stack)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([300, 1300])
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.panel_list)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([PANEL_LIST_WIDTH, 1300])
         self.panel_list.setWordWrap(True)
-        self.panel_list.setMinimumWidth(200)
-        self.setCentralWidget(splitter)
+        self.panel_list.setMinimumWidth(PANEL_LIST_WIDTH // 2)
+        self.stack.setMinimumSize(1, 1)
+        self.setCentralWidget(self.splitter)
         self._build_actions()
         self._build_menus()
+        self.theme.changed.connect(self._theme_changed)
         self._restore_preferences()
         self.retranslate()
-        self.resize(1440, 900)
+        self.resize(self.fitting_size(DEFAULT_SIZE))
         if not defer_panels:
             self.install_panels()
 
@@ -75,22 +123,38 @@ class MainWindow(QMainWindow):
         """Build every panel of ``PANELS`` and put it in the list and the stack."""
         if self.panels:
             return
-        self.panels = load_panels()
+        self.panels = load_panels(self.theme)
         for panel in self.panels:
             self.stack.addWidget(panel)
             self.panel_list.addItem("")
         self.stack.removeWidget(self.loading)
-        self.set_scale(THEME.scale, save=False)
         self.panel_list.setCurrentRow(0)
         self.retranslate()
+        for widget in self.findChildren(QWidget):
+            if isinstance(widget, SPACE_TAKERS):
+                widget.installEventFilter(self.space_steps)
+
+    def fitting_size(self, wanted: QSize) -> QSize:
+        """``wanted``, cut to the screen's available geometry (the window never opens larger)."""
+        room = self.screen().availableGeometry().size()
+        frame = self.frameGeometry().size() - self.geometry().size()  # title bar and borders
+        return QSize(
+            max(320, min(wanted.width(), room.width() - frame.width())),
+            max(240, min(wanted.height(), room.height() - frame.height())),
+        )
 
     # ------------------------------------------------------------ building
-    def _action(self, slot, shortcut: QKeySequence | str | None = None, checkable: bool = False) -> QAction:
+    def _action(
+        self,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        checkable: bool = False,
+    ) -> QAction:
         act = QAction(self)
         if shortcut is not None:
             act.setShortcut(QKeySequence(shortcut))
         act.setCheckable(checkable)
-        act.triggered.connect(slot)
+        act.triggered.connect(lambda _checked=False: slot())
         self.addAction(act)  # shortcuts work in full screen, where the menu bar may be hidden
         return act
 
@@ -100,19 +164,27 @@ class MainWindow(QMainWindow):
         self.act_export_png = self._action(self.export_png, "Ctrl+Shift+P")
         self.act_export_trace = self._action(self.export_trace, QKeySequence.StandardKey.Save)
         self.act_quit = self._action(self.close, QKeySequence.StandardKey.Quit)
-        self.act_run = self._action(lambda: self._panel_call("run"), "F5")
-        # Space steps too, but not as a window-wide shortcut: a focused button, check box or
-        # text field keeps its own Space (see keyPressEvent).
-        self.act_step = self._action(lambda: self._panel_call("step"), "F10")
-        self.act_pause = self._action(lambda: self._panel_call("pause"), "F6")
-        self.act_reset = self._action(lambda: self._panel_call("reset"), "Ctrl+R")
-        self.act_zoom_in = self._action(lambda: self.set_scale(THEME.scale * SCALE_STEP), "Ctrl+=")
-        self.act_zoom_in_plus = self._action(lambda: self.set_scale(THEME.scale * SCALE_STEP), "Ctrl++")
-        self.act_zoom_out = self._action(lambda: self.set_scale(THEME.scale / SCALE_STEP), "Ctrl+-")
+        # The run keys are window shortcuts, so they reach the current panel whatever has focus.
+        # A text field keeps its Space (it claims typed characters first: Qt's ShortcutOverride);
+        # buttons, lists and the like would claim it too, and SpaceSteps refuses them that.
+        self.act_run = self._action(lambda: self.panel_command("run"), "F5")
+        self.act_step = self._action(lambda: self.panel_command("step"), "F10")
+        self.act_step.setShortcuts([QKeySequence("F10"), QKeySequence(Qt.Key.Key_Space)])
+        self.act_pause = self._action(lambda: self.panel_command("pause"), "F6")
+        self.act_reset = self._action(lambda: self.panel_command("reset"), "Ctrl+R")
+        self.act_zoom_in = self._action(lambda: self.set_scale(self.theme.scale * SCALE_STEP), "Ctrl+=")
+        self.act_zoom_in_plus = self._action(lambda: self.set_scale(self.theme.scale * SCALE_STEP), "Ctrl++")
+        self.act_zoom_out = self._action(lambda: self.set_scale(self.theme.scale / SCALE_STEP), "Ctrl+-")
         self.act_zoom_reset = self._action(lambda: self.set_scale(1.0), "Ctrl+0")
         self.act_fullscreen = self._action(self.toggle_full_screen, "F11", checkable=True)
-        self.act_contrast = self._action(self._toggle_contrast, None, checkable=True)
-        self.act_cb_palette = self._action(self._toggle_palette, None, checkable=True)
+        self.act_panel_list = self._action(self.toggle_panel_list, "Ctrl+L", checkable=True)
+        self.act_panel_list.setChecked(True)
+        self.act_contrast = self._action(
+            lambda: self._toggle_contrast(self.act_contrast.isChecked()), None, True
+        )
+        self.act_cb_palette = self._action(
+            lambda: self._toggle_palette(self.act_cb_palette.isChecked()), None, True
+        )
         self.act_about = self._action(self.about)
         self.lang_group = QActionGroup(self)
         self.lang_actions: dict[str, QAction] = {}
@@ -138,7 +210,7 @@ class MainWindow(QMainWindow):
         for act in (self.act_zoom_in, self.act_zoom_out, self.act_zoom_reset):
             self.menu_view.addAction(act)
         self.menu_view.addSeparator()
-        for act in (self.act_fullscreen, self.act_contrast, self.act_cb_palette):
+        for act in (self.act_panel_list, self.act_fullscreen, self.act_contrast, self.act_cb_palette):
             self.menu_view.addAction(act)
         self.menu_language = self.menu_view.addMenu("")
         for act in self.lang_actions.values():
@@ -149,50 +221,57 @@ class MainWindow(QMainWindow):
     def _fill_presets(self) -> None:
         self.menu_presets.clear()
         panel = self.current_panel()
-        presets = getattr(panel, "presets", None)
-        if presets is None:
+        presets = panel.presets() if panel is not None else []
+        if panel is None or not presets:
             act = self.menu_presets.addAction(self.tr("(this panel has no presets)"))
             act.setEnabled(False)
             return
-        for preset_id, title in presets():
+        for preset_id, title in presets:
             act = self.menu_presets.addAction(title)
-            act.triggered.connect(lambda _=False, p=preset_id: panel.load_preset(p, run=True))
+            act.triggered.connect(lambda _=False, p=preset_id, w=panel: w.load_preset(p, run=True))
 
     # --------------------------------------------------------- preferences
     def _restore_preferences(self) -> None:
         s = self.settings
-        THEME.high_contrast = s.value("view/high_contrast", False, type=bool)
-        THEME.colour_blind_safe = s.value("view/colour_blind_safe", True, type=bool)
-        self.act_contrast.setChecked(THEME.high_contrast)
-        self.act_cb_palette.setChecked(THEME.colour_blind_safe)
-        self.set_scale(s.value("view/scale", 1.0, type=float), save=False)
+        self.theme.set_high_contrast(bool(s.value("view/high_contrast", False, type=bool)))
+        self.theme.set_colour_blind_safe(bool(s.value("view/colour_blind_safe", True, type=bool)))
+        self.act_contrast.setChecked(self.theme.high_contrast)
+        self.act_cb_palette.setChecked(self.theme.colour_blind_safe)
+        scale = s.value("view/scale", 1.0, type=float)
+        self.set_scale(float(scale) if isinstance(scale, int | float) else 1.0, save=False)
+        self._theme_changed()
         self.lang_actions.get(self.translations.language, self.lang_actions["en"]).setChecked(True)
 
     def set_scale(self, factor: float, save: bool = True) -> None:
+        """Presenter zoom: text and drawings grow inside the window; the panels scroll."""
         factor = max(SCALE_MIN, min(SCALE_MAX, float(factor)))
-        THEME.scale = factor
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            THEME.apply(app)
-        for panel in self.panels:
-            panel.set_scale(factor)
-        self.panel_list.setFont(THEME.font(1.2))
+        self.theme.set_scale(factor)  # -> changed -> every panel's apply_theme
         if save:
             self.settings.setValue("view/scale", factor)
+
+    def _theme_changed(self) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            self.theme.apply(app)
+        self.panel_list.setFont(self.theme.font(1.2))
         self._status()
 
     def current_scale(self) -> float:
-        return THEME.scale
+        return self.theme.scale
 
     def _toggle_contrast(self, on: bool) -> None:
-        THEME.high_contrast = on
         self.settings.setValue("view/high_contrast", on)
-        self.set_scale(THEME.scale)
+        self.theme.set_high_contrast(on)
 
     def _toggle_palette(self, on: bool) -> None:
-        THEME.colour_blind_safe = on
         self.settings.setValue("view/colour_blind_safe", on)
-        self.set_scale(THEME.scale)
+        self.theme.set_colour_blind_safe(on)
+
+    def toggle_panel_list(self) -> None:
+        """Ctrl+L: hide the panel list to give the lesson the whole width (and show it again)."""
+        hide = not self.panel_list.isHidden()
+        self.panel_list.setHidden(hide)
+        self.act_panel_list.setChecked(not hide)
 
     def toggle_full_screen(self) -> None:
         if self.isFullScreen():
@@ -202,13 +281,14 @@ class MainWindow(QMainWindow):
         self.act_fullscreen.setChecked(self.isFullScreen())
 
     def set_language(self, lang: str) -> None:
-        self.translations.install(lang)  # Qt sends LanguageChange to every widget
+        """Install ``lang`` and retranslate everything once (panels ignore LanguageChange)."""
+        self.translations.install(lang)
         self.settings.setValue("view/language", lang)
         self.lang_actions[self.translations.language].setChecked(True)
         self.retranslate()
 
     # --------------------------------------------------------------- panels
-    def current_panel(self) -> QWidget | None:
+    def current_panel(self) -> LessonPanel | None:
         if not self.panels:
             return None
         return self.panels[self.panel_list.currentRow()] if self.panel_list.currentRow() >= 0 else None
@@ -218,10 +298,18 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.panels[row])
             self._status()
 
-    def _panel_call(self, name: str) -> None:
-        method = getattr(self.current_panel(), name, None)
-        if method is not None:
-            method()
+    def panel_command(self, name: str) -> None:
+        """run, step, pause or reset on the current panel (the run keys and the Run menu)."""
+        panel = self.current_panel()
+        if panel is None:
+            return
+        commands: dict[str, Callable[[], None]] = {
+            "run": panel.run,
+            "step": panel.step,
+            "pause": panel.pause,
+            "reset": panel.reset,
+        }
+        commands[name]()
 
     def _status(self) -> None:
         panel = self.current_panel()
@@ -229,13 +317,13 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(
             self.tr("{panel} · zoom {zoom:.0%} · F5 run · Space step · F6 pause · Ctrl+R reset").format(
-                panel=panel.title(), zoom=THEME.scale
+                panel=panel.title(), zoom=self.theme.scale
             )
         )
 
     def open_trace(self) -> None:
         panel = self.current_panel()
-        if not hasattr(panel, "open_trace"):
+        if panel is None or not panel.can_open_trace():
             self.statusBar().showMessage(self.tr("This panel cannot open traces."), 5000)
             return
         path, _ = QFileDialog.getOpenFileName(
@@ -247,14 +335,14 @@ class MainWindow(QMainWindow):
     def trace_programs(self) -> None:
         """File ▸ Trace programs…: the traced-programs panel, and its dialog."""
         for row, panel in enumerate(self.panels):
-            if getattr(panel, "panel_id", "") == "tracing":
+            if panel.panel_id == "tracing" and panel.can_open_dialog():
                 self.panel_list.setCurrentRow(row)
                 panel.open_dialog()
                 return
 
     def export_trace(self) -> None:
         panel = self.current_panel()
-        if not hasattr(panel, "export_trace"):
+        if panel is None or not panel.can_export_trace():
             self.statusBar().showMessage(self.tr("This panel has no trace to export."), 5000)
             return
         path, _ = QFileDialog.getSaveFileName(
@@ -282,20 +370,7 @@ class MainWindow(QMainWindow):
             ).format(version=netsim.__version__),
         )
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        # Reaches the window only when the focused widget did not use the key itself.
-        if event.key() == Qt.Key.Key_Space and not event.modifiers():
-            self._panel_call("step")
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
     # ------------------------------------------------------------ language
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("NetSim Lab"))
         self.loading.setText(self.tr("Loading the panels…"))
@@ -318,6 +393,7 @@ class MainWindow(QMainWindow):
         self.act_zoom_out.setText(self.tr("Zoom &out"))
         self.act_zoom_reset.setText(self.tr("&Normal size"))
         self.act_fullscreen.setText(self.tr("&Full screen"))
+        self.act_panel_list.setText(self.tr("Panel &list (Ctrl+L hides it)"))
         self.act_contrast.setText(self.tr("&High contrast"))
         self.act_cb_palette.setText(self.tr("&Colour-blind-safe colours"))
         self.act_about.setText(self.tr("&About NetSim Lab"))

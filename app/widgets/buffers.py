@@ -13,10 +13,10 @@ from bisect import bisect_right
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsView, QSizePolicy, QVBoxLayout, QWidget
 
-from app.shell.theme import THEME
+from app.shell.theme import Theme
 from app.widgets.ribbon import printable
 from app.widgets.stream_model import StreamModel
 
@@ -32,15 +32,18 @@ PIPE_PIECES = 12  # messages drawn one by one in a pipe box; the rest share one 
 class PipeView(QWidget):
     """Four boxes in a row, the bytes in each drawn in their messages' colours."""
 
-    def __init__(self, model: StreamModel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, model: StreamModel, parent: QWidget | None = None, *, theme: Theme | None = None
+    ) -> None:
         super().__init__(parent)
+        self.theme = theme if theme is not None else Theme(self)
         self.model = model
         self.t: float | None = None  # None: the latest moment
         self.setMinimumHeight(90)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
     def sizeHint(self) -> QSize:
-        return QSize(800, int(120 * THEME.scale))
+        return QSize(800, int(120 * self.theme.scale))
 
     def set_time(self, t: float | None) -> None:
         self.t = t
@@ -104,32 +107,32 @@ class PipeView(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         p.fillRect(self.rect(), self.palette().base())
         n = 4
-        gap = 26 * THEME.scale
+        gap = 26 * self.theme.scale
         w = (self.width() - gap * (n - 1) - 8) / n
-        title_h = 24 * THEME.scale
+        title_h = 24 * self.theme.scale
         m = self.model
         for k, (title, (nbytes, pieces, note)) in enumerate(zip(self.titles(), self.contents(), strict=True)):
             x = 4 + k * (w + gap)
-            p.setFont(THEME.font(0.95, bold=True))
-            p.setPen(THEME.text_colour)
+            p.setFont(self.theme.font(0.95, bold=True))
+            p.setPen(self.theme.text_colour)
             p.drawText(QRectF(x, 0, w, title_h), Qt.AlignmentFlag.AlignCenter, title)
             box = QRectF(x, title_h + 2, w, self.height() - title_h - 6)
-            p.setPen(QPen(THEME.text_colour, THEME.line_width * 1.5))
+            p.setPen(QPen(self.theme.text_colour, self.theme.line_width * 1.5))
             p.drawRoundedRect(box, 6, 6)
-            inner = box.adjusted(6, 6, -6, -26 * THEME.scale)
+            inner = box.adjusted(6, 6, -6, -26 * self.theme.scale)
             shown_bytes = sum(hi - lo for _, lo, hi in pieces)
             total = max(shown_bytes, nbytes if pieces else 0)
             x0 = inner.left()
-            p.setFont(THEME.font(0.9))
+            p.setFont(self.theme.font(0.9))
             for i, lo, hi in pieces:
                 seg_w = inner.width() * (hi - lo) / max(total, 1)
                 seg = QRectF(x0, inner.top(), seg_w, inner.height())
-                p.fillRect(seg, THEME.message_colour(m.msg_id[i]))
-                p.setPen(QPen(QColor("#FFFFFF"), 2))
+                p.fillRect(seg, self.theme.message_colour(m.msg_id[i]))
+                p.setPen(QPen(self.theme.background_colour, 2))
                 p.drawRect(seg)
                 data = m.stream_bytes(lo, hi)
                 if data is not None and seg_w > 24:
-                    p.setPen(QColor("#000000"))
+                    p.setPen(self.theme.text_colour)
                     shown = p.fontMetrics().elidedText(
                         printable(data), Qt.TextElideMode.ElideRight, int(seg_w - 4)
                     )
@@ -137,22 +140,22 @@ class PipeView(QWidget):
                 x0 += seg_w
             if total > shown_bytes:  # more messages than PIPE_PIECES: the rest in one grey piece
                 rest = QRectF(x0, inner.top(), inner.right() - x0, inner.height())
-                p.fillRect(rest, QBrush(QColor("#999999"), Qt.BrushStyle.Dense5Pattern))
-                p.setPen(QColor("#000000"))
+                p.fillRect(rest, QBrush(self.theme.wait_colour, Qt.BrushStyle.Dense5Pattern))
+                p.setPen(self.theme.text_colour)
                 p.drawText(rest, Qt.AlignmentFlag.AlignCenter, "…")
-            p.setPen(THEME.text_colour)
+            p.setPen(self.theme.text_colour)
             caption = self.tr("{n} B").format(n=nbytes) + (f" · {note}" if note else "")
             p.drawText(
-                QRectF(box.left(), box.bottom() - 24 * THEME.scale, box.width(), 22 * THEME.scale),
+                QRectF(box.left(), box.bottom() - 24 * self.theme.scale, box.width(), 22 * self.theme.scale),
                 Qt.AlignmentFlag.AlignCenter,
                 caption,
             )
             if k < n - 1:  # the arrow to the next box
                 ax = x + w + 4
                 ay = box.center().y()
-                p.setPen(QPen(THEME.text_colour, 2))
+                p.setPen(QPen(self.theme.text_colour, 2))
                 p.drawLine(QPointF(ax, ay), QPointF(ax + gap - 10, ay))
-                p.setBrush(THEME.text_colour)
+                p.setBrush(self.theme.text_colour)
                 p.drawPolygon(
                     QPolygonF(
                         [
@@ -169,8 +172,11 @@ class PipeView(QWidget):
 class BuffersView(QWidget):
     """The queue plot above the pipe picture."""
 
-    def __init__(self, model: StreamModel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, model: StreamModel, parent: QWidget | None = None, *, theme: Theme | None = None
+    ) -> None:
         super().__init__(parent)
+        self.theme = theme if theme is not None else Theme(self)
         self.model = model
         self.plot = pg.PlotWidget(background="w")
         self.plot.setMinimumHeight(120)
@@ -181,15 +187,14 @@ class BuffersView(QWidget):
         self._range = (100.0, 16.0)  # ms, bytes
         self.legend = self.plot.addLegend(offset=(10, 5))
         # A sample holds until the next one: draw steps, not slopes.
-        self.send_curve = self.plot.plot([], [], stepMode="right", pen=pg.mkPen("#0072B2", width=3))
-        self.recv_curve = self.plot.plot([], [], stepMode="right", pen=pg.mkPen("#D55E00", width=3))
-        self.cursor = pg.InfiniteLine(
-            angle=90, movable=True, pen=pg.mkPen("#555555", width=2, style=Qt.PenStyle.DashLine)
-        )
-        self.cursor.setVisible(False)
-        self.plot.addItem(self.cursor)
-        self.cursor.sigPositionChanged.connect(self._cursor_moved)
-        self.pipe = PipeView(model)
+        self.send_curve = self.plot.plot([], [], stepMode="right")
+        self.recv_curve = self.plot.plot([], [], stepMode="right")
+        self.time_cursor = pg.InfiniteLine(angle=90, movable=True)
+        self._set_pens()
+        self.time_cursor.setVisible(False)
+        self.plot.addItem(self.time_cursor)
+        self.time_cursor.sigPositionChanged.connect(self._cursor_moved)
+        self.pipe = PipeView(model, theme=self.theme)
         self._following = True
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -210,8 +215,8 @@ class BuffersView(QWidget):
 
     def retranslate(self) -> None:
         self.legend.clear()
-        self.legend.setLabelTextColor("#202020")
-        self.legend.setLabelTextSize(f"{9 * THEME.scale:.0f}pt")
+        self.legend.setLabelTextColor(self.theme.text_colour)
+        self.legend.setLabelTextSize(f"{self.theme.point_size(0.9):.0f}pt")
         self.legend.addItem(self.send_curve, self.tr("sender: kernel send queue (TIOCOUTQ)"))
         self.legend.addItem(self.recv_curve, self.tr("receiver: kernel receive queue (FIONREAD)"))
         self.plot.setLabel("bottom", self.tr("time (ms)"))
@@ -219,8 +224,15 @@ class BuffersView(QWidget):
         self.plot.setLabel("left", self.tr("bytes"))
         self.pipe.update()
 
+    def _set_pens(self) -> None:
+        width = 3 * max(1.0, self.theme.line_width / max(self.theme.scale, 0.1))
+        self.send_curve.setPen(pg.mkPen(self.theme.side_colour("client"), width=width))
+        self.recv_curve.setPen(pg.mkPen(self.theme.side_colour("server"), width=width))
+        self.time_cursor.setPen(pg.mkPen(self.theme.header_colour, width=2, style=Qt.PenStyle.DashLine))
+
     def set_scale(self, factor: float) -> None:
-        font = THEME.font(1.0)
+        self._set_pens()
+        font = self.theme.font(1.0)
         for axis in ("bottom", "left"):
             self.plot.getAxis(axis).setTickFont(font)
             self.plot.getAxis(axis).label.setFont(font)
@@ -238,14 +250,14 @@ class BuffersView(QWidget):
         self.new_run()
 
     def _cursor_moved(self) -> None:
-        if self.cursor.isVisible():
+        if self.time_cursor.isVisible():
             self._following = False
-            self.pipe.set_time(float(self.cursor.value()) / 1000)
+            self.pipe.set_time(float(self.time_cursor.value()) / 1000)
 
     def new_run(self) -> None:
         self._range = (100.0, 16.0)
         self._following = True
-        self.cursor.setVisible(False)
+        self.time_cursor.setVisible(False)
         self.pipe.set_time(None)
         self.refresh()
 
@@ -274,10 +286,10 @@ class BuffersView(QWidget):
         if m.finished and self._following:
             peak = m.peak_recv_queue_time()
             t = peak if peak is not None else m.duration
-            self.cursor.blockSignals(True)
-            self.cursor.setValue(t * 1000)
-            self.cursor.setVisible(True)
-            self.cursor.blockSignals(False)
+            self.time_cursor.blockSignals(True)
+            self.time_cursor.setValue(t * 1000)
+            self.time_cursor.setVisible(True)
+            self.time_cursor.blockSignals(False)
             self.pipe.set_time(t)
         else:
             self.pipe.update()

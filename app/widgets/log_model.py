@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
 
+from app.shell.theme import Theme
 from app.widgets.stream_model import StreamModel
 
 _Index = QModelIndex | QPersistentModelIndex
 
 
 class EventLogModel(QAbstractTableModel):
-    def __init__(self, stream: StreamModel, parent: QObject | None = None) -> None:
+    def __init__(
+        self, stream: StreamModel, parent: QObject | None = None, *, theme: Theme | None = None
+    ) -> None:
         super().__init__(parent)
+        self.theme = theme if theme is not None else Theme(self)
         self.stream = stream
         self._rows = 0
         stream.log_appended.connect(self._appended)
@@ -48,19 +51,21 @@ class EventLogModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else 5
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> str | None:
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
             return None
         return (self.tr("time (ms)"), self.tr("side"), self.tr("call"), self.tr("bytes"), self.tr("result"))[
             section
         ]
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole):
             return None
         t_ms, side, call, size, result = self.stream.log[index.row()]
         if role == Qt.ItemDataRole.ForegroundRole:
-            return QColor("#D55E00") if "Error" in result or "[E" in result else None
+            return self.theme.bad_colour if "Error" in result or "[E" in result else None
         col = index.column()
         if col == 0:
             return f"{t_ms:9.3f}"

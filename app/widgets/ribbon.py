@@ -30,7 +30,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from app.shell.theme import THEME
+from app.shell.theme import Theme
 from app.widgets.stream_model import StreamModel
 
 LANES = 3  # without a relay; with one, the wire lane makes four
@@ -58,10 +58,13 @@ def hex_dump(data: bytes, limit: int = 48) -> str:
 class RibbonView(QWidget):
     hovered = Signal(str)
 
-    def __init__(self, model: StreamModel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, model: StreamModel, parent: QWidget | None = None, *, theme: Theme | None = None
+    ) -> None:
         super().__init__(parent)
+        self.theme = theme if theme is not None else Theme(self)
         self.model = model
-        self.caption = ""
+        self._caption = ""
         self.lane_names = ("send()", "recv()", "app")
         # Endpoint names as shown beside the lane names: the sending end beside send(), the
         # receiving end beside recv() (the model says which end is which; the panel translates).
@@ -73,7 +76,6 @@ class RibbonView(QWidget):
         self._span = 0.0  # visible width in offsets; 0 = follow the data ("fit")
         self._drag_from: QPointF | None = None
         self.setMouseTracking(True)
-        self.setMinimumHeight(180)
         self._repaint = QTimer(self)
         self._repaint.setSingleShot(True)
         self._repaint.setInterval(REPAINT_MS)
@@ -92,7 +94,29 @@ class RibbonView(QWidget):
         self.update()
 
     def sizeHint(self) -> QSize:
-        return QSize(900, int(220 * THEME.scale))
+        return QSize(900, max(int(220 * self.theme.scale), self.minimumSizeHint().height()))
+
+    @property
+    def caption(self) -> str:
+        return self._caption
+
+    @caption.setter
+    def caption(self, text: str) -> None:
+        if text != self._caption:
+            had = bool(self._caption)
+            self._caption = text
+            if had != bool(text):
+                self.updateGeometry()
+            self.update()
+
+    def _caption_h(self) -> float:
+        return QFontMetricsF(self.theme.font(1.1, bold=True)).height() + 8 * self.theme.scale
+
+    def minimumSizeHint(self) -> QSize:
+        """Tall enough for the caption and three lanes of text: the rows are never clipped."""
+        lane = QFontMetricsF(self.theme.font(1.0, bold=True)).height() * 1.5 + 6
+        top = self._caption_h() if self.caption else 8 * self.theme.scale
+        return QSize(int(self._label_w() + 120), int(top + len(self.lanes()) * lane + 8))
 
     # ------------------------------------------------------------- geometry
     @property
@@ -119,9 +143,15 @@ class RibbonView(QWidget):
             self.role_names.get(self.model.sending_end, ""),
             self.role_names.get(self.model.receiving_end, ""),
         )
-        key = (self.lane_names, self.wire_name, roles, THEME.scale, THEME.font(1.0, bold=True).key())
+        key = (
+            self.lane_names,
+            self.wire_name,
+            roles,
+            self.theme.scale,
+            self.theme.font(1.0, bold=True).key(),
+        )
         if self._label_w_cache[0] != key:
-            metrics = QFontMetricsF(THEME.font(1.0, bold=True))
+            metrics = QFontMetricsF(self.theme.font(1.0, bold=True))
             texts = [
                 f"{roles[0]} {self.lane_names[0]}",
                 f"{roles[1]} {self.lane_names[1]}",
@@ -129,11 +159,11 @@ class RibbonView(QWidget):
                 self.wire_name,
             ]
             widest = max(metrics.horizontalAdvance(text) for text in texts)
-            self._label_w_cache = (key, min(max(90 * THEME.scale, widest + 12), 200 * THEME.scale))
+            self._label_w_cache = (key, min(max(90 * self.theme.scale, widest + 12), 200 * self.theme.scale))
         return self._label_w_cache[1]
 
     def _plot_rect(self) -> QRectF:
-        top = 30 * THEME.scale if self.caption else 8 * THEME.scale
+        top = self._caption_h() if self.caption else 8 * self.theme.scale
         return QRectF(
             self._label_w(), top, max(10.0, self.width() - self._label_w() - 8), self.height() - top - 6
         )
@@ -256,10 +286,10 @@ class RibbonView(QWidget):
             s, e = m.frame_start[i], m.frame_end[i]
             verdict = self.tr("as sent") if m.frame_intact[i] else self.tr("NOT the message that was sent")
             title = self.tr("application message #{n}: {verdict}").format(n=i + 1, verdict=verdict)
-        data = m.stream_bytes(s, e)
-        if data is None:
+        kept = m.stream_bytes(s, e)
+        if kept is None:
             return title
-        return f"{title}\n{hex_dump(data)}\n{printable(data[:64])}"
+        return f"{title}\n{hex_dump(kept)}\n{printable(kept[:64])}"
 
     # ----------------------------------------------------------------- paint
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -269,12 +299,14 @@ class RibbonView(QWidget):
         if self.dimmed:
             p.setOpacity(0.75)
         if self.caption:
-            p.setFont(THEME.font(1.1, bold=True))
-            p.setPen(THEME.text_colour)
+            p.setFont(self.theme.font(1.1, bold=True))
+            p.setPen(self.theme.text_colour)
             p.drawText(
-                QRectF(8, 2, self.width() - 16, 26 * THEME.scale), Qt.AlignmentFlag.AlignVCenter, self.caption
+                QRectF(8, 2, self.width() - 16, self._caption_h() - 4),
+                Qt.AlignmentFlag.AlignVCenter,
+                self.caption,
             )
-        bold, small = THEME.font(1.0, bold=True), THEME.font(0.85)
+        bold, small = self.theme.font(1.0, bold=True), self.theme.font(0.85)
         names = dict(enumerate(self.lane_names))
         names[WIRE] = self.wire_name
         for lane in self.lanes():
@@ -283,9 +315,9 @@ class RibbonView(QWidget):
             end = self.model.sending_end if lane == 0 else self.model.receiving_end
             role = self.role_names.get(end, end) if lane != WIRE else ""
             label = QRectF(4, r.top(), self._label_w() - 8, r.height())
-            p.setPen(QPen(QColor("#CCCCCC"), 1))
+            p.setPen(QPen(self.theme.grid_colour, 1))
             p.drawLine(QPointF(r.left(), r.bottom() + 3), QPointF(r.right(), r.bottom() + 3))
-            p.setPen(THEME.text_colour)
+            p.setPen(self.theme.text_colour)
             p.setFont(bold)
             two_lines = bool(role) and r.height() >= 2.2 * p.fontMetrics().height()
             if not two_lines:  # a low ribbon: "server send()" on one line where it fits, else the name
@@ -296,7 +328,7 @@ class RibbonView(QWidget):
             upper = label.adjusted(0, 0, 0, -label.height() / 2)
             p.drawText(upper, Qt.AlignmentFlag.AlignBottom, name)
             p.setFont(small)
-            p.setPen(THEME.header_colour)
+            p.setPen(self.theme.header_colour)
             p.drawText(label.adjusted(0, label.height() / 2, 0, 0), Qt.AlignmentFlag.AlignTop, role)
         p.setClipRect(self._plot_rect().adjusted(0, -2, 0, 2))  # boxes wider than the view stay in it
         if self.udp:
@@ -323,9 +355,9 @@ class RibbonView(QWidget):
 
     def _label(self, p: QPainter, box: QRectF, text: str, colour: QColor | None = None) -> None:
         box = box.intersected(self._plot_rect())  # centre the text on the part in view
-        if box.width() < 14 * THEME.scale or not text:
+        if box.width() < 14 * self.theme.scale or not text:
             return
-        p.setPen(colour or THEME.text_colour)
+        p.setPen(colour or self.theme.text_colour)
         metrics = p.fontMetrics()
         shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(box.width() - 4))
         p.drawText(box.adjusted(2, 0, -2, 0), Qt.AlignmentFlag.AlignCenter, shown)
@@ -334,8 +366,8 @@ class RibbonView(QWidget):
         m = self.model
         r = self._plot_rect()
         width_px = int(r.width())
-        p.setFont(THEME.font(1.0))
-        lw = THEME.line_width
+        p.setFont(self.theme.font(1.0))
+        lw = self.theme.line_width
         # lane 0: messages
         lo, hi = self._visible_range(m.msg_start, m.msg_end)
         if hi - lo > min(MAX_BOXES, width_px // 3):
@@ -346,15 +378,15 @@ class RibbonView(QWidget):
                 if e == s:
                     continue
                 box = self._box(p, 0, s, e)
-                colour = THEME.message_colour(m.msg_id[i])
+                colour = self.theme.message_colour(m.msg_id[i])
                 p.fillRect(box, colour)
                 head, tail = m.msg_head[i], m.msg_tail[i]
                 for fs, fe in ((s, s + head), (e - tail, e)):
                     if fe > fs:  # framing bytes: grey, hatched, labelled with their size
                         frame_box = self._box(p, 0, fs, fe)
-                        p.fillRect(frame_box, QColor("#D0D0D0"))
-                        p.fillRect(frame_box, QBrush(THEME.header_colour, Qt.BrushStyle.BDiagPattern))
-                        p.setFont(THEME.font(0.85))
+                        p.fillRect(frame_box, self.theme.wait_colour.lighter(115))
+                        p.fillRect(frame_box, QBrush(self.theme.header_colour, Qt.BrushStyle.BDiagPattern))
+                        p.setFont(self.theme.font(0.85))
                         self._label(
                             p,
                             frame_box,
@@ -362,11 +394,11 @@ class RibbonView(QWidget):
                             if fs == s
                             else self.tr("{n} B delimiter").format(n=fe - fs),
                         )
-                        p.setFont(THEME.font(1.0))
+                        p.setFont(self.theme.font(1.0))
                 split = i < len(m.tracker.msg_chunks) and m.tracker.msg_chunks[i] > 1
                 p.setPen(
                     QPen(
-                        THEME.alert_colour if split else QColor("#FFFFFF"),
+                        self.theme.alert_colour if split else self.theme.background_colour,
                         lw * (2.5 if split else 1),
                         Qt.PenStyle.DashLine if split else Qt.PenStyle.SolidLine,
                     )
@@ -389,7 +421,7 @@ class RibbonView(QWidget):
                 s, e = m.chunk_start[i], m.chunk_end[i]
                 box = self._box(p, 1, s, e)
                 merged = i < len(m.tracker.chunk_first) and m.tracker.chunk_last[i] > m.tracker.chunk_first[i]
-                colour = THEME.alert_colour if merged else THEME.text_colour
+                colour = self.theme.alert_colour if merged else self.theme.text_colour
                 pen = QPen(colour, lw * (3 if merged else 1.5))
                 p.setPen(pen)
                 y = lane.bottom() - 2
@@ -397,10 +429,10 @@ class RibbonView(QWidget):
                 p.drawLine(QPointF(box.left() + 1, y), QPointF(box.right() - 1, y))
                 p.drawLine(QPointF(box.right() - 1, y), QPointF(box.right() - 1, lane.top() + 4))
                 if merged:
-                    fill = QColor(THEME.alert_colour)
+                    fill = QColor(self.theme.alert_colour)
                     fill.setAlpha(40)
                     p.fillRect(box.adjusted(1, 4, -1, -2), fill)
-                if box.width() >= 30 * THEME.scale:  # format a label only where one fits
+                if box.width() >= 30 * self.theme.scale:  # format a label only where one fits
                     n = e - s
                     text = self.tr("#{n}: {size} B").format(n=i + 1, size=n)
                     if merged:
@@ -409,7 +441,7 @@ class RibbonView(QWidget):
         if m.eof_at is not None:  # the recv() that returned b'': a mark where the stream ended
             x = self._x(m.eof_at)
             if lane.left() - 1 <= x <= lane.right() + 1:
-                p.setPen(QPen(THEME.text_colour, lw * 2, Qt.PenStyle.DashLine))
+                p.setPen(QPen(self.theme.text_colour, lw * 2, Qt.PenStyle.DashLine))
                 p.drawLine(QPointF(x, lane.top() + 2), QPointF(x, lane.bottom()))
                 metrics = p.fontMetrics()
                 text = self.tr("b'' (closed)")
@@ -425,10 +457,10 @@ class RibbonView(QWidget):
                 s, e = m.frame_start[i], m.frame_end[i]
                 box = self._box(p, 2, s, e)
                 ok = bool(m.frame_intact[i])
-                fill = QColor(THEME.ok_colour if ok else THEME.alert_colour)
+                fill = QColor(self.theme.ok_colour if ok else self.theme.alert_colour)
                 fill.setAlpha(60)
                 p.fillRect(box, fill)
-                p.setPen(QPen(THEME.ok_colour if ok else THEME.alert_colour, lw * 2))
+                p.setPen(QPen(self.theme.ok_colour if ok else self.theme.alert_colour, lw * 2))
                 p.drawRect(box.adjusted(1, 1, -1, -1))
                 got = m.frame_bytes(i)
                 if got is not None:
@@ -462,8 +494,8 @@ class RibbonView(QWidget):
         x0, x1 = self.visible()
         samples = max(1, width // DENSE_PX)
         step = (x1 - x0) / samples
-        palette = [THEME.message_colour(k).rgba() for k in range(8)]
-        alert, ok = THEME.alert_colour.rgba(), THEME.ok_colour.rgba()
+        palette = [self.theme.message_colour(k).rgba() for k in range(8)]
+        alert, ok = self.theme.alert_colour.rgba(), self.theme.ok_colour.rgba()
         greys = (0xFFAAAAAA, 0xFF777777)
         ids, merged, intact = m.msg_id, m.chunk_merged, m.frame_intact
         row = array("I", bytes(4 * samples))
@@ -495,8 +527,8 @@ class RibbonView(QWidget):
     def _paint_udp(self, p: QPainter) -> None:
         """Datagrams as boxes, one slot per message: sent, received (or lost, or cut), obtained."""
         m = self.model
-        p.setFont(THEME.font(1.0))
-        lw = THEME.line_width
+        p.setFont(self.theme.font(1.0))
+        lw = self.theme.line_width
         x0, x1 = self.visible()
         first, last = max(0, int(x0)), int(x1) + 1
         if last - first > 3 * MAX_BOXES:
@@ -512,17 +544,17 @@ class RibbonView(QWidget):
         for slot, why in m.failed_sends:
             if first <= slot < last:
                 box = self._box(p, 0, slot + 0.05, slot + 0.95)
-                p.fillRect(box, QBrush(THEME.alert_colour, Qt.BrushStyle.BDiagPattern))
-                p.setPen(QPen(THEME.alert_colour, lw * 2))
+                p.fillRect(box, QBrush(self.theme.alert_colour, Qt.BrushStyle.BDiagPattern))
+                p.setPen(QPen(self.theme.alert_colour, lw * 2))
                 p.drawRect(box)
-                self._label(p, box, self.tr("not sent: {why}").format(why=why), THEME.alert_colour)
+                self._label(p, box, self.tr("not sent: {why}").format(why=why), self.theme.alert_colour)
         sent_slots: list[int] = []
         j = bisect_left(m.msg_id, first)
         while j < len(m.msg_id) and m.msg_id[j] < last:
             slot = m.msg_id[j]
             sent_slots.append(slot)
             box = self._box(p, 0, slot + 0.05, slot + 0.95)
-            p.fillRect(box, THEME.message_colour(slot))
+            p.fillRect(box, self.theme.message_colour(slot))
             wire = m.message_wire(j)
             text = printable(wire[:40]) if wire is not None else ""
             size = m.msg_end[j] - m.msg_start[j]
@@ -541,10 +573,13 @@ class RibbonView(QWidget):
             truncated = j in m.chunk_truncated
             if truncated and wire_size > 0:
                 kept = QRectF(box.left(), box.top(), box.width() * size / wire_size, box.height())
-                p.fillRect(box, QBrush(THEME.alert_colour, Qt.BrushStyle.BDiagPattern))
-                p.fillRect(kept, QColor("#DDDDDD"))
+                p.fillRect(box, QBrush(self.theme.alert_colour, Qt.BrushStyle.BDiagPattern))
+                p.fillRect(kept, self.theme.wait_colour.lighter(120))
             p.setPen(
-                QPen(THEME.alert_colour if truncated else THEME.text_colour, lw * (2.5 if truncated else 1.5))
+                QPen(
+                    self.theme.alert_colour if truncated else self.theme.text_colour,
+                    lw * (2.5 if truncated else 1.5),
+                )
             )
             p.drawRect(box)
             label = (
@@ -552,14 +587,14 @@ class RibbonView(QWidget):
                 if truncated
                 else self.tr("{size} B").format(size=size)
             )
-            self._label(p, box, label, THEME.alert_colour if truncated else None)
+            self._label(p, box, label, self.theme.alert_colour if truncated else None)
         if m.finished:  # sent but never received: the kernel dropped them
             for slot in sent_slots:
                 if slot not in received:
                     box = self._box(p, 1, slot + 0.05, slot + 0.95)
-                    p.setPen(QPen(THEME.alert_colour, lw * 2, Qt.PenStyle.DashLine))
+                    p.setPen(QPen(self.theme.alert_colour, lw * 2, Qt.PenStyle.DashLine))
                     p.drawRect(box)
-                    self._label(p, box, self.tr("lost"), THEME.alert_colour)
+                    self._label(p, box, self.tr("lost"), self.theme.alert_colour)
         frame_js = (
             range(bisect_left(m.frame_index, first), len(m.frame_index))
             if m.chunk_slots_sorted
@@ -573,10 +608,10 @@ class RibbonView(QWidget):
                 continue
             box = self._box(p, 2, slot + 0.05, slot + 0.95)
             ok = bool(m.frame_intact[j])
-            fill = QColor(THEME.ok_colour if ok else THEME.alert_colour)
+            fill = QColor(self.theme.ok_colour if ok else self.theme.alert_colour)
             fill.setAlpha(60)
             p.fillRect(box, fill)
-            p.setPen(QPen(THEME.ok_colour if ok else THEME.alert_colour, lw * 2))
+            p.setPen(QPen(self.theme.ok_colour if ok else self.theme.alert_colour, lw * 2))
             p.drawRect(box.adjusted(1, 1, -1, -1))
             got = m.frame_bytes(j)
             if got is not None:
@@ -587,23 +622,25 @@ class RibbonView(QWidget):
         """TCP: the relay's segments on the stream axis, alternating shades, numbered and sized."""
         m = self.model
         lo, hi = self._visible_range(m.seg_start, m.seg_end)
-        lw = THEME.line_width
+        lw = self.theme.line_width
         lane = self._lane_rect(WIRE)
         if hi - lo > min(MAX_BOXES * 2, int(lane.width()) // 3):
             # Too many to box: tick marks at segment boundaries, one pen, few calls.
-            p.setPen(QPen(THEME.text_colour, max(1.0, lw)))
+            p.setPen(QPen(self.theme.text_colour, max(1.0, lw)))
             step = max(1, (hi - lo) // int(max(lane.width(), 1)))
             for i in range(lo, hi, step):
                 x = self._x(m.seg_start[i])
                 p.drawLine(QPointF(x, lane.top() + 2), QPointF(x, lane.bottom() - 2))
             return
-        p.setFont(THEME.font(0.9))
+        p.setFont(self.theme.font(0.9))
         for i in range(lo, hi):
             box = self._box(p, WIRE, m.seg_start[i], m.seg_end[i]).adjusted(0, 4, 0, -4)
-            p.fillRect(box, QColor("#E4E4E4") if i % 2 else QColor("#C8C8C8"))
-            p.setPen(QPen(THEME.text_colour, lw))
+            p.fillRect(
+                box, self.theme.wait_colour.lighter(125) if i % 2 else self.theme.wait_colour.lighter(105)
+            )
+            p.setPen(QPen(self.theme.text_colour, lw))
             p.drawRect(box)
-            if box.width() >= 30 * THEME.scale:
+            if box.width() >= 30 * self.theme.scale:
                 size = m.seg_end[i] - m.seg_start[i]
                 self._label(p, box, self.tr("seg {n}: {size} B").format(n=i + 1, size=size))
 
@@ -612,13 +649,13 @@ class RibbonView(QWidget):
         m = self.model
         x0, x1 = self.visible()
         first, last = max(0, int(x0)), int(x1) + 1
-        lw = THEME.line_width
-        p.setFont(THEME.font(0.9))
+        lw = self.theme.line_width
+        p.setFont(self.theme.font(0.9))
         dense = last - first > 3 * MAX_BOXES
         if dense:  # more datagrams than boxes: a grey band, the dropped ones as red ticks
             lane = self._lane_rect(WIRE)
-            p.fillRect(lane.adjusted(0, 4, 0, -4), QColor("#D8D8D8"))
-            p.setPen(QPen(THEME.alert_colour, max(1.0, lw)))
+            p.fillRect(lane.adjusted(0, 4, 0, -4), self.theme.wait_colour.lighter(115))
+            p.setPen(QPen(self.theme.alert_colour, max(1.0, lw)))
             for slot in m.wire_dropped:
                 if first <= slot < last:
                     x = self._x(slot + 0.5)
@@ -631,22 +668,24 @@ class RibbonView(QWidget):
         for slot, flags in copies.items():
             box = self._box(p, WIRE, slot + 0.05, slot + 0.95).adjusted(0, 4, 0, -4)
             held = any(f & 2 for f in flags)
-            p.fillRect(box, QColor("#D8D8D8"))
-            p.setPen(QPen(THEME.alert_colour if held else THEME.text_colour, lw * (2 if held else 1)))
+            p.fillRect(box, self.theme.wait_colour.lighter(115))
+            p.setPen(
+                QPen(self.theme.alert_colour if held else self.theme.text_colour, lw * (2 if held else 1))
+            )
             p.drawRect(box)
             label = self.tr("late") if held else self.tr("sent on")
             if len(flags) > 1:
                 label = self.tr("{label} ×{n}").format(label=label, n=len(flags))
-            self._label(p, box, label, THEME.alert_colour if held or len(flags) > 1 else None)
+            self._label(p, box, label, self.theme.alert_colour if held or len(flags) > 1 else None)
         for slot, reason in m.wire_dropped.items():
             if not first <= slot < last:
                 continue
             box = self._box(p, WIRE, slot + 0.05, slot + 0.95).adjusted(0, 4, 0, -4)
-            p.fillRect(box, QBrush(THEME.alert_colour, Qt.BrushStyle.BDiagPattern))
-            p.setPen(QPen(THEME.alert_colour, lw * 2, Qt.PenStyle.DashLine))
+            p.fillRect(box, QBrush(self.theme.alert_colour, Qt.BrushStyle.BDiagPattern))
+            p.setPen(QPen(self.theme.alert_colour, lw * 2, Qt.PenStyle.DashLine))
             p.drawRect(box)
             text = self.tr("lost on the wire") if reason == "loss" else self.tr("over the MTU")
-            self._label(p, box, "✗ " + text, THEME.alert_colour)
+            self._label(p, box, "✗ " + text, self.theme.alert_colour)
 
     def _describe_wire(self, at: float) -> str:
         m = self.model

@@ -51,7 +51,7 @@ class StreamModel(QObject):
         super().__init__(parent)
         self.reset()
 
-    def reset(self, config: dict | None = None) -> None:
+    def reset(self, config: dict[str, Any] | None = None) -> None:
         """Forget everything, queued events included."""
         # batches not yet digested: (events left, how many) - iterators over compact batches,
         # so a model that falls behind holds no event objects
@@ -59,8 +59,8 @@ class StreamModel(QObject):
         self._source: Iterator[Event] | None = None  # a trace being drawn, a slice per tick
         self._clear(config)
 
-    def _clear(self, config: dict | None) -> None:
-        self.config: dict = dict(config or {})
+    def _clear(self, config: dict[str, Any] | None) -> None:
+        self.config: dict[str, Any] = dict(config or {})
         try:
             self._codec: Codec | None = make_codec(str(self.config.get("framing", "none")))
         except ValueError:
@@ -406,7 +406,7 @@ class StreamModel(QObject):
     def state_at(self, t: float) -> dict[str, int]:
         """Where the bytes were at ``t`` seconds: ends of sent/received/decoded, queue sizes."""
 
-        def last(times: array, values: array, default: int = 0) -> int:
+        def last(times: array[float], values: array[int], default: int = 0) -> int:
             i = bisect_right(times, t) - 1
             return int(values[i]) if i >= 0 else default
 

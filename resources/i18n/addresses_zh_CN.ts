@@ -519,6 +519,26 @@
             <source>… {n} more bytes</source>
             <translation>…… 另有 {n} 字节</translation>
         </message>
+    <message>
+        <source>Reading the listening sockets</source>
+        <translation>读取正在监听的套接字</translation>
+    </message>
+    <message>
+        <source>Reading the listening sockets failed: {e}</source>
+        <translation>读取正在监听的套接字失败：{e}</translation>
+    </message>
+    <message>
+        <source>Reading this machine</source>
+        <translation>读取本机信息</translation>
+    </message>
+    <message>
+        <source>Reading this machine failed: {e}</source>
+        <translation>读取本机信息失败：{e}</translation>
+    </message>
+    <message>
+        <source>reading…</source>
+        <translation>读取中…</translation>
+    </message>
         <message>
             <location filename="../../app/lessons/addresses/panel.py" line="0" />
             <source>The lesson and RFC 1918 both call it the {bits}-bit block ({name}).</source>
@@ -674,5 +694,9 @@
             <source>Anyone who can reach any of this machine's IPv4 addresses: this machine, the LAN, and the Internet if a router forwards the port.</source>
             <translation>任何能到达本机任一 IPv4 地址的人：本机、局域网，如果路由器转发了该端口，还有互联网。</translation>
         </message>
+    <message>
+        <source>Stopping the name lookup</source>
+        <translation>停止域名解析</translation>
+    </message>
     </context>
 </TS>

@@ -289,6 +289,10 @@
         <source>&amp;About NetSim Lab</source>
         <translation>关于 NetSim Lab(&amp;A)</translation>
     </message>
+    <message>
+        <source>Panel &amp;list (Ctrl+L hides it)</source>
+        <translation>面板列表(&amp;L)（Ctrl+L 隐藏）</translation>
+    </message>
 </context>
 <context>
     <name>PipeView</name>
@@ -922,6 +926,21 @@
     <message>
         <source>The lesson's code failed: {e}</source>
         <translation>课程的代码出错了：{e}</translation>
+    </message>
+    <message>
+        <source>Closing the sticky-packet lab</source>
+        <translation>关闭粘包实验</translation>
+    </message>
+</context>
+<context>
+    <name>LessonPanel</name>
+    <message>
+        <source>{what} failed: {error}</source>
+        <translation>{what}失败：{error}</translation>
+    </message>
+    <message>
+        <source>A helper thread did not stop within {s} s.</source>
+        <translation>辅助线程未能在 {s} 秒内停止。</translation>
     </message>
 </context>
 </TS>

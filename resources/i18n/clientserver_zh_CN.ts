@@ -228,5 +228,9 @@
             <source>recv() ends</source>
             <translation>recv() 到此</translation>
         </message>
+    <message>
+        <source>Stopping the server</source>
+        <translation>停止服务器</translation>
+    </message>
 </context>
 </TS>

@@ -286,6 +286,14 @@
         <source>Could not write %1</source>
         <translation>无法写入 %1</translation>
     </message>
+    <message>
+        <source>Closing the handshake lab</source>
+        <translation>关闭握手实验</translation>
+    </message>
+    <message>
+        <source>Starting the handshake lab</source>
+        <translation>启动握手实验</translation>
+    </message>
 </context>
 <context>
     <name>SegmentDetails</name>

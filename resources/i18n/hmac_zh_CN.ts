@@ -678,6 +678,10 @@
         <translation>{name}：{verdict}</translation>
     </message>
     <message>
+        <source>Closing the HMAC lab</source>
+        <translation>关闭 HMAC 实验</translation>
+    </message>
+    <message>
         <source>The lesson's own form: raw HMAC digest, unframed</source>
         <translation>课程原版形式：原始 HMAC 摘要，无分帧</translation>
     </message>

@@ -255,5 +255,9 @@
         <source>The lesson's code stalls: client {n} waited {ms} ms, because the loop sat in client 1's blocking recv() (accepted sockets do not inherit non-blocking mode on Linux).</source>
         <translation>课程的代码卡住了：客户端 {n} 等了 {ms} 毫秒，因为循环停在客户端 1 的阻塞 recv() 上（在 Linux 上，accept() 返回的套接字不继承非阻塞模式）。</translation>
     </message>
+    <message>
+        <source>Closing the servers lab</source>
+        <translation>关闭服务器实验</translation>
+    </message>
 </context>
 </TS>

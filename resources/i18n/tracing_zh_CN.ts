@@ -189,5 +189,9 @@
         <source>Cannot open</source>
         <translation>无法打开</translation>
     </message>
+    <message>
+        <source>Closing the traced programs</source>
+        <translation>关闭被跟踪的程序</translation>
+    </message>
 </context>
 </TS>

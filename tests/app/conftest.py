@@ -25,3 +25,29 @@ def chinese(qapp: object) -> Iterator[Translations]:
     translations.install("zh_CN")
     yield translations
     translations.install("en")
+
+
+@pytest.fixture(autouse=True)
+def _restore_app_font_and_palette() -> Iterator[None]:
+    """The main window applies its theme to the whole application (font size, palette): undo it."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        yield
+        return
+    font, palette = app.font(), app.palette()
+    yield
+    app.setFont(font)
+    app.setPalette(palette)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _collect_garbage_on_the_gui_thread(qapp: object) -> Iterator[None]:
+    """As netsim-lab does (app/shell/gui_gc.py): worker threads never finalize Qt objects."""
+    from app.shell.gui_gc import GuiGarbageCollector
+
+    collector = GuiGarbageCollector()
+    collector.start()
+    yield
+    collector.stop()

@@ -4,9 +4,10 @@ Three parts: "This machine" (network cards with MAC, addresses with prefix and t
 default gateway and the MAC ARP learnt for it), "Addresses and ports" (classify any address in
 one sentence, explain a port and who listens on it, the listening sockets), and "Layers" (a
 message wrapped in a real Ethernet/IPv4/TCP-or-UDP frame, drawn as nested boxes with the bytes
-in hex coloured by layer).  Everything comes from :mod:`netsim.lessons.addresses`; nothing is sent on
-the network, so no worker threads: the kernel is read on a button (or the optional auto-refresh
-timer), never while painting.
+in hex coloured by layer).  Everything comes from :mod:`netsim.lessons.addresses`; nothing is
+sent on the network.  The kernel (interfaces, routes, ARP, the listening-socket scan through
+psutil) is read on the panel's helper thread (:class:`app.panels.base.LessonPanel`) on a button
+or the optional auto-refresh timer, never on the GUI thread and never while painting.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase, QFontMetricsF, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -37,13 +38,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.shell.theme import THEME
+from app.panels.base import LessonPanel
+from app.shell.theme import Theme
 from netsim.lessons.addresses import (
     LESSON_BLOCK_BITS,
     AddressInfo,
+    Gateway,
     Interface,
     Layer,
     ListeningScan,
+    Neighbour,
     PortInfo,
     Transport,
     classify,
@@ -64,7 +68,6 @@ SRC_PORT = 50000
 AUTO_REFRESH_MS = 3000
 DEFAULT_NAME = "localhost"
 RESOLVE_TIMEOUT_S = 3.0
-RESOLVE_POLL_MS = 50
 HEX_PER_LINE = 16
 HEX_MAX_BYTES = 1024
 FIT_MAX = 1.6  # the boxes' text may grow to 1.6x the zoom when the view has room
@@ -72,33 +75,31 @@ SPLIT_MIN_FIELDS = 6  # boxes with more fields than this may show them in two co
 INSET_Y = 5  # px (at scale 1) between a layer's box and the box inside it, top and bottom
 LINE_SPACING = 1.02
 
-# Okabe–Ito.  Layers use the handshake panel's colours (grey / sky blue / orange / green) so a
-# frame looks the same everywhere in the app.
-LAYER_COLOURS = {
-    "ethernet": QColor("#999999"),
-    "ipv4": QColor("#56B4E9"),
-    "tcp": QColor("#E69F00"),
-    "udp": QColor("#E69F00"),
-    "payload": QColor("#009E73"),
-    "unknown": QColor("#CC79A7"),
-}
-KIND_COLOURS = {
-    "loopback": QColor("#56B4E9"),
-    "private": QColor("#009E73"),
-    "global": QColor("#D55E00"),
-    "link-local": QColor("#999999"),
-    "unspecified": QColor("#E69F00"),
-    "multicast": QColor("#F0E442"),
-    "broadcast": QColor("#F0E442"),
-    "documentation": QColor("#CC79A7"),
-    "shared": QColor("#E69F00"),
-    "reserved": QColor("#999999"),
-    "ipv4-mapped": QColor("#56B4E9"),
-}
-INK = QColor("#202020")
-MUTED = QColor("#5a5a5a")
-OK_COLOUR = QColor("#007A5A")
-BAD_COLOUR = QColor("#C24E00")
+
+@dataclass(frozen=True)
+class MachineSnapshot:
+    """What the helper thread read from the kernel in one go."""
+
+    interfaces: list[Interface]
+    scan: ListeningScan
+    gateways: dict[int, Gateway]
+    arp: dict[str, Neighbour]
+
+
+def read_machine() -> MachineSnapshot:
+    """Interfaces, the listening-socket scan, default gateways and ARP (helper thread)."""
+    return MachineSnapshot(
+        interfaces=interfaces(),
+        scan=scan_listening(),
+        gateways={v: default_gateway(v) for v in (4, 6)},
+        arp={n.address: n for n in neighbours()},
+    )
+
+
+def read_port(port: int) -> tuple[ListeningScan, PortInfo]:
+    """A fresh listening scan and what it says about ``port`` (helper thread)."""
+    scan = scan_listening()
+    return scan, port_info(port, scan=scan)
 
 
 def join_sentences(parts: list[str]) -> str:
@@ -138,8 +139,9 @@ class LayerText:
 class LayersView(QWidget):
     """The frame as nested boxes: each layer's header on the left of its box, what it carries inside."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, theme: Theme | None = None) -> None:
         super().__init__(parent)
+        self.theme = theme if theme is not None else Theme(self)
         self.layers: list[Layer] = []
         self.texts: list[LayerText] = []
         self.scale = 1.0
@@ -158,14 +160,9 @@ class LayersView(QWidget):
         return QSize(int(900 * self.scale), int(260 * self.scale))
 
     def _fonts(self, fit: float) -> tuple[QFont, QFont, QFont]:
-        s = self.scale * fit
-        title_font = THEME.font(1.15, bold=True)
-        title_font.setPointSizeF(THEME.base_point_size * s * 1.15)
-        body_font = QFont(title_font)
-        body_font.setBold(False)
-        body_font.setPointSizeF(THEME.base_point_size * s * 0.95)
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        mono.setPointSizeF(THEME.base_point_size * s * 0.9)
+        title_font = self.theme.font(1.15 * fit, bold=True)
+        body_font = self.theme.font(0.95 * fit)
+        mono = self.theme.font(0.9 * fit, mono=True)
         return title_font, body_font, mono
 
     def _box_layout(
@@ -181,8 +178,8 @@ class LayersView(QWidget):
         gap = bfm.horizontalAdvance("  ")
         items: list[tuple[float, float, QFont, QColor, str]] = []
         title_w = tfm.horizontalAdvance(text.title)
-        items.append((0.0, 0.0, title_font, INK, text.title))
-        items.append((title_w + gap, 0.0, body_font, INK, text.size))
+        items.append((0.0, 0.0, title_font, self.theme.text_colour, text.title))
+        items.append((title_w + gap, 0.0, body_font, self.theme.text_colour, text.size))
         width = title_w + gap + bfm.horizontalAdvance(text.size)
         y = tfm.height() * LINE_SPACING
         fields = list(text.fields)
@@ -195,7 +192,7 @@ class LayersView(QWidget):
             else:
                 parts = [line]
             for part in parts:
-                items.append((0.0, y, body_font, INK, part))
+                items.append((0.0, y, body_font, self.theme.text_colour, part))
                 width = max(width, bfm.horizontalAdvance(part))
                 y += bfm.height() * LINE_SPACING
         if split_fields:
@@ -203,14 +200,14 @@ class LayersView(QWidget):
             first, second = fields[:half], fields[half:]
             col2 = max(mfm.horizontalAdvance(f) for f in first) + gap
             for row, f in enumerate(first):
-                items.append((0.0, y + row * mfm.height() * LINE_SPACING, mono, MUTED, f))
+                items.append((0.0, y + row * mfm.height() * LINE_SPACING, mono, self.theme.muted_colour, f))
             for row, f in enumerate(second):
-                items.append((col2, y + row * mfm.height() * LINE_SPACING, mono, MUTED, f))
+                items.append((col2, y + row * mfm.height() * LINE_SPACING, mono, self.theme.muted_colour, f))
             width = max(width, col2 + max(mfm.horizontalAdvance(f) for f in second))
             y += half * mfm.height() * LINE_SPACING
         else:
             for f in fields:
-                items.append((0.0, y, mono, MUTED, f))
+                items.append((0.0, y, mono, self.theme.muted_colour, f))
                 width = max(width, mfm.horizontalAdvance(f))
                 y += mfm.height() * LINE_SPACING
         return width, y, items
@@ -251,7 +248,7 @@ class LayersView(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), QColor("#ffffff"))
+        p.fillRect(self.rect(), self.theme.background_colour)
         n = len(self.layers)
         if not n:
             p.end()
@@ -265,7 +262,7 @@ class LayersView(QWidget):
         spare = max(0.0, outer.width() - sum(widths) - (n - 1) * inset_r)
         cols = [w + spare * w / sum(widths) for w in widths]
         fonts = self._fonts(factor)
-        pen_w = (2.0 if THEME.high_contrast else 1.5) * s
+        pen_w = (2.0 if self.theme.high_contrast else 1.5) * s
         left = outer.left()
         for i, (layer, text) in enumerate(zip(self.layers, self.texts, strict=True)):
             box = QRectF(
@@ -274,9 +271,9 @@ class LayersView(QWidget):
                 outer.right() - i * inset_r - left,
                 outer.height() - 2 * i * inset_y,
             )
-            colour = LAYER_COLOURS.get(layer.key, LAYER_COLOURS["unknown"])
+            colour = self.theme.layer_colour(layer.key)
             p.setPen(QPen(colour.darker(130), pen_w))
-            p.setBrush(QBrush(QColor("#ffffff")))
+            p.setBrush(QBrush(self.theme.background_colour))
             p.drawRoundedRect(box, 6 * s, 6 * s)
             p.setBrush(QBrush(tint(colour, 70)))
             p.drawRoundedRect(box, 6 * s, 6 * s)
@@ -300,13 +297,16 @@ class LayersView(QWidget):
         p.end()
 
 
-class AddressesPanel(QWidget):
+class AddressesPanel(LessonPanel):
     panel_id = "addresses"
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, theme: Theme | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(theme, parent)
         self._scale = 1.0
         self._ifaces: list[Interface] = []
+        self._gateways: dict[int, Gateway] = {}
+        self._arp: dict[str, Neighbour] = {}
+        self._reading = False
         self._scan: ListeningScan | None = None
         self._address_info: AddressInfo | None = None
         self._address_error = ""
@@ -316,16 +316,13 @@ class AddressesPanel(QWidget):
         self._lookup: NameLookup | None = None
         self._resolution: Resolution | None = None
         self._resolve_error = ""
-        self.resolve_timer = QTimer(self)
-        self.resolve_timer.setInterval(RESOLVE_POLL_MS)
-        self.resolve_timer.timeout.connect(self._poll_lookup)
         self.timer = QTimer(self)
         self.timer.setInterval(AUTO_REFRESH_MS)
         self.timer.timeout.connect(self.refresh_machine)
         self._build()
         self.retranslate()
         self.refresh_machine()
-        self.set_scale(THEME.scale)
+        self.apply_theme(self.theme)
 
     # ================================================================ layout
     def _build(self) -> None:
@@ -410,7 +407,7 @@ class AddressesPanel(QWidget):
         self.frame_summary.setWordWrap(True)
         self._encap_note = QLabel()
         self._encap_note.setWordWrap(True)
-        self.layers_view = LayersView()
+        self.layers_view = LayersView(theme=self.theme)
         self.hex_view = QTextBrowser()
         self.hex_view.setOpenLinks(False)
         lrow = QHBoxLayout()
@@ -475,7 +472,7 @@ class AddressesPanel(QWidget):
         self.tabs.addTab(self._ports_box, "")
         self.tabs.addTab(self._layers_box, "")
         self.tabs.addTab(self._names_scroll, "")
-        outer = QVBoxLayout(self)
+        outer = QVBoxLayout(self.content)
         outer.addWidget(self._title)
         outer.addWidget(self.tabs, 1)
 
@@ -583,11 +580,24 @@ class AddressesPanel(QWidget):
         ).format(lesson_bits=lesson_bits, name=info.lesson_block, rfc_bits=rfc_bits)
 
     def explain_port(self) -> None:
-        try:
-            self._scan = scan_listening()
-            self._port = port_info(self.port_spin.value(), scan=self._scan)
-        except ValueError:
-            self._port = None
+        """Explain the port in the box; the listening scan it needs runs on the helper thread."""
+        port = self.port_spin.value()
+        self.run_off_gui(
+            lambda: read_port(port),
+            what=self.tr("Reading the listening sockets"),
+            done=self._port_read,
+            failed=self._port_failed,
+        )
+
+    def _port_read(self, result: tuple[ListeningScan, PortInfo]) -> None:
+        self._scan, self._port = result
+        self._fill_listening()
+        self._show_port()
+
+    def _port_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, ValueError):
+            self.report_error(self.tr("Reading the listening sockets failed: {e}").format(e=exc))
+        self._port = None
         self._fill_listening()
         self._show_port()
 
@@ -766,25 +776,14 @@ class AddressesPanel(QWidget):
         self._show_layers()
         self._show_resolution()
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
     # ================================================================= scale
-    def set_scale(self, factor: float) -> None:
-        self._scale = max(0.5, float(factor))
-        base = THEME.base_point_size * self._scale
+    def apply_theme(self, theme: Theme) -> None:
+        self._scale = max(0.5, theme.scale)
 
         def font(mult: float, bold: bool = False) -> QFont:
-            f = QFont(self.font())
-            f.setPointSizeF(base * mult)
-            f.setBold(bold)
-            return f
+            return theme.font(mult, bold)
 
-        body = QFont(self.font())
-        body.setPointSizeF(base)
-        self.setFont(body)
+        self.setFont(theme.font(1.0))
         self._title.setFont(font(1.5, bold=True))
         for box in (self._machine_box, self._ports_box, self._layers_box, self._names_box):
             box.setFont(font(1.2, bold=True))
@@ -794,8 +793,7 @@ class AddressesPanel(QWidget):
             label.setFont(font(1.25, bold=True))
         self.gateway_label.setFont(font(1.15))
         self.frame_summary.setFont(font(1.15, bold=True))
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        mono.setPointSizeF(base)
+        mono = theme.font(1.0, mono=True)
         self.hex_view.setFont(mono)
         fm = QFontMetricsF(mono)
         self.hex_view.setMinimumHeight(
@@ -810,18 +808,40 @@ class AddressesPanel(QWidget):
         # Room for a name's usual answers (an A and an AAAA or two) without a scroll bar.
         row_h = self.resolve_table.verticalHeader().defaultSectionSize()
         self.resolve_table.setFixedHeight(int(row_h * 4.6))
+        self._fill_interfaces()  # their colours follow the theme too
+        self._fill_listening()
+        self._show_address()
+        self._show_port()
         self._show_layers()
+        self._show_resolution()
 
     # ============================================================ this machine
     def refresh_machine(self) -> None:
-        """Read the interfaces, gateway and listening sockets again (button or timer)."""
-        self._ifaces = interfaces()
-        self._scan = scan_listening()
+        """Read the interfaces, gateway and listening sockets again (button or timer), on the
+        helper thread; the tables fill in when the reading arrives."""
+        if self._reading:
+            return  # one reading at a time (the auto-refresh timer must not pile them up)
+        self._reading = True
+        self.run_off_gui(
+            read_machine,
+            what=self.tr("Reading this machine"),
+            done=self._machine_read,
+            failed=self._machine_failed,
+        )
+
+    def _machine_read(self, snap: MachineSnapshot) -> None:
+        self._reading = False
+        self._ifaces, self._scan = snap.interfaces, snap.scan
+        self._gateways, self._arp = snap.gateways, snap.arp
         if self._port is not None:
             self._port = port_info(self._port.port, scan=self._scan)
         self._fill_interfaces()
         self._fill_listening()
         self._show_port()
+
+    def _machine_failed(self, exc: BaseException) -> None:
+        self._reading = False
+        self.report_error(self.tr("Reading this machine failed: {e}").format(e=exc))
 
     def _fill_interfaces(self) -> None:
         rows: list[tuple[Interface, str, str, str | None]] = []
@@ -839,19 +859,22 @@ class AddressesPanel(QWidget):
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c == 1:
-                    item.setForeground(QBrush(OK_COLOUR if iface.up else BAD_COLOUR))
+                    item.setForeground(QBrush(self.theme.ok_colour if iface.up else self.theme.bad_colour))
                 if c in (3, 4) and kind is not None:
-                    item.setBackground(QBrush(QColor(over_white(KIND_COLOURS[kind], 90))))
+                    item.setBackground(QBrush(QColor(over_white(self.theme.kind_colour(kind), 90))))
                 t.setItem(r, c, item)
         t.resizeColumnsToContents()
         self._fill_gateway()
 
     def _fill_gateway(self) -> None:
-        arp = {n.address: n for n in neighbours()}
+        arp = self._arp
         parts = []
         for version in (4, 6):
-            gw = default_gateway(version)
+            gw = self._gateways.get(version)
             label = self.tr("Default gateway (IPv{v}):").format(v=version)
+            if gw is None:
+                parts.append(f"<b>{label}</b> " + html.escape(self.tr("reading…")))
+                continue
             if gw.address is None:
                 unknown = self.tr("unknown (no default route could be read)")
                 parts.append(f"<b>{label}</b> {html.escape(unknown)}")
@@ -880,7 +903,7 @@ class AddressesPanel(QWidget):
     def _show_address(self) -> None:
         if self._address_info is not None:
             info = self._address_info
-            colour = KIND_COLOURS[info.kind].darker(150).name()
+            colour = self.theme.kind_colour(info.kind).darker(150).name()
             self.address_result.setText(
                 f"<span style='color:{colour}'>■</span> {html.escape(self.explain_address(info))}"
             )
@@ -889,7 +912,9 @@ class AddressesPanel(QWidget):
                 "“{text}” is not an IP address: IPv4 is four numbers 0–255 separated by dots, "
                 "IPv6 eight groups of hex digits separated by colons."
             ).format(text=self._address_error.strip())
-            self.address_result.setText(f"<span style='color:{BAD_COLOUR.name()}'>{html.escape(msg)}</span>")
+            self.address_result.setText(
+                f"<span style='color:{self.theme.bad_colour.name()}'>{html.escape(msg)}</span>"
+            )
         else:
             self.address_result.setText("")
 
@@ -897,7 +922,7 @@ class AddressesPanel(QWidget):
         if self._port is None:
             self.port_result.setText("")
             return
-        colour = OK_COLOUR if self._port.good_for_lab_server else INK
+        colour = self.theme.ok_colour if self._port.good_for_lab_server else self.theme.text_colour
         self.port_result.setText(
             f"<span style='color:{colour.name()}'>{html.escape(self.port_sentence(self._port))}</span>"
         )
@@ -914,7 +939,7 @@ class AddressesPanel(QWidget):
                 if c == 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if self._port is not None and s.port == self._port.port:
-                    item.setBackground(QBrush(QColor(over_white(LAYER_COLOURS["tcp"], 90))))
+                    item.setBackground(QBrush(QColor(over_white(self.theme.layer_colour("tcp"), 90))))
                 t.setItem(r, c, item)
         t.resizeColumnsToContents()
         if scan is None:
@@ -940,8 +965,7 @@ class AddressesPanel(QWidget):
         text = self.name_edit.text()
         self._resolution, self._resolve_error = None, ""
         self._lookup = NameLookup(text, timeout_s=RESOLVE_TIMEOUT_S)
-        self.resolve_btn.setEnabled(False)
-        self.resolve_timer.start()
+        self.resolve_btn.setEnabled(False)  # the base's tick polls the lookup (on_tick)
         self._show_resolution()
 
     def _poll_lookup(self) -> None:
@@ -950,7 +974,6 @@ class AddressesPanel(QWidget):
             return
         job.close()  # already ended: joins at once
         self._lookup = None
-        self.resolve_timer.stop()
         self.resolve_btn.setEnabled(True)
         self._resolution = job.result()
         self._resolve_error = job.error()
@@ -1009,9 +1032,11 @@ class AddressesPanel(QWidget):
             )
         elif self._resolve_error:
             msg = self.tr("“{text}” is not a domain name.").format(text=self.name_edit.text().strip()[:80])
-            self.resolve_result.setText(f"<span style='color:{BAD_COLOUR.name()}'>{html.escape(msg)}</span>")
+            self.resolve_result.setText(
+                f"<span style='color:{self.theme.bad_colour.name()}'>{html.escape(msg)}</span>"
+            )
         elif res is not None:
-            colour = OK_COLOUR if res.status == "ok" else BAD_COLOUR
+            colour = self.theme.ok_colour if res.status == "ok" else self.theme.bad_colour
             self.resolve_result.setText(
                 f"<span style='color:{colour.name()}'>{html.escape(self.resolution_sentence(res))}</span>"
             )
@@ -1111,14 +1136,15 @@ class AddressesPanel(QWidget):
         for off in range(0, shown, HEX_PER_LINE):
             cells = []
             for i in range(off, min(off + HEX_PER_LINE, shown)):
-                bg = over_white(LAYER_COLOURS.get(owner[i], LAYER_COLOURS["unknown"]), 110)
+                bg = over_white(self.theme.layer_colour(owner[i] or "unknown"), 110)
                 cells.append(f"<span style='background-color:{bg}'>{self._frame[i]:02x}</span>")
             lines.append(
-                f"<span style='color:{MUTED.name()}'>{off:04x}</span>&nbsp;&nbsp;" + "&nbsp;".join(cells)
+                f"<span style='color:{self.theme.muted_colour.name()}'>{off:04x}</span>&nbsp;&nbsp;"
+                + "&nbsp;".join(cells)
             )
         if shown < len(self._frame):
             more = self.tr("… {n} more bytes").format(n=len(self._frame) - shown)
-            lines.append(f"<span style='color:{MUTED.name()}'>{html.escape(more)}</span>")
+            lines.append(f"<span style='color:{self.theme.muted_colour.name()}'>{html.escape(more)}</span>")
         return "<div style='white-space:pre'>" + "<br>".join(lines) + "</div>"
 
     # ============================================================ interface
@@ -1150,10 +1176,14 @@ class AddressesPanel(QWidget):
         self.name_edit.setText(DEFAULT_NAME)
         self.resolve_typed()
 
+    def on_tick(self) -> None:
+        if self._lookup is not None:
+            self._poll_lookup()
+
     def is_idle(self) -> bool:
         if self._lookup is not None and self._lookup.done():
             self._poll_lookup()
-        return self._lookup is None
+        return self._lookup is None and not self.helper_busy
 
     def run(self) -> None:
         """F5: read the machine again and redo the three answers."""
@@ -1173,9 +1203,11 @@ class AddressesPanel(QWidget):
         self.auto_refresh.setChecked(False)
         self.run_default_preset()
 
-    def shutdown(self) -> None:
+    def stop_work(self) -> None:
         self.timer.stop()
-        self.resolve_timer.stop()
-        if self._lookup is not None:
-            self._lookup.close()  # ends by its own deadline (the lookup child is killed there)
-            self._lookup = None
+        lookup, self._lookup = self._lookup, None
+        if lookup is not None:  # ends by its own deadline (the lookup child is killed there)
+            self.close_off_gui(lookup.close, self.tr("Stopping the name lookup"))
+
+    def key_widget(self) -> QWidget | None:
+        return self.tabs

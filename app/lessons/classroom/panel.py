@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from queue import Empty, SimpleQueue
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -53,8 +53,9 @@ from PySide6.QtWidgets import (
 
 from app.lessons.classroom.model import ClassModel
 from app.lessons.classroom.views import COLUMNS, LaneView, StudentTable
+from app.panels.base import LessonPanel
 from app.shell.bridge import Bridge
-from app.shell.theme import THEME
+from app.shell.theme import Theme
 from netsim.core.events import Event, RunFinished, SocketFailed
 from netsim.core.recorder import Recorder
 from netsim.lessons.classroom.demo import DemoClass
@@ -81,11 +82,11 @@ DEMO_KEY = "lesson-key"
 DEMO_STUDENTS = 60
 
 
-class ClassroomPanel(QWidget):
+class ClassroomPanel(LessonPanel):
     panel_id = "classroom"
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, theme: Theme | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(theme, parent)
         self._server: ClassroomServer | None = None
         self._starting: ClassroomServer | None = None
         self._demo: DemoClass | None = None
@@ -106,29 +107,18 @@ class ClassroomPanel(QWidget):
         self._join_version = -1
         self.model = ClassModel()
         self.join_model = ClassModel()
-        self.table = StudentTable()
+        self.table = StudentTable(theme=self.theme)
         self._bridge = Bridge(self)
         self._bridge.events_batch.connect(self._on_server_events)
         self._join_bridge = Bridge(self)
         self._join_bridge.events_batch.connect(self._on_join_events)
-        self._tick = QTimer(self)
-        self._tick.setInterval(25)
-        self._tick.timeout.connect(self._on_tick)
-        self._tick.start()
         self._build()
         self.retranslate()
-        self.set_scale(THEME.scale)
+        self.apply_theme(self.theme)
 
     # ================================================================ construction
     def _build(self) -> None:
-        self.content = QWidget()
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        self._scroll = QScrollArea()
-        self._scroll.setWidgetResizable(True)
-        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self._scroll.setWidget(self.content)
-        outer.addWidget(self._scroll)
+        self._scroll = self.scroll_area  # the base's: the content scrolls, the window never grows
         layout = QVBoxLayout(self.content)
         self._title = QLabel()
         self._error_label = QLabel()
@@ -197,7 +187,7 @@ class ClassroomPanel(QWidget):
         # body: lanes over the table | the side column
         body = QSplitter(Qt.Orientation.Horizontal)
         left = QSplitter(Qt.Orientation.Vertical)
-        self.lanes = LaneView(self.model)
+        self.lanes = LaneView(self.model, theme=self.theme)
         self._lane_scroll = QScrollArea()
         self._lane_scroll.setWidgetResizable(True)
         self._lane_scroll.setWidget(self.lanes)
@@ -287,7 +277,7 @@ class ClassroomPanel(QWidget):
         self._j_status.setTextFormat(Qt.TextFormat.PlainText)
         self._j_status.setWordWrap(True)
         v.addWidget(self._j_status)
-        self.join_lanes = LaneView(self.join_model)
+        self.join_lanes = LaneView(self.join_model, theme=self.theme)
         v.addWidget(self.join_lanes)
         self._j_log = QPlainTextEdit()
         self._j_log.setReadOnly(True)
@@ -541,7 +531,7 @@ class ClassroomPanel(QWidget):
         self._error = text
         self._error_label.setText(text)
         self._error_label.setVisible(bool(text))
-        colour = THEME.alert_colour.name()
+        colour = self.theme.alert_colour.name()
         self._error_label.setStyleSheet(f"color: {colour}")
 
     # ================================================================ serve
@@ -722,7 +712,7 @@ class ClassroomPanel(QWidget):
                 self._leave()
 
     # ================================================================ the tick
-    def _on_tick(self) -> None:
+    def on_tick(self) -> None:
         self._reap_jobs()
         now = time.monotonic()
         if self._server is not None and now - self._last_status >= STATUS_EVERY_S:
@@ -746,26 +736,27 @@ class ClassroomPanel(QWidget):
                 self.join_lanes.refresh()
 
     # ================================================================ panel interface
-    def set_scale(self, factor: float) -> None:
-        self._title.setFont(THEME.font(1.4, bold=True))
-        big = THEME.font(1.8, bold=True)
+    def apply_theme(self, theme: Theme) -> None:
+        factor = theme.scale
+        self._title.setFont(theme.font(1.4, bold=True))
+        big = self.theme.font(1.8, bold=True)
         self._key_big.setFont(big)
-        self._join_cmd.setFont(THEME.font(1.0))
+        self._join_cmd.setFont(self.theme.font(1.0))
         self.lanes.set_scale(factor)
         self.join_lanes.set_scale(factor)
         self._side.setMinimumWidth(int(220 * factor))
         self._side.setMaximumWidth(int(280 * factor))
-        self._explain.setFont(THEME.font(0.9))
+        self._explain.setFont(self.theme.font(0.9))
         self._lane_scroll.setMinimumHeight(int(140 * factor))
         self._table_view.setMinimumHeight(int(90 * factor))
         self._table_view.verticalHeader().setDefaultSectionSize(int(20 * factor))
-        self._table_view.setFont(THEME.font(0.9))
+        self._table_view.setFont(self.theme.font(0.9))
         self._size_columns()
         self._tabs.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def _size_columns(self) -> None:
         """Column widths from the header texts and typical contents (never measured per row)."""
-        fm = QFontMetrics(THEME.font(0.9))
+        fm = QFontMetrics(self.theme.font(0.9))
         samples = {
             "id": "888",
             "name": "M" * 10,
@@ -781,7 +772,7 @@ class ClassroomPanel(QWidget):
             text = max(
                 samples.get(column, "8888"), self.table.headers.get(column, column), key=fm.horizontalAdvance
             )
-            header.resizeSection(i, fm.horizontalAdvance(text) + int(16 * THEME.scale))
+            header.resizeSection(i, fm.horizontalAdvance(text) + int(16 * self.theme.scale))
 
     def run(self) -> None:
         if self._server is None and self._starting is None:
@@ -823,10 +814,9 @@ class ClassroomPanel(QWidget):
         demo_busy = self._demo is not None and not self._demo.settled.is_set()
         return self._starting is None and not demo_busy and not self._jobs
 
-    def shutdown(self) -> None:
+    def stop_work(self) -> None:
         self.stop_serving()
         self._leave()
-        self._tick.stop()
         deadline = time.monotonic() + 20
         while self._jobs and time.monotonic() < deadline:
             self._reap_jobs(0.1)
@@ -842,5 +832,5 @@ class ClassroomPanel(QWidget):
     def lanes_drawn(self) -> int:
         return self.lanes.lanes_drawn
 
-    def key_widget(self) -> QWidget:
+    def key_widget(self) -> QWidget | None:
         return self._tabs

@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QPen, QR
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app.lessons.classroom.model import BIN_NS, CHUNK, MERGED, REPLY, SENT, SPLIT, ClassModel, Lane
-from app.shell.theme import THEME
+from app.shell.theme import Theme
 from netsim.lessons.classroom.protocol import (
     ACCEPTED,
     CUT_OFF,
@@ -33,14 +33,14 @@ from netsim.lessons.classroom.server import StudentStatus
 Index = QModelIndex | QPersistentModelIndex
 
 
-def verdict_colour(verdict: str) -> QColor:
-    """Okabe–Ito, from the theme: green accepted, vermillion refused/cut off, orange timed out…"""
+def verdict_colour(verdict: str, theme: Theme) -> QColor:
+    """From the theme: green accepted, vermillion refused/cut off, orange timed out…"""
     if verdict == ACCEPTED:
-        return QColor(THEME.ok_colour)
+        return QColor(theme.ok_colour)
     if verdict in (REFUSED, CUT_OFF):
-        return QColor(THEME.alert_colour)
+        return QColor(theme.alert_colour)
     index = {TIMED_OUT: 0, PROTOCOL_ERROR: 6, ROOM_FULL: 7, ROOM_LOCKED: 7, KICKED: 4, PENDING: 1}
-    return THEME.message_colour(index.get(verdict, 7))
+    return theme.message_colour(index.get(verdict, 7))
 
 
 class LaneView(QWidget):
@@ -51,8 +51,11 @@ class LaneView(QWidget):
     paint rectangle are drawn, and only runs of busy bins, so 60 (or 500) students cost little.
     """
 
-    def __init__(self, model: ClassModel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, model: ClassModel, parent: QWidget | None = None, *, theme: Theme | None = None
+    ) -> None:
         super().__init__(parent)
+        self.theme = theme if theme is not None else Theme(self)
         self.model = model
         self.texts: dict[str, str] = {}
         self.verdict_names: dict[str, str] = {}
@@ -66,16 +69,16 @@ class LaneView(QWidget):
 
     def _legend(self) -> list[tuple[QColor, str]]:
         return [
-            (THEME.message_colour(4), self.texts.get("sent", "")),
-            (THEME.message_colour(1), self.texts.get("chunk", "")),
-            (QColor(THEME.alert_colour), self.texts.get("merged", "")),
-            (THEME.message_colour(0), self.texts.get("split", "")),
-            (THEME.message_colour(2), self.texts.get("reply", "")),
+            (self.theme.message_colour(4), self.texts.get("sent", "")),
+            (self.theme.message_colour(1), self.texts.get("chunk", "")),
+            (QColor(self.theme.alert_colour), self.texts.get("merged", "")),
+            (self.theme.message_colour(0), self.texts.get("split", "")),
+            (self.theme.message_colour(2), self.texts.get("reply", "")),
         ]
 
     def _legend_places(self) -> list[tuple[float, int]]:
         """(x, line) of each legend item: the legend wraps to the view's width."""
-        fm = QFontMetricsF(THEME.font(0.85))
+        fm = QFontMetricsF(self.theme.font(0.85))
         rh = self.row_h()
         x, line, out = 6 * self.scale, 0, []
         for _colour, text in self._legend():
@@ -122,7 +125,7 @@ class LaneView(QWidget):
         p = QPainter(self)
         clip = QRectF(event.rect())
         p.fillRect(clip, QColor("#FFFFFF"))
-        font = THEME.font(0.85)
+        font = self.theme.font(0.85)
         p.setFont(font)
         fm = QFontMetricsF(font)
         rh = self.row_h()
@@ -138,7 +141,7 @@ class LaneView(QWidget):
         first = max(0, int((clip.top() - top) // rh))
         last = min(len(lanes), int((clip.bottom() - top) // rh) + 1)
         if not lanes:
-            p.setPen(THEME.header_colour)
+            p.setPen(self.theme.header_colour)
             p.drawText(
                 QRectF(left, top, width, rh * 2), Qt.AlignmentFlag.AlignLeft, self.texts.get("empty", "")
             )
@@ -154,11 +157,11 @@ class LaneView(QWidget):
         for (colour, text), (x, line) in zip(self._legend(), self._legend_places(), strict=True):
             y = rh * (0.2 + 1.3 * line)
             p.fillRect(QRectF(x, y + rh * 0.25, rh * 0.9, rh * 0.6), colour)
-            p.setPen(THEME.text_colour)
+            p.setPen(self.theme.text_colour)
             p.drawText(QPointF(x + rh * 1.1, y + rh * 0.5 + fm.ascent() / 2.4), text)
         # the time axis: -span … now (ticks every 1, 2, 5 or 10 s)
         y_axis = self.header_h() - rh * 0.3
-        p.setPen(QPen(THEME.header_colour, max(1.0, self.scale)))
+        p.setPen(QPen(self.theme.header_colour, max(1.0, self.scale)))
         p.drawLine(QPointF(left, y_axis), QPointF(left + width, y_axis))
         step = next(s for s in (1, 2, 5, 10) if span_s / s <= 8)
         ago = 0
@@ -185,19 +188,19 @@ class LaneView(QWidget):
         if lane.sid % 2 == 0:
             p.fillRect(QRectF(0, y, self.width(), rh), QColor("#F4F4F4"))
         chip = QRectF(4 * self.scale, y + rh * 0.2, rh * 0.6, rh * 0.6)
-        p.fillRect(chip, verdict_colour(lane.verdict))
+        p.fillRect(chip, verdict_colour(lane.verdict, self.theme))
         label = lane.label
         if lane.form == "lesson":
             label = f"{label} · {self.texts.get('lesson', 'lesson')}"
         text_x = chip.right() + 4 * self.scale
         elided = fm.elidedText(label, Qt.TextElideMode.ElideRight, left - text_x - 4 * self.scale)
-        p.setPen(THEME.text_colour if lane.connected else QColor("#8A8A8A"))
+        p.setPen(self.theme.text_colour if lane.connected else self.theme.wait_colour.darker(130))
         p.drawText(QRectF(text_x, y, left - text_x, rh), Qt.AlignmentFlag.AlignVCenter, elided)
         strip_h = rh * 0.26
         strips = (
-            (SENT, y + rh * 0.08, THEME.message_colour(4)),
-            (CHUNK, y + rh * 0.37, THEME.message_colour(1)),
-            (REPLY, y + rh * 0.66, THEME.message_colour(2)),
+            (SENT, y + rh * 0.08, self.theme.message_colour(4)),
+            (CHUNK, y + rh * 0.37, self.theme.message_colour(1)),
+            (REPLY, y + rh * 0.66, self.theme.message_colour(2)),
         )
         alpha = 255 if lane.connected else 110
         for kind, top, colour in strips:
@@ -207,7 +210,10 @@ class LaneView(QWidget):
                 p.fillRect(
                     QRectF(left + first * bin_w, top, max(1.5, (last - first + 1) * bin_w), strip_h), c
                 )
-        for kind, colour in ((SPLIT, THEME.message_colour(0)), (MERGED, QColor(THEME.alert_colour))):
+        for kind, colour in (
+            (SPLIT, self.theme.message_colour(0)),
+            (MERGED, QColor(self.theme.alert_colour)),
+        ):
             for first, last, _total in self.model.runs(lane, kind, span):
                 p.fillRect(
                     QRectF(
@@ -242,8 +248,9 @@ COLUMNS = (
 class StudentTable(QAbstractTableModel):
     """The per-student figures (a row per student, newest arrivals last)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, theme: Theme | None = None) -> None:
         super().__init__()
+        self.theme = theme if theme is not None else Theme(self)
         self.rows: list[StudentStatus] = []
         self.headers: dict[str, str] = {}
         self.words: dict[str, str] = {}  # verdicts, forms, yes/no, challenge results (translated)
@@ -323,13 +330,13 @@ class StudentTable(QAbstractTableModel):
             return self._text(r, column)
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == "verdict":
-                return verdict_colour(r.verdict)
+                return verdict_colour(r.verdict, self.theme)
             if column == "framing" and r.framing_ok is False:
-                return QColor(THEME.alert_colour)
+                return QColor(self.theme.alert_colour)
             if column == "challenge" and r.challenge == "glued":
-                return QColor(THEME.alert_colour)
+                return QColor(self.theme.alert_colour)
             if column == "merged" and r.merged_chunks:
-                return QColor(THEME.alert_colour)
+                return QColor(self.theme.alert_colour)
         if (
             role == Qt.ItemDataRole.ToolTipRole
             and column in ("errors", "last", "name")

@@ -13,8 +13,8 @@ from __future__ import annotations
 import html
 import threading
 
-from PySide6.QtCore import QEvent, Qt, QTimer, QUrl
-from PySide6.QtGui import QBrush, QColor, QDesktopServices, QFont, QFontDatabase, QFontMetricsF
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QBrush, QColor, QDesktopServices, QFont, QFontMetricsF
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.shell.bridge import Bridge
-from app.shell.theme import THEME
+from app.panels.base import LessonPanel
+from app.shell.theme import Theme
 from netsim.core.events import Event, SocketFailed
 from netsim.core.trace import Trace
 from netsim.lessons.clientserver.analysis import ConnectionView, connections
@@ -44,12 +44,8 @@ SHOW_BODY_BYTES = 400
 POLL_MS = 50
 
 # Okabe–Ito: head, delimiter, body, recv() boundary.
-HEAD_COLOUR = QColor("#56B4E9")
-DELIM_COLOUR = QColor("#E69F00")
-BODY_COLOUR = QColor("#009E73")
-CHUNK_COLOUR = QColor("#CC79A7")
-MUTED = QColor("#5a5a5a")
-BAD_COLOUR = QColor("#C24E00")
+# The parts of an HTTP message, as indices into the theme's message palette.
+HEAD, DELIM, BODY, CHUNK = 1, 0, 2, 6
 
 
 def over_white(colour: QColor, alpha: int) -> str:
@@ -79,11 +75,12 @@ def shown(data: bytes, *, breaks: bool = True) -> str:
     return "".join(out)
 
 
-class ClientServerPanel(QWidget):
+class ClientServerPanel(LessonPanel):
     panel_id = "clientserver"
+    tick_ms = POLL_MS
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, theme: Theme | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(theme, parent)
         self._scale = 1.0
         self._lab: WebLab | None = None
         self._events: list[Event] = []
@@ -91,21 +88,14 @@ class ClientServerPanel(QWidget):
         self._views: list[ConnectionView] = []
         self._url = ""
         self._error = ""
-        self._browser_thread: threading.Thread | None = None
-        self._browser_result: tuple[bool, str] | None = None
-        self._browser_lock = threading.Lock()
+        self._browser_running = False  # the headless browser runs on the panel's helper thread
         self._browser_note = ""
         self._browser_stop = threading.Event()
         self._browser_path = find_browser()
         self._client_runs = 0
-        self._bridge = Bridge(self)
-        self._bridge.events_batch.connect(self._on_batch)
-        self._poll = QTimer(self)
-        self._poll.setInterval(POLL_MS)
-        self._poll.timeout.connect(self._poll_browser)
         self._build()
         self.retranslate()
-        self.set_scale(THEME.scale)
+        self.apply_theme(self.theme)
 
     # ================================================================ layout
     def _build(self) -> None:
@@ -166,7 +156,7 @@ class ClientServerPanel(QWidget):
         split.setStretchFactor(1, 5)
         self._split = split
 
-        outer = QVBoxLayout(self)
+        outer = QVBoxLayout(self.content)
         outer.addWidget(self._title)
         outer.addWidget(self._intro)
         outer.addLayout(row)
@@ -208,10 +198,13 @@ class ClientServerPanel(QWidget):
             " ".join(
                 f"<span style='background-color:{over_white(c, 110)}'>&nbsp;{html.escape(t)}&nbsp;</span>"
                 for c, t in (
-                    (HEAD_COLOUR, self.tr("head")),
-                    (DELIM_COLOUR, self.tr("{crlf2}: end of head (delimiter)").format(crlf2=CRLF2)),
-                    (BODY_COLOUR, self.tr("body: Content-Length bytes (length)")),
-                    (CHUNK_COLOUR, self.tr("a recv() chunk ends here")),
+                    (self.theme.message_colour(HEAD), self.tr("head")),
+                    (
+                        self.theme.message_colour(DELIM),
+                        self.tr("{crlf2}: end of head (delimiter)").format(crlf2=CRLF2),
+                    ),
+                    (self.theme.message_colour(BODY), self.tr("body: Content-Length bytes (length)")),
+                    (self.theme.message_colour(CHUNK), self.tr("a recv() chunk ends here")),
                 )
             )
         )
@@ -220,29 +213,18 @@ class ClientServerPanel(QWidget):
         self._show_selected()
         self._show_status()
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
-    def set_scale(self, factor: float) -> None:
-        self._scale = max(0.5, float(factor))
-        base = THEME.base_point_size * self._scale
+    def apply_theme(self, theme: Theme) -> None:
+        self._scale = max(0.5, theme.scale)
 
         def font(mult: float, bold: bool = False) -> QFont:
-            f = QFont(self.font())
-            f.setPointSizeF(base * mult)
-            f.setBold(bold)
-            return f
+            return theme.font(mult, bold)
 
         self.setFont(font(1.0))
         self._title.setFont(font(1.5, bold=True))
         for w in (self._intro, self.status, self._legend, self.url_label):
             w.setFont(font(1.05))
         self.url_label.setFont(font(1.1, bold=True))
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        mono.setPointSizeF(base * 0.95)
-        self.ribbon.setFont(mono)
+        self.ribbon.setFont(theme.font(0.95, mono=True))
         self.conn_table.verticalHeader().setDefaultSectionSize(int(QFontMetricsF(font(1.0)).height() * 1.5))
         self.conn_table.resizeColumnsToContents()
 
@@ -261,24 +243,24 @@ class ClientServerPanel(QWidget):
         self._client_runs = 0
         lab = WebLab(port=self.port_spin.value())
         self._lab = lab
-        self._bridge.attach(lab.recorder)
+        self.bridge.attach(lab.recorder)
         lab.start()  # binds in its own thread: the URL arrives as an event
-        self._poll.start()
         self._update_buttons()
         self._fill_table()
         self._show_selected()
         self._show_status()
 
     def stop_server(self) -> None:
-        self._browser_stop.set()
-        self._join_browser()
+        self._browser_stop.set()  # the headless browser (if any) ends at once
         lab, self._lab = self._lab, None
         if lab is not None:
-            lab.close()  # stop flag + join: the loop wakes within 50 ms; no socket call here
-            self._bridge.drain()
-            self._bridge.attach(None)
+            # stop flag + join, on the helper thread; then the lab's last events are taken
+            def closed(lab: WebLab = lab) -> None:
+                if self.bridge.recorder is lab.recorder:
+                    self.bridge.attach(None)
+
+            self.close_off_gui(lab.close, self.tr("Stopping the server"), then=closed)
         self._url = ""
-        self._poll.stop()
         self._update_buttons()
         self._show_status()
 
@@ -295,49 +277,40 @@ class ClientServerPanel(QWidget):
 
     def run_headless_browser(self) -> None:
         browser = self._browser_path
-        if browser is None or not self._url or self._browser_thread is not None:
+        if browser is None or not self._url or self._browser_running:
             return
         url = self._url
         stop = self._browser_stop = threading.Event()
-
-        def work() -> None:
-            result = run_browser(browser, url, stop=stop)
-            with self._browser_lock:
-                self._browser_result = result
-
-        self._browser_result = None
-        self._browser_thread = threading.Thread(target=work, name="netsim-headless-browser")
-        self._browser_thread.start()
+        self._browser_running = True
+        self.run_off_gui(
+            lambda: run_browser(browser, url, stop=stop),
+            what=self.tr("Headless Chromium"),
+            done=self._browser_done,
+            discard=self._browser_done,
+            failed=self._browser_failed,
+        )
         self._browser_note = self.tr("Headless Chromium is loading {url} …").format(url=url)
         self._update_buttons()
         self._show_status()
 
-    def _poll_browser(self) -> None:
-        t = self._browser_thread
-        if t is not None and not t.is_alive():
-            self._join_browser()
+    def _browser_done(self, result: tuple[bool, str]) -> None:
+        """run_browser ends at once when stopped, or by its own timeout: the browser is killed."""
+        self._browser_running = False
+        ok, text = result
+        if ok:
+            seen = "你好" in text
+            self._browser_note = (
+                self.tr("Headless Chromium rendered the page; the greeting is on it.")
+                if seen
+                else self.tr("Headless Chromium rendered the page, but without the greeting.")
+            )
+        else:
+            self._browser_note = self.tr("Headless Chromium failed: {reason}").format(reason=text[:300])
         self._update_buttons()
-
-    def _join_browser(self) -> None:
-        t = self._browser_thread
-        if t is None:
-            return
-        t.join()  # run_browser ends at once when stopped, or by its own timeout: the browser is killed
-        self._browser_thread = None
-        with self._browser_lock:
-            result = self._browser_result
-        if result is not None:
-            ok, text = result
-            if ok:
-                seen = "你好" in text
-                self._browser_note = (
-                    self.tr("Headless Chromium rendered the page; the greeting is on it.")
-                    if seen
-                    else self.tr("Headless Chromium rendered the page, but without the greeting.")
-                )
-            else:
-                self._browser_note = self.tr("Headless Chromium failed: {reason}").format(reason=text[:300])
         self._show_status()
+
+    def _browser_failed(self, exc: BaseException) -> None:
+        self._browser_done((False, f"{type(exc).__name__}: {exc}"))
 
     def _update_buttons(self) -> None:
         running = self._lab is not None
@@ -348,7 +321,7 @@ class ClientServerPanel(QWidget):
         self.client_btn.setEnabled(listening and not client_busy)
         self.open_btn.setEnabled(listening)
         have_browser = self._browser_path is not None
-        self.headless_btn.setEnabled(listening and have_browser and self._browser_thread is None)
+        self.headless_btn.setEnabled(listening and have_browser and not self._browser_running)
         self.headless_btn.setToolTip(
             ""
             if have_browser
@@ -357,7 +330,7 @@ class ClientServerPanel(QWidget):
         self.url_label.setText(self._url or (self.tr("starting…") if running else self.tr("server stopped")))
 
     # ================================================================ events
-    def _on_batch(self, batch: list[Event]) -> None:
+    def on_events(self, batch: list[Event]) -> None:
         for ev in batch:
             if isinstance(ev, ServerListening):
                 self._url = ev.url
@@ -395,7 +368,7 @@ class ClientServerPanel(QWidget):
                 if c == 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if v.refused:
-                    item.setForeground(QBrush(BAD_COLOUR))
+                    item.setForeground(QBrush(self.theme.bad_colour))
                 t.setItem(r, c, item)
         t.resizeColumnsToContents()
         t.blockSignals(False)
@@ -407,7 +380,7 @@ class ClientServerPanel(QWidget):
         parts = []
         if self._error:
             error = self.tr("Error: {e}").format(e=self._error)
-            parts.append(f"<span style='color:{BAD_COLOUR.name()}'>{html.escape(error)}</span>")
+            parts.append(f"<span style='color:{self.theme.bad_colour.name()}'>{html.escape(error)}</span>")
         if self._lab is not None and self._url:
             n_cs = sum(1 for v in self._views if v.client == "cs")
             n_bs = sum(1 for v in self._views if v.client == "browser")
@@ -432,7 +405,7 @@ class ClientServerPanel(QWidget):
     def ribbon_html(self, v: ConnectionView) -> str:
         """The connection's messages in order, each with its framing marked, and the recv() chunks."""
         lines: list[str] = []
-        muted = MUTED.name()
+        muted = self.theme.muted_colour.name()
         chunks = ", ".join(f"{c.start}–{c.end}" for c in v.request_chunks) or "—"
         server_chunks = self.tr("The server’s recv() chunks: {c}").format(c=chunks)
         lines.append(f"<p style='color:{muted}'>{html.escape(server_chunks)}")
@@ -461,7 +434,7 @@ class ClientServerPanel(QWidget):
                     lines.append(self._message_html(m, chunk_ends))
         for r in v.refused:
             lines.append(
-                f"<p style='color:{BAD_COLOUR.name()}'>"
+                f"<p style='color:{self.theme.bad_colour.name()}'>"
                 + html.escape(
                     self.tr("Refused with {status}: {reason}").format(status=r.status, reason=r.reason)
                 )
@@ -490,17 +463,17 @@ class ClientServerPanel(QWidget):
         chunk_mark = ""
         if m.end in chunk_ends:
             chunk_mark = (
-                f"<span style='background-color:{over_white(CHUNK_COLOUR, 150)}'>&nbsp;|"
+                f"<span style='background-color:{over_white(self.theme.message_colour(CHUNK), 150)}'>&nbsp;|"
                 + html.escape(self.tr("recv() ends"))
                 + "&nbsp;</span>"
             )
         return (
             f"<p><b>{arrow} {html.escape(what.format(i=m.index))}</b> "
-            f"<span style='color:{MUTED.name()}'>{html.escape(framing)}</span><br>"
-            f"<span style='background-color:{over_white(HEAD_COLOUR, 70)}'>{shown(head)}</span>"
-            f"<span style='background-color:{over_white(DELIM_COLOUR, 170)}'><b>{shown(delim, breaks=False)}</b></span>"
+            f"<span style='color:{self.theme.muted_colour.name()}'>{html.escape(framing)}</span><br>"
+            f"<span style='background-color:{over_white(self.theme.message_colour(HEAD), 70)}'>{shown(head)}</span>"
+            f"<span style='background-color:{over_white(self.theme.message_colour(DELIM), 170)}'><b>{shown(delim, breaks=False)}</b></span>"
             + ("<br>" if body else "")
-            + f"<span style='background-color:{over_white(BODY_COLOUR, 90)}'>{shown(body)}</span>{more}"
+            + f"<span style='background-color:{over_white(self.theme.message_colour(BODY), 90)}'>{shown(body)}</span>{more}"
             f"{chunk_mark}</p>"
         )
 
@@ -525,8 +498,7 @@ class ClientServerPanel(QWidget):
         """Start the server and, once it listens, the C/S client (and headless Chromium when installed)."""
         if self._lab is None:
             self.start_server()
-        self._preset_pending = True
-        QTimer.singleShot(0, self._preset_step)
+        self._preset_pending = True  # on_tick starts the client once the server listens
 
     _preset_pending = False
 
@@ -537,17 +509,21 @@ class ClientServerPanel(QWidget):
         if not self._url:
             if self._lab.finished:  # the server failed (port in use…): the status says why
                 self._preset_pending = False
-                return
-            QTimer.singleShot(POLL_MS, self._preset_step)
             return
         self._preset_pending = False
         self.run_client()
         self.run_headless_browser()
 
-    def is_idle(self) -> bool:
+    def on_tick(self) -> None:
         if self._preset_pending:
+            self._preset_step()
+        if self._lab is not None:
+            self._update_buttons()  # the C/S client ends in the lab's thread
+
+    def is_idle(self) -> bool:
+        if self._preset_pending or self.helper_busy:
             return False
-        if self._browser_thread is not None:
+        if self._browser_running:
             return False
         if self._lab is not None and not self._lab.clients_idle():
             return False
@@ -573,7 +549,12 @@ class ClientServerPanel(QWidget):
         self._fill_table()
         self._show_status()
 
-    def shutdown(self) -> None:
+    def stop_work(self) -> None:
         self._preset_pending = False
         self.stop_server()
-        self._bridge.stop()
+
+    def can_export_trace(self) -> bool:
+        return True
+
+    def key_widget(self) -> QWidget | None:
+        return self.conn_table

@@ -1,16 +1,14 @@
 """Handshake panel: step through one real loopback TCP connection, call by call.
 
 The socket work happens in :class:`netsim.lessons.handshake.lab.HandshakeLab`'s worker threads; the lab is
-even created, started and closed from a helper thread (it opens the capture socket and closes
-sockets), so the GUI thread never makes a socket call.  Events reach the views through
-:class:`app.shell.bridge.Bridge`; a 30 ms timer picks up the lab once it exists, reaps helper threads
-and drives Run (auto-stepping at the chosen speed).
+even created, started and closed on the panel's helper thread (:class:`app.panels.base.LessonPanel`:
+it opens the capture socket and closes sockets), so the GUI thread never makes a socket call.
+Events reach the views through the base's bridge; the base's tick (30 ms) drives Run
+(auto-stepping at the chosen speed).
 """
 
 from __future__ import annotations
 
-import queue
-import threading
 import time
 
 from PySide6.QtCore import Qt, QTimer
@@ -32,15 +30,14 @@ from PySide6.QtWidgets import (
 
 from app.lessons.handshake.model import HandshakeRun
 from app.lessons.handshake.views import (
-    CLIENT,
-    SERVER,
     SegmentDetails,
     SequenceDiagram,
     StateMachineView,
     StateTimeline,
     scaled_font,
 )
-from app.shell.bridge import Bridge
+from app.panels.base import LessonPanel
+from app.shell.theme import Theme
 from netsim.core.events import Event
 from netsim.lessons.handshake.capture import write_pcap
 from netsim.lessons.handshake.lab import DEFAULT_SCENARIO, SCENARIOS, HandshakeLab
@@ -49,31 +46,22 @@ from netsim.lessons.handshake.lab import DEFAULT_SCENARIO, SCENARIOS, HandshakeL
 SPEED_INTERVALS_MS = (2000, 1200, 700, 350, 120, 0)
 
 
-class HandshakePanel(QWidget):
+class HandshakePanel(LessonPanel):
     panel_id = "handshake"
+    tick_ms = 30
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._scale = 1.0
+    def __init__(self, theme: Theme | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(theme, parent)
         self.run_model = HandshakeRun()
-        self.bridge = Bridge(self)
-        self.bridge.events_batch.connect(self._on_batch)
         self._lab: HandshakeLab | None = None
         self._starting = False
-        # (generation, started lab or the error that stopped it); a reset bumps the generation.
-        self._ready: queue.SimpleQueue[tuple[int, HandshakeLab | BaseException]] = queue.SimpleQueue()
-        self._generation = 0
-        self._helpers: list[threading.Thread] = []
         self._auto = False
         self._last_step = 0.0
         self._new_rows = False
         self._sized = False
         self._build()
-        self._poll = QTimer(self)
-        self._poll.setInterval(30)
-        self._poll.timeout.connect(self._tick)
-        self._poll.start()
         self.retranslate()
+        self.apply_theme(self.theme)
 
     # ---- construction ------------------------------------------------------------------------
 
@@ -114,10 +102,8 @@ class HandshakePanel(QWidget):
         for w in (self.scenario_label, self.scenario_box, self.model_only, self.absolute):
             controls.addWidget(w)
         controls.addStretch(1)
-        controls.addWidget(self.pcap_button)
-        controls.addWidget(self.png_button)
         steps = QHBoxLayout()
-        for w in (
+        for widget in (
             self.step_button,
             self.run_button,
             self.pause_button,
@@ -125,8 +111,10 @@ class HandshakePanel(QWidget):
             self.speed_label,
             self.speed,
         ):
-            steps.addWidget(w)
+            steps.addWidget(widget)
         steps.addStretch(1)
+        steps.addWidget(self.pcap_button)
+        steps.addWidget(self.png_button)
 
         self.capture_banner = QLabel()
         self.capture_banner.setWordWrap(True)
@@ -134,21 +122,19 @@ class HandshakePanel(QWidget):
         self.kernel_banner.setWordWrap(True)
         self.client_pending = QLabel()
         self.server_pending = QLabel()
-        self.client_pending.setStyleSheet(f"color:{CLIENT.name()}")
-        self.server_pending.setStyleSheet(f"color:{SERVER.name()}")
         self.server_pending.setAlignment(Qt.AlignmentFlag.AlignRight)
         pending_row = QHBoxLayout()
         pending_row.addWidget(self.client_pending, 1)
         pending_row.addWidget(self.server_pending, 1)
 
-        self.sequence = SequenceDiagram(self.run_model)
+        self.sequence = SequenceDiagram(self.run_model, theme=self.theme)
         self.sequence.segment_clicked.connect(self._on_segment_clicked)
         self.sequence_scroll = QScrollArea()
         self.sequence_scroll.setWidgetResizable(True)
         self.sequence_scroll.setWidget(self.sequence)
-        self.details = SegmentDetails()
-        self.machine = StateMachineView(self.run_model)
-        self.timeline = StateTimeline(self.run_model)
+        self.details = SegmentDetails(theme=self.theme)
+        self.machine = StateMachineView(self.run_model, theme=self.theme)
+        self.timeline = StateTimeline(self.run_model, theme=self.theme)
         self.timeline_title = QLabel()
         timeline_box = QWidget()
         timeline_layout = QVBoxLayout(timeline_box)
@@ -173,7 +159,7 @@ class HandshakePanel(QWidget):
         main.setStretchFactor(1, 9)
         self._main_splitter = main
 
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(self.content)
         layout.addLayout(controls)
         layout.addLayout(steps)
         layout.addWidget(self.capture_banner)
@@ -269,7 +255,7 @@ class HandshakePanel(QWidget):
                     "Captured: every arrow is a real segment read off the loopback interface (solid arrows)."
                 )
             )
-            self.capture_banner.setStyleSheet("color:#00664d; font-weight:bold")
+            self.capture_banner.setStyleSheet(f"color:{self.theme.ok_colour.name()}; font-weight:bold")
         else:
             self.capture_banner.setText(
                 self.tr(
@@ -277,7 +263,7 @@ class HandshakePanel(QWidget):
                     "(dashed), not captured; the sockets and the kernel states are still real."
                 ).replace("%1", self.capture_reason_text(run.capture_reason))
             )
-            self.capture_banner.setStyleSheet("color:#a33b00; font-weight:bold")
+            self.capture_banner.setStyleSheet(f"color:{self.theme.bad_colour.name()}; font-weight:bold")
         if run.capture is None:
             self.kernel_banner.setText("")
         elif run.kernel_source:
@@ -331,9 +317,9 @@ class HandshakePanel(QWidget):
 
     # ---- panel interface ---------------------------------------------------------------------
 
-    def set_scale(self, factor: float) -> None:
-        self._scale = factor
-        font = scaled_font(factor, 0.95)
+    def apply_theme(self, theme: Theme) -> None:
+        factor = theme.scale
+        font = scaled_font(theme, 0.95)
         for w in (
             self.scenario_box,
             self.model_only,
@@ -351,13 +337,16 @@ class HandshakePanel(QWidget):
             self.kernel_banner,
         ):
             w.setFont(font)
-        self.capture_banner.setFont(scaled_font(factor, 1.0, bold=True))
-        self.client_pending.setFont(scaled_font(factor, 1.1, bold=True))
-        self.server_pending.setFont(scaled_font(factor, 1.1, bold=True))
+        self.capture_banner.setFont(scaled_font(theme, 1.0, bold=True))
+        self.client_pending.setFont(scaled_font(theme, 1.1, bold=True))
+        self.server_pending.setFont(scaled_font(theme, 1.1, bold=True))
+        self.client_pending.setStyleSheet(f"color:{theme.side_colour('client').name()}")
+        self.server_pending.setStyleSheet(f"color:{theme.side_colour('server').name()}")
         self.speed.setFixedWidth(int(140 * factor))
         for view in (self.sequence, self.machine, self.timeline, self.details):
             view.set_scale(factor)
-        self.timeline_title.setFont(scaled_font(factor, 1.0, bold=True))
+        self.timeline_title.setFont(scaled_font(theme, 1.0, bold=True))
+        self._update_status()
 
     def run_default_preset(self) -> None:
         self.reset()
@@ -367,7 +356,7 @@ class HandshakePanel(QWidget):
 
     def is_idle(self) -> bool:
         busy = self._starting or (self._lab is not None and not self._lab.finished)
-        return not busy and not any(t.is_alive() for t in self._helpers)
+        return not busy and not self.helper_busy
 
     def at_gate(self) -> bool:
         """A step has completed: a call waits at the gate (or the run ended), and its events are shown."""
@@ -397,38 +386,21 @@ class HandshakePanel(QWidget):
     def reset(self) -> None:
         self._auto = False
         # A lab still being started belongs to the old run: it is closed when it arrives.
-        self._generation += 1
+        self.forget_pending()
         self._starting = False
         lab, self._lab = self._lab, None
         if lab is not None:
-            self._helper(lab.close, "handshake-close")
+            self.close_off_gui(lab.close, self.tr("Closing the handshake lab"))
         self.bridge.attach(None)
         self._set_run(HandshakeRun())
 
-    def shutdown(self) -> None:
-        self._poll.stop()
+    def stop_work(self) -> None:
         self.reset()
-        self.bridge.stop()
-        deadline = time.monotonic() + 10.0
-        for t in self._helpers:  # start helpers end by queueing their lab
-            t.join(timeout=max(0.0, deadline - time.monotonic()))
-        while True:  # a lab that arrived after the reset: close it here, we are going away
-            try:
-                _generation, item = self._ready.get_nowait()
-            except queue.Empty:
-                break
-            if not isinstance(item, BaseException):
-                item.close()
-        self._helpers = [t for t in self._helpers if t.is_alive()]
-        if self._helpers:
-            raise RuntimeError(f"helper threads did not stop: {[t.name for t in self._helpers]}")
+
+    def key_widget(self) -> QWidget | None:
+        return self.sequence_scroll
 
     # ---- lab lifecycle -------------------------------------------------------------------------
-
-    def _helper(self, target: object, name: str) -> None:
-        t = threading.Thread(target=target, name=name)  # type: ignore[arg-type]
-        self._helpers.append(t)
-        t.start()
 
     def _start_lab(self) -> None:
         from netsim.core.recorder import Recorder
@@ -439,54 +411,43 @@ class HandshakePanel(QWidget):
         self._set_run(HandshakeRun())
         self.bridge.attach(recorder)
         self._starting = True
-        generation = self._generation
 
-        def start() -> None:
+        def start() -> HandshakeLab:
+            lab = HandshakeLab(scenario, recorder=recorder, capture=capture, stepping=True)
             try:
-                lab = HandshakeLab(scenario, recorder=recorder, capture=capture, stepping=True)
                 lab.start()
-            except BaseException as exc:  # reported on the GUI thread
-                self._ready.put((generation, exc))
-            else:
-                self._ready.put((generation, lab))
+            except BaseException:
+                lab.close()
+                raise
+            return lab
 
-        self._helper(start, "handshake-start")
+        self.run_off_gui(
+            start,
+            what=self.tr("Starting the handshake lab"),
+            done=self._lab_started,
+            discard=lambda lab: self.close_off_gui(lab.close, self.tr("Closing the handshake lab")),
+            failed=self._start_failed,
+        )
 
-    def _collect_started(self) -> None:
-        while True:
-            try:
-                generation, item = self._ready.get_nowait()
-            except queue.Empty:
-                return
-            if generation != self._generation:  # started before a reset: not ours any more
-                if not isinstance(item, BaseException):
-                    self._helper(item.close, "handshake-close")
-                continue
-            self._starting = False
-            if isinstance(item, BaseException):
-                self._auto = False
-                QMessageBox.warning(self, self.tr("TCP handshake"), str(item))
-            elif not self._poll.isActive():
-                self._helper(item.close, "handshake-close")  # shutting down: never keep it
-            else:
-                self._lab = item
+    def _lab_started(self, lab: HandshakeLab) -> None:
+        self._starting = False
+        self._lab = lab
 
-    def _tick(self) -> None:
-        self._collect_started()
-        self._helpers = [t for t in self._helpers if t.is_alive() or not self._join(t)]
+    def _start_failed(self, exc: BaseException) -> None:
+        self._starting = False
+        self._auto = False
+        QMessageBox.warning(self, self.tr("TCP handshake"), str(exc))
+
+    def on_tick(self) -> None:
         lab = self._lab
         if lab is not None and self._auto and not lab.finished and lab.gate.pending():
             interval = SPEED_INTERVALS_MS[self.speed.value()] / 1000
             if time.monotonic() - self._last_step >= interval:
                 self.step()
-        if lab is not None and lab.finished:
+        if lab is not None and lab.finished and self._auto:
             self._auto = False
+            self.run_finished.emit()
         self._update_status()
-
-    @staticmethod
-    def _join(t: threading.Thread) -> bool:
-        t.join()
-        return True
 
     def _set_run(self, run: HandshakeRun) -> None:
         self.run_model = run
@@ -499,7 +460,7 @@ class HandshakePanel(QWidget):
 
     # ---- events --------------------------------------------------------------------------------
 
-    def _on_batch(self, batch: list[Event]) -> None:
+    def on_events(self, batch: list[Event]) -> None:
         before = len(self.run_model.segments)
         rows_before = len(self.run_model.rows)
         self.run_model.feed(batch)

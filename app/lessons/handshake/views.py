@@ -11,27 +11,18 @@ from typing import ClassVar
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen
-from PySide6.QtWidgets import QApplication, QTextBrowser, QWidget
+from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from app.lessons.handshake.model import SIDES, HandshakeRun
+from app.shell.theme import Theme
 from netsim.core.events import SocketCalled, SocketFailed, TcpStateChanged
 from netsim.lab.packets import layer_spans
 from netsim.lessons.handshake.tcpstate import TRANSITIONS, Ev, SegmentSeen, State, flag_text
 
 # Okabe–Ito: blue for the client, vermillion for the server, reddish purple for the listener.
-CLIENT = QColor("#0072B2")
-SERVER = QColor("#D55E00")
-LISTENER = QColor("#CC79A7")
-SIDE_COLOURS = {"client": CLIENT, "server": SERVER, "listener": LISTENER}
-INK = QColor("#202020")
-MUTED = QColor("#6b6b6b")
-GRID = QColor("#c8c8c8")
-LAYER_COLOURS = {
-    "ethernet": QColor("#999999"),
-    "ipv4": QColor("#56B4E9"),
-    "tcp": QColor("#E69F00"),
-    "payload": QColor("#009E73"),
-}
+SIDE_NAMES = ("client", "server", "listener")
+LAYERS = ("ethernet", "ipv4", "tcp", "payload")
+TEXT_SIZE = 1.1  # the handshake's drawings use text a little larger than the window's
 
 
 def tint(colour: QColor, alpha: int) -> QColor:
@@ -40,21 +31,16 @@ def tint(colour: QColor, alpha: int) -> QColor:
     return c
 
 
-def scaled_font(scale: float, factor: float = 1.0, *, bold: bool = False, mono: bool = False) -> QFont:
-    f = QFont(QApplication.font())
-    if mono:
-        f.setFamilies(["DejaVu Sans Mono", "Menlo", "Consolas", "monospace"])
-        f.setStyleHint(QFont.StyleHint.Monospace)
-    f.setPointSizeF(max(6.0, 11.0 * scale * factor))
-    f.setBold(bold)
-    return f
+def scaled_font(theme: Theme, factor: float = 1.0, *, bold: bool = False, mono: bool = False) -> QFont:
+    """The theme's font at ``factor`` of the handshake's text size."""
+    return theme.font(TEXT_SIZE * factor, bold, mono=mono)
 
 
 def fit_text(
     p: QPainter,
     text: str,
     width: float,
-    scale: float,
+    theme: Theme,
     factor: float,
     *,
     bold: bool = False,
@@ -63,7 +49,7 @@ def fit_text(
     """Set the largest font (down to 70 % of ``factor``) in which ``text`` fits; elide if it still does not."""
     f = factor
     while True:
-        p.setFont(scaled_font(scale, f, bold=bold, mono=mono))
+        p.setFont(scaled_font(theme, f, bold=bold, mono=mono))
         fm = p.fontMetrics()
         if fm.horizontalAdvance(text) <= width or f <= factor * 0.7:
             return fm.elidedText(text, Qt.TextElideMode.ElideMiddle, int(width))
@@ -100,8 +86,11 @@ class SequenceDiagram(QWidget):
 
     segment_clicked = Signal(int)
 
-    def __init__(self, run: HandshakeRun, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, run: HandshakeRun, parent: QWidget | None = None, *, theme: Theme | None = None
+    ) -> None:
         super().__init__(parent)
+        self.theme = theme if theme is not None else Theme(self)
         self.run = run
         self.scale = 1.0
         self.absolute = False
@@ -166,24 +155,24 @@ class SequenceDiagram(QWidget):
         s = self.scale
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), QColor("#ffffff"))
+        p.fillRect(self.rect(), self.theme.background_colour)
         cx, sx = self.lifeline_x()
         bottom = self.height() - 10 * s
         # lifelines
         for x, side in ((cx, "client"), (sx, "server")):
-            p.setPen(QPen(tint(SIDE_COLOURS[side], 150), 3 * s))
+            p.setPen(QPen(tint(self.theme.side_colour(side), 150), 3 * s))
             p.drawLine(QPointF(x, self.HEADER * s), QPointF(x, bottom))
         # headers
         names = {"client": self.tr("Client"), "server": self.tr("Server")}
         for x, side in ((cx, "client"), (sx, "server")):
             box = QRectF(x - 90 * s, 8 * s, 180 * s, 48 * s)
-            p.setPen(QPen(SIDE_COLOURS[side], 2.5 * s))
-            p.setBrush(tint(SIDE_COLOURS[side], 30))
+            p.setPen(QPen(self.theme.side_colour(side), 2.5 * s))
+            p.setBrush(tint(self.theme.side_colour(side), 30))
             p.drawRoundedRect(box, 8 * s, 8 * s)
-            p.setPen(INK)
-            p.setFont(scaled_font(s, 1.25, bold=True))
+            p.setPen(self.theme.text_colour)
+            p.setFont(scaled_font(self.theme, 1.25, bold=True))
             p.drawText(box.adjusted(0, 2 * s, 0, -22 * s), Qt.AlignmentFlag.AlignCenter, names[side])
-            p.setFont(scaled_font(s, 0.9))
+            p.setFont(scaled_font(self.theme, 0.9))
             p.drawText(
                 box.adjusted(0, 24 * s, 0, -2 * s),
                 Qt.AlignmentFlag.AlignCenter,
@@ -206,9 +195,11 @@ class SequenceDiagram(QWidget):
         # pending calls, greyed, at the bottom
         for side, pend in self.run.pending.items():
             x = cx if side == "client" else sx
-            p.setPen(MUTED)
+            p.setPen(self.theme.muted_colour)
             rect = self._call_rect(side, x, y + 6 * s, 28 * s)
-            text = fit_text(p, self.tr("next: %1").replace("%1", pend.call), rect.width(), s, 0.95, bold=True)
+            text = fit_text(
+                p, self.tr("next: %1").replace("%1", pend.call), rect.width(), self.theme, 0.95, bold=True
+            )
             p.drawText(rect, self._call_align(side), text)
         p.end()
 
@@ -230,30 +221,30 @@ class SequenceDiagram(QWidget):
         s = self.scale
         x = cx if side == "client" else sx
         if isinstance(ev, SocketFailed):
-            p.setPen(SERVER)
+            p.setPen(self.theme.side_colour("server"))
             text = f"✗ {ev.call}  {ev.message.split(':')[0]}"
         elif isinstance(ev, SocketCalled):
-            p.setPen(INK)
+            p.setPen(self.theme.text_colour)
             text = ev.call
             if ev.call.startswith(("recv", "accept", "bind")) and ev.result:
                 text += f" → {ev.result}"
         else:
             return
         rect = self._call_rect(side, x, y, h)
-        p.drawText(rect, self._call_align(side), fit_text(p, text, rect.width(), s, 1.0, mono=True))
+        p.drawText(rect, self._call_align(side), fit_text(p, text, rect.width(), self.theme, 1.0, mono=True))
         # a tick on the lifeline marks when the call returned
-        p.setPen(QPen(SIDE_COLOURS[side], 2 * s))
+        p.setPen(QPen(self.theme.side_colour(side), 2 * s))
         p.drawLine(QPointF(x - 7 * s, y + h / 2), QPointF(x + 7 * s, y + h / 2))
 
     def _paint_state(self, p: QPainter, ev: TcpStateChanged, y: float, h: float, x: float) -> None:
         s = self.scale
         state = State.from_kernel(ev.state).value if ev.state != "CLOSED" else "CLOSED"
-        p.setFont(scaled_font(s, 0.85, bold=True))
+        p.setFont(scaled_font(self.theme, 0.85, bold=True))
         w = p.fontMetrics().horizontalAdvance(state) + 18 * s
         box = QRectF(x - w / 2, y + 3 * s, w, h - 6 * s)
-        colour = SIDE_COLOURS[ev.endpoint]
+        colour = self.theme.side_colour(ev.endpoint)
         p.setPen(QPen(colour, 1.5 * s))
-        p.setBrush(QColor("#ffffff"))
+        p.setBrush(self.theme.background_colour)
         p.drawRoundedRect(box, 6 * s, 6 * s)
         p.setPen(colour.darker(130))
         p.drawText(box, Qt.AlignmentFlag.AlignCenter, state)
@@ -262,11 +253,16 @@ class SequenceDiagram(QWidget):
         self, p: QPainter, seg: SegmentSeen, index: int, y: float, h: float, cx: float, sx: float
     ) -> None:
         s = self.scale
-        colour = SIDE_COLOURS.get(seg.endpoint, INK)
+        colour = (
+            self.theme.side_colour(seg.endpoint) if seg.endpoint in SIDE_NAMES else self.theme.text_colour
+        )
         x0, x1 = (cx, sx) if seg.endpoint == "client" else (sx, cx)
         y0, y1 = y + h * 0.55, y + h * 0.92
         if index == self.selected:
-            p.fillRect(QRectF(min(cx, sx) - 10 * s, y, abs(sx - cx) + 20 * s, h), tint(QColor("#F0E442"), 90))
+            p.fillRect(
+                QRectF(min(cx, sx) - 10 * s, y, abs(sx - cx) + 20 * s, h),
+                tint(self.theme.highlight_colour, 90),
+            )
         pen = QPen(colour, (3.2 if index == self.selected else 2.4) * s)
         if not seg.captured:
             pen.setStyle(Qt.PenStyle.DashLine)
@@ -275,24 +271,24 @@ class SequenceDiagram(QWidget):
         p.drawLine(QPointF(x0, y0), tip)
         arrow_head(p, QPointF(x1, y1), QPointF(x0, y0), 13 * s, colour)
         label = fit_text(
-            p, segment_label(seg, self.absolute), abs(sx - cx) - 8 * s, s, 1.0, bold=True, mono=True
+            p, segment_label(seg, self.absolute), abs(sx - cx) - 8 * s, self.theme, 1.0, bold=True, mono=True
         )
         p.setPen(colour.darker(115))
         p.drawText(QRectF(min(cx, sx), y, abs(sx - cx), h * 0.5), Qt.AlignmentFlag.AlignCenter, label)
         # outside the lifelines: modelled tag (receiver side) and payload preview (sender side)
         if not seg.captured:
-            p.setPen(MUTED)
+            p.setPen(self.theme.muted_colour)
             side = "server" if seg.endpoint == "client" else "client"
             rect = self._call_rect(side, x1, y + h * 0.45, h * 0.55)
-            text = fit_text(p, self.tr("modelled, not captured"), rect.width(), s, 0.85, bold=True)
+            text = fit_text(p, self.tr("modelled, not captured"), rect.width(), self.theme, 0.85, bold=True)
             p.drawText(rect, self._call_align(side), text)
         if seg.payload:
-            p.setPen(INK)
+            p.setPen(self.theme.text_colour)
             rect = self._call_rect(seg.endpoint, x0, y + h * 0.45, h * 0.55)
             p.drawText(
                 rect,
                 self._call_align(seg.endpoint),
-                fit_text(p, repr(seg.payload[:24]), rect.width(), s, 0.85),
+                fit_text(p, repr(seg.payload[:24]), rect.width(), self.theme, 0.85),
             )
 
 
@@ -322,15 +318,18 @@ BASE_EDGES = sorted(
 class StateMachineView(QWidget):
     """The eleven states; both ends' current states highlighted, each end's last transition marked."""
 
-    def __init__(self, run: HandshakeRun, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, run: HandshakeRun, parent: QWidget | None = None, *, theme: Theme | None = None
+    ) -> None:
         super().__init__(parent)
+        self.theme = theme if theme is not None else Theme(self)
         self.run = run
         self.scale = 1.0
-        self.setMinimumSize(480, 420)
+        self.setMinimumSize(380, 340)
 
     def set_scale(self, factor: float) -> None:
         self.scale = factor
-        self.setMinimumSize(int(480 * factor), int(420 * factor))
+        self.setMinimumSize(int(380 * factor), int(340 * factor))
         self.update()
 
     def refresh(self) -> None:
@@ -425,10 +424,10 @@ class StateMachineView(QWidget):
         s = self.scale
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), QColor("#ffffff"))
+        p.fillRect(self.rect(), self.theme.background_colour)
         rects, node_h = self._geometry()
-        p.setFont(scaled_font(s, 1.05, bold=True))
-        p.setPen(INK)
+        p.setFont(scaled_font(self.theme, 1.05, bold=True))
+        p.setPen(self.theme.text_colour)
         p.drawText(
             QRectF(8 * s, 4 * s, self.width() - 16 * s, 30 * s),
             Qt.AlignmentFlag.AlignLeft,
@@ -437,16 +436,16 @@ class StateMachineView(QWidget):
         # the map
         for a, b in BASE_EDGES:
             pts = self._route(a, b, rects)
-            p.setPen(QPen(GRID, 1.6 * s))
+            p.setPen(QPen(self.theme.grid_colour, 1.6 * s))
             for i in range(len(pts) - 1):
                 p.drawLine(pts[i], pts[i + 1])
-            arrow_head(p, pts[-1], pts[-2], 9 * s, GRID)
+            arrow_head(p, pts[-1], pts[-2], 9 * s, self.theme.grid_colour)
         # last transition of each end, in its colour
         for side, t in self.run.last_transition.items():
             if side not in SIDES:
                 continue
             a, b = State(t.prev), State(t.next)
-            colour = SIDE_COLOURS[side]
+            colour = self.theme.side_colour(side)
             pen = QPen(colour, 4 * s)
             p.setPen(pen)
             p.setBrush(Qt.BrushStyle.NoBrush)
@@ -466,13 +465,13 @@ class StateMachineView(QWidget):
             label = self.event_text(t.event)
             if t.sent:
                 label += " / " + flag_text(t.sent)
-            p.setFont(scaled_font(s, 0.85, bold=True))
+            p.setFont(scaled_font(self.theme, 0.85, bold=True))
             fm = p.fontMetrics()
             tw = fm.horizontalAdvance(label) + 12 * s
             box = QRectF(mid.x() - tw / 2, mid.y() - fm.height() / 2 - 2 * s, tw, fm.height() + 4 * s)
             box.moveLeft(max(2 * s, min(box.left(), self.width() - tw - 2 * s)))
             p.setPen(QPen(colour, 1.5 * s))
-            p.setBrush(QColor(255, 255, 255, 235))
+            p.setBrush(tint(self.theme.background_colour, 235))
             p.drawRoundedRect(box, 4 * s, 4 * s)
             p.setPen(colour.darker(120))
             p.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
@@ -482,7 +481,11 @@ class StateMachineView(QWidget):
             sides = [side for side in SIDES if here.get(side) is st]
             p.setPen(
                 QPen(
-                    INK if not sides else SIDE_COLOURS[sides[0]] if len(sides) == 1 else INK,
+                    self.theme.text_colour
+                    if not sides
+                    else self.theme.side_colour(sides[0])
+                    if len(sides) == 1
+                    else self.theme.text_colour,
                     (3.5 if sides else 1.4) * s,
                 )
             )
@@ -490,17 +493,21 @@ class StateMachineView(QWidget):
                 grad_left = QRectF(r.left(), r.top(), r.width() / 2, r.height())
                 grad_right = QRectF(r.center().x(), r.top(), r.width() / 2, r.height())
                 p.setBrush(Qt.BrushStyle.NoBrush)
-                p.fillRect(grad_left, tint(CLIENT, 70))
-                p.fillRect(grad_right, tint(SERVER, 70))
+                p.fillRect(grad_left, tint(self.theme.side_colour("client"), 70))
+                p.fillRect(grad_right, tint(self.theme.side_colour("server"), 70))
             else:
-                p.setBrush(tint(SIDE_COLOURS[sides[0]], 70) if sides else QBrush(QColor("#f7f7f7")))
+                p.setBrush(
+                    tint(self.theme.side_colour(sides[0]), 70)
+                    if sides
+                    else QBrush(self.theme.background_colour.darker(103))
+                )
             p.drawRoundedRect(r, 7 * s, 7 * s)
-            p.setPen(INK)
-            p.setFont(scaled_font(s, 0.95, bold=bool(sides)))
+            p.setPen(self.theme.text_colour)
+            p.setFont(scaled_font(self.theme, 0.95, bold=bool(sides)))
             if sides:
                 p.drawText(r.adjusted(0, 1 * s, 0, -node_h * 0.42), Qt.AlignmentFlag.AlignCenter, st.value)
                 names = {"client": self.tr("client"), "server": self.tr("server")}
-                p.setFont(scaled_font(s, 0.8, bold=True))
+                p.setFont(scaled_font(self.theme, 0.8, bold=True))
                 p.drawText(
                     r.adjusted(0, node_h * 0.5, 0, 0),
                     Qt.AlignmentFlag.AlignCenter,
@@ -516,8 +523,11 @@ class StateTimeline(QWidget):
 
     ROWS = ("client", "server", "listener")
 
-    def __init__(self, run: HandshakeRun, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, run: HandshakeRun, parent: QWidget | None = None, *, theme: Theme | None = None
+    ) -> None:
         super().__init__(parent)
+        self.theme = theme if theme is not None else Theme(self)
         self.run = run
         self.scale = 1.0
         self.refresh()
@@ -547,7 +557,7 @@ class StateTimeline(QWidget):
         s = self.scale
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), QColor("#ffffff"))
+        p.fillRect(self.rect(), self.theme.background_colour)
         left, top, band = 96 * s, 6 * s, 34 * s
         names = {"client": self.tr("client"), "server": self.tr("server"), "listener": self.tr("listener")}
         cols = self.columns()
@@ -556,17 +566,17 @@ class StateTimeline(QWidget):
         end_x = left + (len(cols) + 1) * cw
         for i, side in enumerate(self.ROWS):
             y = top + i * band
-            p.setPen(SIDE_COLOURS[side].darker(120))
-            p.setFont(scaled_font(s, 0.95, bold=True))
+            p.setPen(self.theme.side_colour(side).darker(120))
+            p.setFont(scaled_font(self.theme, 0.95, bold=True))
             p.drawText(
                 QRectF(2 * s, y, left - 10 * s, band),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                 names[side],
             )
-            p.setPen(QPen(GRID, 1.2 * s))
+            p.setPen(QPen(self.theme.grid_colour, 1.2 * s))
             p.drawLine(QPointF(left, y + band / 2), QPointF(end_x, y + band / 2))
             changes = [ev for ev in self.run.timeline if ev.endpoint == side]
-            p.setFont(scaled_font(s, 0.8, bold=True))
+            p.setFont(scaled_font(self.theme, 0.8, bold=True))
             fm = p.fontMetrics()
             for j, ev in enumerate(changes):
                 x0 = left + col_of[ev.t_ns] * cw
@@ -574,22 +584,22 @@ class StateTimeline(QWidget):
                 if ev.state == "CLOSED":
                     continue
                 r = QRectF(x0 + 2 * s, y + 4 * s, x1 - x0 - 4 * s, band - 8 * s)
-                p.setPen(QPen(SIDE_COLOURS[side], 1.5 * s))
-                p.setBrush(tint(SIDE_COLOURS[side], 45))
+                p.setPen(QPen(self.theme.side_colour(side), 1.5 * s))
+                p.setBrush(tint(self.theme.side_colour(side), 45))
                 p.drawRoundedRect(r, 5 * s, 5 * s)
-                p.setPen(INK)
+                p.setPen(self.theme.text_colour)
                 text = fm.elidedText(ev.state, Qt.TextElideMode.ElideRight, int(r.width() - 4 * s))
                 p.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
         # time of each report, relative to the run's start
-        p.setFont(scaled_font(s, 0.75))
+        p.setFont(scaled_font(self.theme, 0.75))
         y = top + 3 * band
         for k, t_ns in enumerate(cols):
-            p.setPen(QPen(GRID, 1.0 * s))
+            p.setPen(QPen(self.theme.grid_colour, 1.0 * s))
             p.drawLine(QPointF(left + k * cw, top), QPointF(left + k * cw, y))
             if cw < 44 * s and k % 2:
                 continue  # no room for every label
             ms = (t_ns - self.run.t0_ns) / 1e6 if self.run.t0_ns else 0.0
-            p.setPen(MUTED)
+            p.setPen(self.theme.muted_colour)
             p.drawText(
                 QRectF(left + k * cw - cw, y, 2 * cw, 22 * s), Qt.AlignmentFlag.AlignCenter, f"{ms:.0f} ms"
             )
@@ -599,8 +609,9 @@ class StateTimeline(QWidget):
 class SegmentDetails(QTextBrowser):
     """Header fields of one segment and its bytes in hex, coloured by layer."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, theme: Theme | None = None) -> None:
         super().__init__(parent)
+        self.theme = theme if theme is not None else Theme(self)
         self.scale = 1.0
         self.segment: SegmentSeen | None = None
         self.absolute = False
@@ -609,7 +620,7 @@ class SegmentDetails(QTextBrowser):
 
     def set_scale(self, factor: float) -> None:
         self.scale = factor
-        self.setFont(scaled_font(factor))
+        self.setFont(scaled_font(self.theme))
         self.show_segment(self.segment)
 
     def layer_name(self, layer: str) -> str:
@@ -622,10 +633,11 @@ class SegmentDetails(QTextBrowser):
 
     def show_segment(self, seg: SegmentSeen | None) -> None:
         self.segment = seg
-        pt = 11 * self.scale
+        pt = self.theme.point_size(TEXT_SIZE)
+        muted = self.theme.muted_colour.name()
         if seg is None:
             self.setHtml(
-                f"<p style='font-size:{pt}pt;color:#6b6b6b'>"
+                f"<p style='font-size:{pt}pt;color:{muted}'>"
                 + self.tr("Click an arrow to see the segment's header fields and bytes.")
                 + "</p>"
             )
@@ -664,16 +676,17 @@ class SegmentDetails(QTextBrowser):
         html.append("</table>")
         if seg.frame:
             html.append("<p>")
-            for layer, colour in LAYER_COLOURS.items():
+            for layer in LAYERS:
+                colour = self.theme.layer_colour(layer)
                 html.append(
                     f"<span style='background-color:{_rgba(colour)}'>&nbsp;{_esc(self.layer_name(layer))}"
                     "&nbsp;</span>&nbsp; "
                 )
             html.append("</p>")
-            html.append(hex_dump_html(seg.frame))
+            html.append(hex_dump_html(seg.frame, self.theme))
         else:
             html.append(
-                "<p style='color:#6b6b6b'>"
+                f"<p style='color:{muted}'>"
                 + _esc(self.tr("No bytes: this segment was modelled from the state table, not captured."))
                 + "</p>"
             )
@@ -694,7 +707,7 @@ def _rgba(colour: QColor) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-def hex_dump_html(frame: bytes, width: int = 16) -> str:
+def hex_dump_html(frame: bytes, theme: Theme, width: int = 16) -> str:
     """Offset, hex and ASCII columns; each byte's background is its layer's colour."""
     layer_of = [""] * len(frame)
     for layer, a, b in layer_spans(frame):
@@ -706,7 +719,7 @@ def hex_dump_html(frame: bytes, width: int = 16) -> str:
         hexes = []
         chars = []
         for i in chunk:
-            bg = _rgba(LAYER_COLOURS[layer_of[i]]) if layer_of[i] else "#ffffff"
+            bg = _rgba(theme.layer_colour(layer_of[i])) if layer_of[i] else theme.background_colour.name()
             hexes.append(f"<span style='background-color:{bg}'>{frame[i]:02x}</span>")
             ch = chr(frame[i]) if 32 <= frame[i] < 127 else "."
             chars.append(f"<span style='background-color:{bg}'>{_esc(ch)}</span>")

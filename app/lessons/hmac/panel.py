@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -35,7 +35,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.shell.bridge import Bridge
+from app.panels.base import LessonPanel
+from app.shell.theme import Theme
 from netsim.auth import macs
 from netsim.auth.events import (
     STEP_LESSON_VERDICT,
@@ -56,11 +57,6 @@ LESSON_CHOICES = (LESSON_HMAC, LESSON_SHA1)
 VARIANT_CHOICES: tuple[str, ...] = (*macs.VARIANTS, MP_VARIANT, *LESSON_CHOICES)
 NETSIM_ONLY_ATTACKS = ("replay", "reflection", "downgrade")  # they speak the framed protocol
 MAX_ROWS = 2000  # the step list keeps the latest rows; a run has a few dozen
-
-OK_COLOUR = QColor("#007A5A")  # Okabe-Ito bluish green, darkened for text on white
-BAD_COLOUR = QColor("#C24E00")  # vermillion, darkened
-WHO_COLOURS = {"server": QColor("#0061A0"), "client": QColor("#007A5A"), "attacker": QColor("#C24E00")}
-BASE_POINT_SIZE = 10.0
 
 
 def readable(data: bytes) -> str:
@@ -100,32 +96,30 @@ def who_kind(who: str) -> str:
     return "server" if who == "server" else "client"
 
 
-class HmacPanel(QWidget):
+class HmacPanel(LessonPanel):
     panel_id = "hmac"
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._scale = 1.0
+    def __init__(self, theme: Theme | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(theme, parent)
         self._recorder = Recorder(keep=False)
         self._lab = AuthLab(self._recorder)
-        self._bridge = Bridge(self)
-        self._bridge.events_batch.connect(self._on_events)
-        self._bridge.attach(self._recorder)
+        self.bridge.attach(self._recorder)
         self._events: list[Event] = []  # what the step list shows, kept to re-render
         self._outcomes: list[ScenarioFinished] = []
         self._connections: dict[int, dict[str, str | bool]] = {}
         self._pending = ""
         self._status_key = "ready"
         self._error = ""
-        self._mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self._mono = self.theme.font(0.95, mono=True)
         self._build()
         self.retranslate()
-        self.set_scale(1.0)
+        self.apply_theme(self.theme)
 
     # --- construction -----------------------------------------------------------------------
 
     def _build(self) -> None:
         self._title = QLabel()
+        self._title.setWordWrap(True)
         self._subtitle = QLabel()
         self._subtitle.setWordWrap(True)
 
@@ -170,6 +164,11 @@ class HmacPanel(QWidget):
         self._client_variant.currentIndexChanged.connect(lambda _i: self._variant_changed(server=False))
         self._fill_digests(self._server_digest, macs.HMAC)
         self._fill_digests(self._client_digest, macs.HMAC)
+        # Long variant names must not set the width of the cards: the panel fits a 1280-pixel
+        # projector at presenter zoom (the open list still shows the whole names).
+        for combo in (self._server_variant, self._client_variant, self._server_digest, self._client_digest):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(10)
 
         cards = QHBoxLayout()
         cards.addWidget(self._server_box, 1)
@@ -279,7 +278,7 @@ class HmacPanel(QWidget):
         self._splitter.setStretchFactor(1, 4)
         self._splitter.setSizes([720, 280])
 
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(self.content)
         layout.addWidget(self._title)
         layout.addWidget(self._subtitle)
         layout.addLayout(cards)
@@ -742,22 +741,15 @@ class HmacPanel(QWidget):
 
     # --- presenter scale ----------------------------------------------------------------------
 
-    def set_scale(self, factor: float) -> None:
-        self._scale = max(0.5, float(factor))
-        font = QFont(self.font())
-        font.setPointSizeF(BASE_POINT_SIZE * self._scale)
-        self.setFont(font)
-        title = QFont(font)
-        title.setPointSizeF(BASE_POINT_SIZE * 1.5 * self._scale)
-        title.setBold(True)
+    def apply_theme(self, theme: Theme) -> None:
+        self.setFont(theme.font(1.0))
+        title = theme.font(1.5, bold=True)
         self._title.setFont(title)
         self._arrow.setFont(title)
-        bold = QFont(font)
-        bold.setBold(True)
+        bold = theme.font(1.0, bold=True)
         for label in (self._steps_label, self._verdicts_label, self._conns_label, self._attacks_label):
             label.setFont(bold)
-        self._mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        self._mono.setPointSizeF(BASE_POINT_SIZE * 0.95 * self._scale)
+        self._mono = theme.font(0.95, mono=True)
         self._render_all()
 
     # --- runs ---------------------------------------------------------------------------------
@@ -818,7 +810,7 @@ class HmacPanel(QWidget):
         self.start_scenarios(["good"])
 
     def is_idle(self) -> bool:
-        return self._lab.is_idle()
+        return self._lab.is_idle() and not self.helper_busy
 
     def run(self) -> None:
         if self._lab.is_idle():
@@ -844,18 +836,29 @@ class HmacPanel(QWidget):
             self._lab.pause()
             self._update_status()
 
+    def _new_lab(self) -> None:
+        """Close the lab on the helper thread; a new lab and recorder take over at once (the
+        closing lab's last events go to its own recorder, no longer shown)."""
+        old = self._lab
+        self.bridge.drain()
+        self._recorder = Recorder(keep=False)
+        self._lab = AuthLab(self._recorder)
+        self.bridge.attach(self._recorder)
+        self.close_off_gui(old.close, self.tr("Closing the HMAC lab"))
+
     def reset(self) -> None:
-        self._lab.close()
-        self._bridge.drain()
+        self._new_lab()
         self._clear_views()
         self._status_key = "ready"
         self._error = ""
         self._set_busy(False)
         self._update_status()
 
-    def shutdown(self) -> None:
-        self._lab.close()
-        self._bridge.stop()
+    def stop_work(self) -> None:
+        self.close_off_gui(self._lab.close, self.tr("Closing the HMAC lab"))
+
+    def key_widget(self) -> QWidget | None:
+        return self._verdicts
 
     # --- events (GUI thread, one batch per timer tick) ----------------------------------------
 
@@ -868,7 +871,7 @@ class HmacPanel(QWidget):
         self._verdicts.clear()
         self._conns.setRowCount(0)
 
-    def _on_events(self, batch: list[Event]) -> None:
+    def on_events(self, batch: list[Event]) -> None:
         new_rows: list[Event] = []
         conns_changed = False
         for ev in batch:
@@ -935,11 +938,11 @@ class HmacPanel(QWidget):
         if isinstance(ev, AuthStep):
             kind = who_kind(ev.who)
             self._steps.setItem(
-                row, 1, self._item(f"{self._who(ev.who)} #{ev.conn}", colour=WHO_COLOURS[kind])
+                row, 1, self._item(f"{self._who(ev.who)} #{ev.conn}", colour=self.theme.side_colour(kind))
             )
             what = self._what_words().get(ev.what, ev.what)
             template = self._step_templates().get(ev.step, ev.step + " {what}")
-            colour = BAD_COLOUR if ev.step in ("attack", "refused", STEP_WEAKNESS) else None
+            colour = self.theme.bad_colour if ev.step in ("attack", "refused", STEP_WEAKNESS) else None
             self._steps.setItem(row, 2, self._item(template.format(what=what), colour=colour))
             full = ev.data.hex()
             self._steps.setItem(row, 3, self._item(wire_hex(ev.data, ev.header_bytes), mono=True, tip=full))
@@ -948,10 +951,10 @@ class HmacPanel(QWidget):
         elif isinstance(ev, AuthVerdict):
             kind = who_kind(ev.who)
             self._steps.setItem(
-                row, 1, self._item(f"{self._who(ev.who)} #{ev.conn}", colour=WHO_COLOURS[kind])
+                row, 1, self._item(f"{self._who(ev.who)} #{ev.conn}", colour=self.theme.side_colour(kind))
             )
             word = self.tr("VERDICT ✔ accepted") if ev.accepted else self.tr("VERDICT ✘ rejected")
-            tint: QColor | None = OK_COLOUR if ev.accepted else BAD_COLOUR
+            tint: QColor | None = self.theme.ok_colour if ev.accepted else self.theme.bad_colour
             if ev.reason == "no_verdict":
                 word, tint = self.tr("VERDICT ? unknown"), None
             item = self._item(word, colour=tint)
@@ -965,7 +968,9 @@ class HmacPanel(QWidget):
         elif isinstance(ev, SocketFailed):
             self._steps.setItem(row, 1, self._item(self._who(ev.endpoint)))
             self._steps.setItem(
-                row, 2, self._item(self.tr("error in {call}").format(call=ev.call), colour=BAD_COLOUR)
+                row,
+                2,
+                self._item(self.tr("error in {call}").format(call=ev.call), colour=self.theme.bad_colour),
             )
             self._steps.setItem(row, 3, self._item(""))
             self._steps.setItem(row, 4, self._item(f"{ev.error}: {ev.message}"))
@@ -995,7 +1000,7 @@ class HmacPanel(QWidget):
         item = QListWidgetItem(
             self.tr("{name}: {verdict}").format(name=name, verdict=verdict) + "\n" + sentence
         )
-        item.setForeground(QBrush(OK_COLOUR if good else BAD_COLOUR))
+        item.setForeground(QBrush(self.theme.ok_colour if good else self.theme.bad_colour))
         self._verdicts.addItem(item)
 
     def _render_connections(self) -> None:
@@ -1008,7 +1013,9 @@ class HmacPanel(QWidget):
             self._conns.setItem(i, 1, self._item(str(conn), mono=True))
             if info["server"]:
                 text = self.tr("✔ accepted") if accepted else self.tr("✘ rejected")
-                self._conns.setItem(i, 2, self._item(text, colour=OK_COLOUR if accepted else BAD_COLOUR))
+                self._conns.setItem(
+                    i, 2, self._item(text, colour=self.theme.ok_colour if accepted else self.theme.bad_colour)
+                )
             else:
                 self._conns.setItem(i, 2, self._item("…"))
             reason = str(info["reason"])

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,8 +35,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.shell.bridge import Bridge
-from app.shell.theme import THEME
+from app.panels.base import LessonPanel
+from app.shell.theme import Theme
 from netsim.core.events import Event
 from netsim.core.recorder import Recorder
 from netsim.lessons.servers import (
@@ -58,15 +58,14 @@ from netsim.lessons.servers import (
 )
 
 MAX_RUNS = len(MODES)  # runs kept on screen: one per design
-WAIT_COLOUR = QColor("#BDBDBD")
-CPU_COLOUR = QColor("#D55E00")  # Okabe-Ito vermillion
 
 
 class TimelineView(QWidget):
     """Paints runs (``ServersTimeline``s) on one time axis.  Texts come from the panel."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, theme: Theme | None = None) -> None:
         super().__init__(parent)
+        self.theme = theme if theme is not None else Theme(self)
         self.runs: list[ServersTimeline] = []
         self.headers: list[str] = []
         self.texts: dict[str, str] = {}
@@ -109,9 +108,9 @@ class TimelineView(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), QColor("#FFFFFF"))
-        font = THEME.font(1.0)
-        bold = THEME.font(1.05, bold=True)
+        p.fillRect(self.rect(), self.theme.background_colour)
+        font = self.theme.font(1.0)
+        bold = self.theme.font(1.05, bold=True)
         p.setFont(font)
         fm = QFontMetricsF(font)
         rh = self.row_h()
@@ -136,7 +135,7 @@ class TimelineView(QWidget):
 
         y = self._legend(p, fm, rh)
         if not self.runs:
-            p.setPen(THEME.header_colour)
+            p.setPen(self.theme.header_colour)
             p.drawText(
                 QRectF(left, y, width, rh * 2), Qt.AlignmentFlag.AlignLeft, self.texts.get("empty", "")
             )
@@ -145,7 +144,7 @@ class TimelineView(QWidget):
         for run, header in zip(self.runs, self.headers, strict=False):
             result = run.result()
             p.setFont(bold)
-            p.setPen(THEME.text_colour)
+            p.setPen(self.theme.text_colour)
             p.drawText(
                 QRectF(8 * self.scale, y, self.width(), rh * 1.4), Qt.AlignmentFlag.AlignVCenter, header
             )
@@ -163,11 +162,11 @@ class TimelineView(QWidget):
         x0 = 8 * self.scale
         y = rh * 0.4
         items = [
-            ("box", WAIT_COLOUR, self.texts.get("waiting", "")),
-            ("box", THEME.message_colour(4), self.texts.get("served", "")),
-            ("request", THEME.text_colour, self.texts.get("request", "")),
-            ("reply", THEME.text_colour, self.texts.get("reply", "")),
-            ("box", CPU_COLOUR, self.texts.get("cpu", "")),
+            ("box", self.theme.wait_colour, self.texts.get("waiting", "")),
+            ("box", self.theme.message_colour(4), self.texts.get("served", "")),
+            ("request", self.theme.text_colour, self.texts.get("request", "")),
+            ("reply", self.theme.text_colour, self.texts.get("reply", "")),
+            ("box", self.theme.bad_colour, self.texts.get("cpu", "")),
         ]
         for kind, colour, text in items:
             box = QRectF(x0, y + rh * 0.2, rh * 1.2, rh * 0.6)
@@ -177,7 +176,7 @@ class TimelineView(QWidget):
                 self._request_tick(p, box.center().x(), y, rh, colour)
             else:
                 self._reply_tick(p, box.center().x(), y, rh, colour)
-            p.setPen(THEME.text_colour)
+            p.setPen(self.theme.text_colour)
             p.drawText(QPointF(box.right() + 6 * self.scale, y + rh * 0.5 + fm.ascent() / 2.5), text)
             x0 = box.right() + 6 * self.scale + fm.horizontalAdvance(text) + 22 * self.scale
         return y + rh * 1.8
@@ -207,7 +206,7 @@ class TimelineView(QWidget):
         now_ns: int,
         served: int | None,
     ) -> None:
-        p.setPen(THEME.text_colour)
+        p.setPen(self.theme.text_colour)
         label = self.texts.get("client", "client {n}").format(n=row.client)
         p.drawText(QRectF(8 * self.scale, y, label_w, rh), Qt.AlignmentFlag.AlignVCenter, label)
         if row.connected is None:
@@ -216,17 +215,17 @@ class TimelineView(QWidget):
         served_x = x(served) if served is not None else end_x
         start_x = x(row.connected)
         bar_top, bar_h = y + rh * 0.15, rh * 0.7
-        p.fillRect(QRectF(start_x, bar_top, max(1.0, served_x - start_x), bar_h), WAIT_COLOUR)
+        p.fillRect(QRectF(start_x, bar_top, max(1.0, served_x - start_x), bar_h), self.theme.wait_colour)
         if served is not None:
-            colour = THEME.message_colour(row.client - 1)
+            colour = self.theme.message_colour(row.client - 1)
             p.fillRect(QRectF(served_x, bar_top, max(1.0, end_x - served_x), bar_h), colour)
-        dark = QColor("#000000") if THEME.high_contrast else QColor("#333333")
+        dark = self.theme.text_colour
         for t in row.requests:
             self._request_tick(p, x(t), y, rh, dark)
         for t in row.replies:
             self._reply_tick(p, x(t), y, rh, dark)
         if row.wait_ns is not None and row.closed is not None:
-            p.setPen(THEME.text_colour)
+            p.setPen(self.theme.text_colour)
             p.drawText(
                 QRectF(end_x + 6 * self.scale, y, self._right_w, rh),
                 Qt.AlignmentFlag.AlignVCenter,
@@ -243,12 +242,12 @@ class TimelineView(QWidget):
         x: Callable[[int | None], float],
         span: int,
     ) -> None:
-        p.setPen(THEME.text_colour)
+        p.setPen(self.theme.text_colour)
         p.drawText(
             QRectF(8 * self.scale, y, 400, rh), Qt.AlignmentFlag.AlignVCenter, self.texts.get("server", "")
         )
         base = QRectF(left, y + rh * 0.1, x(span) - left, rh * 0.8)
-        p.fillRect(base, QColor("#F3F3F3"))
+        p.fillRect(base, self.theme.wait_colour.lighter(125))
         prev_t, prev_cpu = 0, 0.0
         for pt in result.cpu:
             dt = pt.t_ns - prev_t
@@ -256,11 +255,12 @@ class TimelineView(QWidget):
                 frac = max(0.0, min(1.0, (pt.cpu_s - prev_cpu) * 1e9 / dt))
                 h = base.height() * frac
                 p.fillRect(
-                    QRectF(x(prev_t), base.bottom() - h, max(1.0, x(pt.t_ns) - x(prev_t)), h), CPU_COLOUR
+                    QRectF(x(prev_t), base.bottom() - h, max(1.0, x(pt.t_ns) - x(prev_t)), h),
+                    self.theme.bad_colour,
                 )
             prev_t, prev_cpu = pt.t_ns, pt.cpu_s
         if result.cpu:
-            p.setPen(CPU_COLOUR.darker(130))
+            p.setPen(self.theme.bad_colour.darker(130))
             p.drawText(
                 QRectF(base.right() + 6 * self.scale, y, self._right_w, rh),
                 Qt.AlignmentFlag.AlignVCenter,
@@ -268,7 +268,7 @@ class TimelineView(QWidget):
             )
 
     def _axis(self, p: QPainter, y: float, rh: float, left: float, width: float, span: int) -> None:
-        p.setPen(QPen(THEME.header_colour, THEME.line_width))
+        p.setPen(QPen(self.theme.header_colour, self.theme.line_width))
         p.drawLine(QPointF(left, y), QPointF(left + width, y))
         span_ms = span / 1e6
         step = 10.0
@@ -283,24 +283,21 @@ class TimelineView(QWidget):
         p.drawText(QPointF(left + width + 6 * self.scale, y + rh * 1.2), self.texts.get("ms", "ms"))
 
 
-class ServersPanel(QWidget):
+class ServersPanel(LessonPanel):
     panel_id = "servers"
+    tick_ms = 40
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, theme: Theme | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(theme, parent)
         self._lab: ServersLab | None = None
         self._recorder: Recorder | None = None
         self._queue: list[ServersConfig] = []
+        self._closing = 0  # labs being closed on the helper thread
+        self._stopped: set[int] = set()  # id() of the runs the user stopped
         self._runs: list[ServersTimeline] = []
-        self._error = ""
-        self._bridge = Bridge(self)
-        self._bridge.events_batch.connect(self._on_events)
-        self._tick = QTimer(self)
-        self._tick.setInterval(40)
-        self._tick.timeout.connect(self._on_tick)
         self._build()
         self.retranslate()
-        self.set_scale(THEME.scale)
+        self.apply_theme(self.theme)
 
     # --- construction ---------------------------------------------------------------------
     def _build(self) -> None:
@@ -344,15 +341,16 @@ class ServersPanel(QWidget):
         ):
             controls.addWidget(label)
             controls.addWidget(widget)
-        controls.addSpacing(12)
-        for button in (self._run_button, self._compare_button, self._reset_button):
-            controls.addWidget(button)
         controls.addStretch(1)
+        buttons = QHBoxLayout()  # a row of its own: the panel fits a projector's width at zoom
+        for button in (self._run_button, self._compare_button, self._reset_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
 
         self._explanation = QLabel()
         self._explanation.setWordWrap(True)
 
-        self._view = TimelineView()
+        self._view = TimelineView(theme=self.theme)
         self._scroll = QScrollArea()
         self._scroll.setWidgetResizable(True)
         self._scroll.setWidget(self._view)
@@ -394,10 +392,11 @@ class ServersPanel(QWidget):
         body.addWidget(self._scroll, 3)
         body.addWidget(side_w, 2)
 
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(self.content)
         layout.addWidget(self._title)
         layout.addWidget(self._subtitle)
         layout.addLayout(controls)
+        layout.addLayout(buttons)
         layout.addWidget(self._explanation)
         layout.addLayout(body, 1)
 
@@ -480,11 +479,6 @@ class ServersPanel(QWidget):
         self._update_explanation()
         self._refresh()
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
     def _update_explanation(self) -> None:
         mode = self._mode.currentData()
         self._explanation.setText(f"{self.mode_names()[mode]} — {self.mode_explanations()[mode]}")
@@ -498,7 +492,12 @@ class ServersPanel(QWidget):
             think=f"{float(cfg.get('think_ms', 0)):g}",
         )
 
-    def verdict_for(self, result: ServersResult) -> str:
+    def verdict_for(self, result: ServersResult, *, stopped: bool = False) -> str:
+        """``stopped``: the user stopped this run (its clients may then fail with ECONNRESET)."""
+        if stopped and not result.all_echoed:
+            return self.tr(
+                "Stopped before every client was served: these figures cover only part of the run."
+            )
         if result.failures:
             return self.tr("The run failed: {reason}").format(reason=result.failures[0])
         if not result.all_echoed:
@@ -544,11 +543,10 @@ class ServersPanel(QWidget):
     def start_runs(self, configs: list[ServersConfig]) -> None:
         """Queue runs (one after another: their CPU figures must not disturb each other)."""
         self._queue.extend(configs)
-        self._tick.start()
         self._start_next()
 
     def _start_next(self) -> None:
-        if self._lab is not None or not self._queue:
+        if self._lab is not None or self._closing or not self._queue:
             return
         config = self._queue.pop(0)
         self._recorder = Recorder(keep=False)
@@ -556,35 +554,41 @@ class ServersPanel(QWidget):
         timeline = ServersTimeline()
         self._runs.append(timeline)
         del self._runs[:-MAX_RUNS]
-        self._bridge.attach(self._recorder)
+        self._stopped &= {id(r) for r in self._runs}
+        self.bridge.attach(self._recorder)
         self._lab.start()
         self._refresh()
 
     def _finish_lab(self) -> None:
-        lab = self._lab
+        """Take the last events, then close the lab on the helper thread (a thread that would
+        not stop is reported in the panel's error banner)."""
+        lab, self._lab = self._lab, None
         if lab is None:
             return
-        try:
-            lab.close()
-        except RuntimeError as exc:  # a thread would not stop: say so, loudly
-            self._error = str(exc)
-        self._bridge.drain()
-        self._bridge.attach(None)
-        self._lab = None
-        self._recorder = None
+        self._closing += 1
+        self.close_off_gui(lab.close, self.tr("Closing the servers lab"), then=self._lab_closed)
 
-    def _on_events(self, batch: list[Event]) -> None:
+    def _lab_closed(self) -> None:
+        """The lab's last events (its close ends the run) are in the recorder: take them."""
+        self._closing -= 1
+        if self._closing == 0 and self._lab is None:
+            self.bridge.attach(None)  # drains what the closed lab left
+            self._recorder = None
+        self._refresh()
+        if self._queue and not self.is_shut_down:
+            self._start_next()
+        elif self._lab is None:
+            self.run_finished.emit()
+
+    def on_events(self, batch: list[Event]) -> None:
         if self._runs:
             self._runs[-1].feed(batch)
         self._refresh()
 
-    def _on_tick(self) -> None:
+    def on_tick(self) -> None:
         if self._lab is not None and self._lab.finished:
             self._finish_lab()
             self._refresh()
-            self._start_next()
-        if self._lab is None and not self._queue:
-            self._tick.stop()
 
     def _refresh(self) -> None:
         self._view.set_runs(list(self._runs), [self._header(r) for r in self._runs])
@@ -600,13 +604,17 @@ class ServersPanel(QWidget):
             self._counters["cpu"].setText(f"{last.server_cpu_s * 1000:.1f} ms")
             pct = self._counters["percent"]
             pct.setText(f"{last.cpu_percent:.0f} %")
-            colour = THEME.alert_colour if last.cpu_percent >= 50 else THEME.ok_colour
+            colour = self.theme.alert_colour if last.cpu_percent >= 50 else self.theme.ok_colour
             pct.setStyleSheet(f"color: {colour.name()}")
         else:
             for label in self._counters.values():
                 label.setText("–")
                 label.setStyleSheet("")
-        verdicts = [f"• {self.verdict_for(r)}" for r in results if r.finished]
+        verdicts = [
+            f"• {self.verdict_for(r, stopped=id(run) in self._stopped)}"
+            for run, r in zip(self._runs, results, strict=True)
+            if r.finished
+        ]
         self._verdict.setText("\n\n".join(verdicts))
         self._table.setRowCount(len(results))
         for i, r in enumerate(results):
@@ -621,28 +629,27 @@ class ServersPanel(QWidget):
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if j == 4 and r.cpu and r.cpu_percent >= 50:
-                    item.setForeground(THEME.alert_colour)
+                    item.setForeground(self.theme.alert_colour)
                 self._table.setItem(i, j, item)
-        if self._error:
-            self._status.setText(self._error)
-        elif self._lab is not None:
+        if self._lab is not None:
             self._status.setText(self.tr("Running… ({left} more queued)").format(left=len(self._queue)))
         else:
             self._status.setText(self.tr("Ready."))
 
     # --- panel interface ------------------------------------------------------------------
-    def set_scale(self, factor: float) -> None:
-        self._title.setFont(THEME.font(1.5, bold=True))
-        self._verdict.setFont(THEME.font(1.1, bold=True))
+    def apply_theme(self, theme: Theme) -> None:
+        factor = theme.scale
+        self._title.setFont(self.theme.font(1.5, bold=True))
+        self._verdict.setFont(self.theme.font(1.1, bold=True))
         for label in self._counters.values():
-            label.setFont(THEME.font(2.0, bold=True))
+            label.setFont(self.theme.font(2.0, bold=True))
         for label in self._counter_names.values():
-            label.setFont(THEME.font(1.0))
-        self._explanation.setFont(THEME.font(1.05))
+            label.setFont(self.theme.font(1.0))
+        self._explanation.setFont(self.theme.font(1.05))
         self._view.set_scale(factor)
         self._table.setMaximumHeight(int(240 * factor))  # a header and one row per design
+        self._refresh()
         self._side.setMaximumWidth(int(560 * factor))
-        self._side.setMinimumWidth(int(380 * factor))
 
     def run(self) -> None:
         try:
@@ -664,6 +671,8 @@ class ServersPanel(QWidget):
     def pause(self) -> None:
         """Stop what runs and what is queued (the runs so far stay on screen)."""
         self._queue.clear()
+        if self._lab is not None and self._runs:
+            self._stopped.add(id(self._runs[-1]))
         self._finish_lab()
         self._refresh()
 
@@ -671,7 +680,8 @@ class ServersPanel(QWidget):
         self._queue.clear()
         self._finish_lab()
         self._runs.clear()
-        self._error = ""
+        self._stopped.clear()
+        self.clear_error()
         self._refresh()
 
     def run_default_preset(self) -> None:
@@ -684,13 +694,14 @@ class ServersPanel(QWidget):
         self.compare_all()
 
     def is_idle(self) -> bool:
-        return self._lab is None and not self._queue
+        return self._lab is None and not self._queue and not self.helper_busy
 
-    def shutdown(self) -> None:
+    def stop_work(self) -> None:
         self._queue.clear()
-        self._tick.stop()
         self._finish_lab()
-        self._bridge.stop()
+
+    def key_widget(self) -> QWidget | None:
+        return self._verdict
 
     # --- for tests ------------------------------------------------------------------------------
     def timeline_rows(self) -> list[tuple[str, list[str]]]:

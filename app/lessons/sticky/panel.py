@@ -6,7 +6,7 @@ import os
 import shutil
 from collections.abc import Iterable, Iterator, Sequence
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 
 from app.lessons.sticky.quiz import QuizController
 from app.lessons.sticky.wire_controls import WireControls
-from app.shell.bridge import Bridge
-from app.shell.theme import THEME
+from app.panels.base import LessonPanel
+from app.shell.theme import Theme
 from app.widgets.buffers import BuffersView
 from app.widgets.log_model import EventLogModel
 from app.widgets.ribbon import RibbonView
@@ -58,12 +58,12 @@ PROGRESS_DELAY_MS = 400
 DRAW_BUDGET_S = 0.015  # per 25 ms tick while an opened trace is drawn (the window stays usable)
 
 
-class StickyPanel(QWidget):
+class StickyPanel(LessonPanel):
     panel_id = "sticky"
-    run_finished = Signal()
+    lazy_events = True  # the model reads batches at its own pace
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, theme: Theme | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(theme, parent)
         self.lab: StreamLab | None = None
         self.recorder: Recorder | None = None
         self._trace_path: str | None = None  # the trace file on screen, if one was opened
@@ -76,14 +76,9 @@ class StickyPanel(QWidget):
         self.has_previous = False
         self._then: list[str] = []  # queued follow-ups (the default preset's framing comparison)
         self._loading = False
-        self.bridge = Bridge(self, lazy=True)  # the model reads batches at its own pace
-        self.bridge.events_batch.connect(self._feed)
-        self.tick = QTimer(self)
-        self.tick.setInterval(25)
-        self.tick.timeout.connect(self._on_tick)
-        self.tick.start()
         self._build()
         self.retranslate()
+        self.apply_theme(self.theme)
         self.load_preset("hello-world", run=False)
 
     # ================================================================ layout
@@ -133,7 +128,7 @@ class StickyPanel(QWidget):
             self.receiver_combo,
         ):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(14)
+            combo.setMinimumContentsLength(9)
         self.send_delay = QDoubleSpinBox()
         self.send_delay.setRange(0, 5000)
         self.send_delay.setDecimals(0)
@@ -166,8 +161,8 @@ class StickyPanel(QWidget):
         grid.addWidget(self.framing, 1, 1, 1, 3)
         grid.addWidget(lab("send_mode"), 1, 4)
         grid.addWidget(self.send_mode, 1, 5)
-        grid.addWidget(self.list_radio, 2, 0)
-        grid.addWidget(self.messages_edit, 2, 1, 1, 3)
+        grid.addWidget(self.list_radio, 2, 0, 1, 2)  # its text is long: two columns
+        grid.addWidget(self.messages_edit, 2, 2, 1, 2)
         grid.addWidget(self.count_radio, 2, 4)
         count_row = QHBoxLayout()
         count_row.addWidget(self.count_spin, 1)
@@ -232,17 +227,18 @@ class StickyPanel(QWidget):
             label.setFrameShape(QFrame.Shape.StyledPanel)
             label.setContentsMargins(8, 2, 8, 2)
             self.counters[key] = label
+            label.setWordWrap(True)  # a narrow window wraps a badge instead of widening the panel
             counter_row.addWidget(label)
         counter_row.addStretch(1)
         self.verdict = QLabel()
         self.verdict.setObjectName("verdict")
         self.verdict.setWordWrap(True)
 
-        self.prev_ribbon = RibbonView(self.prev_model)
+        self.prev_ribbon = RibbonView(self.prev_model, theme=self.theme)
         self.prev_ribbon.dimmed = True
         self.prev_ribbon.setVisible(False)
-        self.ribbon = RibbonView(self.model)
-        self.buffers = BuffersView(self.model)
+        self.ribbon = RibbonView(self.model, theme=self.theme)
+        self.buffers = BuffersView(self.model, theme=self.theme)
         self.queue_note = QLabel()
         self.queue_note.setWordWrap(True)
         buffers_page = QWidget()
@@ -250,7 +246,7 @@ class StickyPanel(QWidget):
         bl.setContentsMargins(0, 0, 0, 0)
         bl.addWidget(self.queue_note)
         bl.addWidget(self.buffers, 1)
-        self.log_model = EventLogModel(self.model, self)
+        self.log_model = EventLogModel(self.model, self, theme=self.theme)
         self.log_view = QTableView()
         self.log_view.setModel(self.log_model)
         self.log_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -266,12 +262,13 @@ class StickyPanel(QWidget):
         rl.addWidget(self.prev_ribbon, 1)
         rl.addWidget(self.ribbon, 1)
         split = QSplitter(Qt.Orientation.Vertical)
+        split.setChildrenCollapsible(False)  # the "Now" ribbon keeps the height of its rows
         split.addWidget(ribbons)
         split.addWidget(self.tabs)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
 
-        top = QVBoxLayout(self)
+        top = QVBoxLayout(self.content)
         top.addLayout(grid)
         top.addWidget(self.lesson)
         top.addWidget(self.quiz.bar)
@@ -279,8 +276,8 @@ class StickyPanel(QWidget):
         top.addLayout(counter_row)
         top.addWidget(self.verdict)
         top.addWidget(split, 1)
-        for w in (self.transport, self.send_mode):
-            w.currentIndexChanged.connect(self._controls_changed)
+        for combo in (self.transport, self.send_mode):
+            combo.currentIndexChanged.connect(self._controls_changed)
         self.receiver_combo.currentIndexChanged.connect(self._update_receiver_tip)
 
     # =========================================================== translation
@@ -472,27 +469,38 @@ class StickyPanel(QWidget):
         self._update_lesson()
         self._refresh_texts()
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
-    def set_scale(self, factor: float) -> None:
-        big = THEME.font(1.35, bold=True)
+    def apply_theme(self, theme: Theme) -> None:
+        factor = theme.scale
+        big = theme.font(1.35, bold=True)
         for label in self.counters.values():
             label.setFont(big)
-        self.verdict.setFont(THEME.font(1.3, bold=True))
-        self.lesson.setFont(THEME.font(1.1))
+        self.verdict.setFont(theme.font(1.3, bold=True))
+        self.lesson.setFont(theme.font(1.1))
         for w in (self.pending_client, self.pending_server):
-            w.setFont(THEME.font(1.15, bold=True))
-        # Minimums that still fit a 1080-pixel projector at 1.5x; the splitter shares the rest.
-        self.ribbon.setMinimumHeight(int(130 * factor))
-        self.prev_ribbon.setMinimumHeight(int(115 * factor))
-        self.tabs.setMinimumHeight(int(210 * factor))
+            w.setFont(theme.font(1.15, bold=True))
+        # The ribbons' minimum is their rows (RibbonView.minimumSizeHint); the panel scrolls
+        # when the zoom makes everything taller than the window, and the splitter shares the rest.
+        self.tabs.setMinimumHeight(int(180 * factor))
+        # Spin boxes ask for room for their largest value; a narrower floor keeps the grid
+        # within a 1280-pixel projector at zoom (the values shown are short).
+        wire = self.wire
+        for spin in (
+            self.count_spin,
+            self.size_spin,
+            self.rcvbuf,
+            self.recv_size,
+            *(wire.delay, wire.jitter, wire.rate, wire.loss, wire.dup, wire.reorder, wire.seed),
+        ):
+            spin.setMinimumWidth(int(60 * factor))
+        wire.network.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        wire.network.setMinimumContentsLength(12)
         self.buffers.set_scale(factor)
+        self.log_view.viewport().update()  # error rows take the theme's colour
         self.quiz.bar.set_scale()
-        for w in (self.ribbon, self.prev_ribbon):
-            w.update()
+        for ribbon in (self.ribbon, self.prev_ribbon):
+            ribbon.updateGeometry()
+            ribbon.update()
+        self._refresh_texts()
 
     # ============================================================== presets
     def presets(self) -> list[tuple[str, str]]:
@@ -683,10 +691,10 @@ class StickyPanel(QWidget):
         self.log_model.set_stream(self.model)
 
     def _stop_lab(self) -> None:
-        if self.lab is not None:
-            self.lab.close()
+        lab, self.lab = self.lab, None
+        if lab is not None:
             self.bridge.drain()
-            self.lab = None
+            self.close_off_gui(lab.close, self.tr("Closing the sticky-packet lab"))
 
     def run(self) -> None:
         if self.lab is not None and not self.lab.finished and self.lab.gate.stepping:
@@ -738,17 +746,25 @@ class StickyPanel(QWidget):
             and self.model.backlog == 0
             and self._trace_load is None
             and self._drawing is None
+            and not self.helper_busy
         )
 
-    def shutdown(self) -> None:
+    def stop_work(self) -> None:
         self.quiz.stop()
         self._then.clear()
         self._cancel_trace_load()
-        self.tick.stop()
         self._stop_lab()
-        self.bridge.stop()
+
+    def key_widget(self) -> QWidget | None:
+        return self.ribbon
 
     # ================================================================ traces
+    def can_open_trace(self) -> bool:
+        return True
+
+    def can_export_trace(self) -> bool:
+        return True
+
     def export_trace(self, path: str) -> None:
         """Save the run on screen (a live run, or the trace opened from a file) as JSON Lines."""
         if self._trace_path is not None:
@@ -869,7 +885,10 @@ class StickyPanel(QWidget):
         self._refresh_texts()
 
     # ================================================================= ticks
-    def _on_tick(self) -> None:
+    def on_events(self, batch: list[Event]) -> None:
+        self._feed(batch)
+
+    def on_tick(self) -> None:
         self._poll_trace_load()
         self.model.process(budget_s=DRAW_BUDGET_S if self.model.loading else 0.004)
         if self.lab is not None:
@@ -911,7 +930,7 @@ class StickyPanel(QWidget):
         udp = m.transport == "udp"
 
         def counter(key: str, text: str, bad: bool) -> None:
-            colour = THEME.alert_colour.name() if bad else THEME.ok_colour.name()
+            colour = self.theme.bad_colour.name() if bad else self.theme.ok_colour.name()
             self.counters[key].setText(f"<span style='color:{colour}'>{text}</span>")
 
         counter("merged", self.tr("merged recv(): {n}").format(n=m.merged_chunks), m.merged_chunks > 0)
@@ -952,12 +971,12 @@ class StickyPanel(QWidget):
             if m.app_messages_match:
                 text, colour = (
                     self.tr("✓ The application got exactly the messages that were sent."),
-                    THEME.ok_colour,
+                    self.theme.ok_colour,
                 )
             else:
                 text, colour = (
                     self.tr("✗ The application did NOT get the messages that were sent."),
-                    THEME.alert_colour,
+                    self.theme.bad_colour,
                 )
             lesson = [e for e in m.errors if LESSON_BUG in e]
             if lesson:  # the lesson's code failed: that is the point of the run, say it first

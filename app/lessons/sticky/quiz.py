@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.shell.theme import THEME
+from app.shell.theme import Theme
 from netsim.core.events import BytesReceived, Event
 from netsim.core.trace import Trace
 from netsim.lessons.sticky.quiz import SMALL_RECV, Question, Round, grade, plan_round
@@ -38,8 +38,9 @@ class QuizBar(QFrame):
     next_requested = Signal()
     stop_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, theme: Theme | None = None) -> None:
         super().__init__(parent)
+        self.theme = theme if theme is not None else Theme(self)
         self.setObjectName("quiz_bar")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.heading = QLabel()
@@ -84,12 +85,12 @@ class QuizBar(QFrame):
         self.stop_btn.setText(self.tr("End the quiz"))
 
     def set_scale(self) -> None:
-        self.heading.setFont(THEME.font(1.15, bold=True))
-        self.question.setFont(THEME.font(1.15))
-        self.verdict.setFont(THEME.font(1.15, bold=True))
-        self.score.setFont(THEME.font(1.15, bold=True))
+        self.heading.setFont(self.theme.font(1.15, bold=True))
+        self.question.setFont(self.theme.font(1.15))
+        self.verdict.setFont(self.theme.font(1.15, bold=True))
+        self.score.setFont(self.theme.font(1.15, bold=True))
         for b in self.choices:
-            b.setFont(THEME.font(1.2, bold=True))
+            b.setFont(self.theme.font(1.2, bold=True))
 
     # ------------------------------------------------------------- texts
     def setup_text(self, rnd: Round) -> str:
@@ -184,7 +185,7 @@ class QuizBar(QFrame):
         for b in self.choices:
             b.setEnabled(False)
         right = picked == q.answer
-        colour = (THEME.ok_colour if right else THEME.alert_colour).name()
+        colour = (self.theme.ok_colour if right else self.theme.alert_colour).name()
         verdict = (
             self.tr("✓ Right: recv() returned {r}.")
             if right
@@ -212,7 +213,7 @@ class QuizController(QObject):
     def __init__(self, panel: StickyPanel) -> None:
         super().__init__(panel)
         self.panel = panel
-        self.bar = QuizBar()
+        self.bar = QuizBar(theme=panel.theme)
         self.bar.setVisible(False)
         self.quiz_button = QPushButton()
         self.quiz_button.setCheckable(True)

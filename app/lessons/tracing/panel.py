@@ -17,7 +17,6 @@ import threading
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -36,8 +35,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.shell.bridge import Bridge
-from app.shell.theme import THEME
+from app.panels.base import LessonPanel
+from app.shell.theme import Theme
 from app.widgets.ribbon import RibbonView
 from app.widgets.stream_model import StreamModel
 from netsim.core.events import Event
@@ -204,11 +203,12 @@ class Console(QWidget):
         self.output.ensureCursorVisible()
 
 
-class TracingPanel(QWidget):
+class TracingPanel(LessonPanel):
     panel_id = "tracing"
+    tick_ms = REFRESH_MS
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, theme: Theme | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(theme, parent)
         self._lab: TraceLab | None = None
         self._events: list[Event] = []
         self._calls: list[ProgramCalled] = []
@@ -224,14 +224,9 @@ class TracingPanel(QWidget):
         self._notes: list[str] = []
         self._dir_chosen = False  # the user picked a direction: keep it; else show the busier one
         self._next_rejoin = 0.0
-        self._bridge = Bridge(self)
-        self._bridge.events_batch.connect(self._on_events)
-        self._tick = QTimer(self)
-        self._tick.setInterval(REFRESH_MS)
-        self._tick.timeout.connect(self._on_tick)
         self._build()
         self.retranslate()
-        self.set_scale(THEME.scale)
+        self.apply_theme(self.theme)
 
     # ---------------------------------------------------------------- building
     def _build(self) -> None:
@@ -264,7 +259,7 @@ class TracingPanel(QWidget):
         pick.addWidget(self._conn_pick, 1)
         pick.addWidget(self._dir_pick)
         self._model = StreamModel(self)
-        self._ribbon = RibbonView(self._model)
+        self._ribbon = RibbonView(self._model, theme=self.theme)
         self._counters = QLabel()
         self._counters.setWordWrap(True)
 
@@ -286,7 +281,7 @@ class TracingPanel(QWidget):
         split.addWidget(self._tabs)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(self.content)
         layout.addWidget(self._title)
         layout.addWidget(self._subtitle)
         layout.addLayout(top)
@@ -315,15 +310,11 @@ class TracingPanel(QWidget):
         self._refresh_pickers()
         self._refresh_status()
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
-    def set_scale(self, factor: float) -> None:
-        self._title.setFont(THEME.font(1.5, bold=True))
-        self._counters.setFont(THEME.font(1.1, bold=True))
-        self._ribbon.setMinimumHeight(int(150 * factor))
+    def apply_theme(self, theme: Theme) -> None:
+        self._title.setFont(theme.font(1.5, bold=True))
+        self._counters.setFont(theme.font(1.1, bold=True))
+        self._ribbon.updateGeometry()  # its minimum holds its rows (RibbonView.minimumSizeHint)
+        self._ribbon.update()
 
     def run_default_preset(self) -> None:
         """The lesson's hello / world pair, when the lesson's programs are at hand."""
@@ -333,7 +324,7 @@ class TracingPanel(QWidget):
         self.start(list(cmds), lesson_programs_dir(), framing)
 
     def is_idle(self) -> bool:
-        return self._lab is None
+        return self._lab is None and not self.helper_busy
 
     def run(self) -> None:
         if self._lab is not None:
@@ -367,10 +358,20 @@ class TracingPanel(QWidget):
         self._refresh_pickers()
         self._refresh_status()
 
-    def shutdown(self) -> None:
-        self._tick.stop()
+    def stop_work(self) -> None:
         self._finish_lab(wait=True)
-        self._bridge.stop()
+
+    def can_open_trace(self) -> bool:
+        return True
+
+    def can_open_dialog(self) -> bool:
+        return True
+
+    def can_export_trace(self) -> bool:
+        return True
+
+    def key_widget(self) -> QWidget | None:
+        return self._ribbon
 
     # ------------------------------------------------------------- running
     def open_dialog(self) -> None:
@@ -409,9 +410,8 @@ class TracingPanel(QWidget):
             self._tabs.addTab(console, self.tr("Program {n}").format(n=i + 1))
             self._tabs.setTabToolTip(i + 1, commands[i])
         self._lab = lab
-        self._bridge.attach(lab.recorder)
+        self.bridge.attach(lab.recorder)
         lab.start()
-        self._tick.start()
         self._refresh_status()
         return True
 
@@ -438,13 +438,19 @@ class TracingPanel(QWidget):
             lab.stop(self.tr("stopped with Stop"))
             if not wait:
                 return
-        lab.close()
-        self._bridge.drain()
-        self._bridge.attach(None)
-        self._notes = list(lab.notes)
         self._lab = None
 
-    def _on_events(self, batch: list[Event]) -> None:
+        def closed(lab: TraceLab = lab) -> None:  # its last events and notes, once it is closed
+            if self.bridge.recorder is lab.recorder:
+                self.bridge.attach(None)
+            if self._lab is None:
+                self._notes = list(lab.notes)
+                self._dirty = True
+                self._refresh_status()
+
+        self.close_off_gui(lab.close, self.tr("Closing the traced programs"), then=closed)
+
+    def on_events(self, batch: list[Event]) -> None:
         self._events.extend(batch)
         for ev in batch:
             if isinstance(ev, ProgramCalled):
@@ -470,7 +476,7 @@ class TracingPanel(QWidget):
         error = f"  {c.error}" + (f" ×{c.repeat}" if c.repeat > 1 else "") if c.error else ""
         self._log.appendPlainText(f"pid {c.pid} fd {c.fd} {c.call}{result}{data}{error}")
 
-    def _on_tick(self) -> None:
+    def on_tick(self) -> None:
         with self._output_lock:
             out, self._output = list(self._output), collections.deque()
         for program, _stream, data in out:
@@ -478,7 +484,6 @@ class TracingPanel(QWidget):
                 self._consoles[program].append(data)
         if self._lab is not None and self._lab.finished:
             self._finish_lab(wait=True)
-            self._tick.stop()
             self._dirty = True
         now = time.monotonic()
         if self._dirty and (self._lab is None or now >= self._next_rejoin):
@@ -602,7 +607,7 @@ class TracingPanel(QWidget):
         self.reset()
         self._framing = str(trace.config.get("framing", "none"))
         self._replayed = path
-        self._on_events(list(trace.events))
+        self.on_events(list(trace.events))
         self._rejoin()
         self._refresh_status()
 

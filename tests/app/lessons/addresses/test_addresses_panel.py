@@ -23,6 +23,7 @@ def panel(qtbot: QtBot) -> Iterator[AddressesPanel]:
     widget = AddressesPanel()
     qtbot.addWidget(widget)
     widget.resize(1400, 900)
+    qtbot.waitUntil(widget.is_idle, timeout=10_000)  # the machine is read on the helper thread
     yield widget
     widget.shutdown()
 
@@ -76,18 +77,22 @@ def test_a_port_someone_listens_on_names_the_listener(qtbot: QtBot, panel: Addre
         port = server.getsockname()[1]
         panel.port_spin.setValue(port)
         qtbot.mouseClick(panel.port_btn, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(panel.is_idle, timeout=10_000)
         assert "Listening now: TCP 127.0.0.1:" in panel.port_result.text()
         assert ("TCP", "127.0.0.1", str(port)) in [r[:3] for r in panel.listening_rows()]
     panel.refresh_machine()
+    qtbot.waitUntil(panel.is_idle, timeout=10_000)
     assert "Nobody listens on it now." in panel.port_result.text()
 
 
-def test_port_sentences(panel: AddressesPanel) -> None:
+def test_port_sentences(qtbot: QtBot, panel: AddressesPanel) -> None:
     panel.port_spin.setValue(0)
     panel.explain_port()
+    qtbot.waitUntil(panel.is_idle, timeout=10_000)
     assert "choose a free port" in panel.port_result.text()
     panel.port_spin.setValue(65000)
     panel.explain_port()
+    qtbot.waitUntil(panel.is_idle, timeout=10_000)
     assert "dynamic / private port (49152–65535)" in panel.port_result.text()
 
 
@@ -133,6 +138,7 @@ def test_too_long_a_message_says_so(panel: AddressesPanel) -> None:
 
 def test_scale_timer_and_shutdown(qtbot: QtBot, panel: AddressesPanel) -> None:
     panel.run_default_preset()
+    qtbot.waitUntil(panel.is_idle, timeout=10_000)
     rows = panel.interface_rows()
     panel.set_scale(1.5)
     panel.retranslate()
@@ -146,7 +152,7 @@ def test_scale_timer_and_shutdown(qtbot: QtBot, panel: AddressesPanel) -> None:
     panel.auto_refresh.setChecked(True)
     panel.shutdown()
     assert not panel.timer.isActive() and panel.is_idle()
-    panel.reset()
+    panel.reset()  # after shutdown the keys still answer, without starting a thread
     panel.run()
     panel.step()
     assert "192.168.16.67" in panel.address_result.text()

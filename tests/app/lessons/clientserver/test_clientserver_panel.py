@@ -59,7 +59,8 @@ def test_default_preset_serves_the_cs_client_and_marks_the_framing(
     qtbot.waitUntil(lambda: sum(v.client == "cs" for v in panel.views()) == 2, timeout=10000)
     panel.reset()
     assert panel.connection_rows() == [] and panel.start_btn.text() == "Start server"
-    assert threading.active_count() == threads
+    qtbot.waitUntil(panel.is_idle, timeout=10000)  # the server is closed on the panel's helper thread
+    qtbot.waitUntil(lambda: threading.active_count() == threads, timeout=5000)
 
 
 def test_open_in_browser_hands_the_url_to_the_desktop(

@@ -96,7 +96,8 @@ def test_pause_stops_the_queue_and_keeps_what_ran(qtbot: QtBot, panel: ServersPa
     choose(panel, BLOCKING, clients=2, requests=5, think_ms=100)
     panel.compare_all()
     panel.pause()
-    assert panel.is_idle()
+    assert panel._lab is None  # stopped at once; the lab is closed on the panel's helper thread
+    qtbot.waitUntil(panel.is_idle, timeout=TIMEOUT_MS)
     assert len(panel.timeline_rows()) == 1
     assert "Stopped before every client was served" in panel.verdict_text()  # no lesson from half a run
 

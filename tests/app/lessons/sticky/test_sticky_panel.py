@@ -160,19 +160,22 @@ def test_framing_change_mid_run_keeps_the_whole_previous_run(qtbot, panel) -> No
     assert panel.model.app_messages_match
 
 
-def test_space_steps_unless_a_control_wants_it(qtbot, tmp_path) -> None:
+def test_space_steps_unless_a_text_field_wants_it(qtbot, tmp_path) -> None:
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     window = MainWindow(Translations(), settings)
     qtbot.addWidget(window)
     window.show()
     sticky = window.panels[0]
     sticky.load_preset("hello-world", run=False)
-    sticky.nodelay.setFocus()
+    sticky.messages_edit.setFocus()
+    qtbot.keyClick(sticky.messages_edit, Qt.Key.Key_Space)
+    assert sticky.messages_edit.text().endswith(" ") and sticky.lab is None  # the text field typed it
+    sticky.run_btn.setFocus()  # a button clicked a moment ago does not eat the lesson's Space
+    qtbot.keyClick(sticky.run_btn, Qt.Key.Key_Space)
+    assert sticky.lab is not None and sticky.lab.gate.stepping  # stepped, not clicked "Run"
+    sticky.nodelay.setFocus()  # nor does a check box: it stays as it was
     qtbot.keyClick(sticky.nodelay, Qt.Key.Key_Space)
-    assert sticky.nodelay.isChecked() and sticky.lab is None  # the check box took its Space
-    window.setFocus()
-    qtbot.keyClick(window, Qt.Key.Key_Space)
-    assert sticky.lab is not None and sticky.lab.gate.stepping  # Space elsewhere steps
+    assert not sticky.nodelay.isChecked() and sticky.lab.gate.stepping
     window.close()
 
 
