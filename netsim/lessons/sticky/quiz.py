@@ -325,9 +325,11 @@ def _tcp_question(rnd: Round, stream: _Stream, segments: set[int], start: int, r
     at_start, at_end = start in stream.bounds, end in stream.bounds or end == stream.total
     if len(result) == n and stream.total - start > n:
         return distractors, "capped", (("n", n),)
-    mss = sc.mss or len(result)
-    if segments and end in segments and len(result) <= mss and (start in segments or start == 0):
-        return distractors, "segment", (("mss", mss),)  # exactly one segment, boundaries or not
+    if at_start and at_end and not inside:  # exactly one send
+        return distractors, ("delayed" if sc.wire_delay_ms else "alone"), ()
+    mss = sc.mss
+    if mss and end in segments and len(result) <= mss and (start in segments or start == 0):
+        return distractors, "segment", (("mss", mss),)  # exactly one segment, send boundaries or not
     if inside:
         crossed = [e for e in stream.sends if e.start < end and e.end > start]
         if any(e.start == e.end for e in crossed):
@@ -337,11 +339,9 @@ def _tcp_question(rnd: Round, stream: _Stream, segments: set[int], start: int, r
         if len(inside) == 1 and at_start and at_end:
             return distractors, "merged", ()
         return distractors, "several", (("k", len(crossed)),)
-    if not at_end or not at_start:
-        if segments and (end in segments or start in segments):
-            return distractors, "segment", (("mss", mss),)
-        return distractors, ("partial" if not at_end else "rest"), ()
-    return distractors, ("delayed" if sc.wire_delay_ms else "alone"), ()
+    if mss and (end in segments or start in segments):
+        return distractors, "segment", (("mss", mss),)
+    return distractors, ("partial" if not at_end else "rest"), ()
 
 
 def _udp_question(

@@ -1,4 +1,4 @@
-"""``netsim quiz``: predict what the first recv() returns, then see the real run."""
+"""``netsim quiz``: predict what each recv() of a run returns, then see the real result."""
 
 from __future__ import annotations
 
@@ -7,18 +7,19 @@ import random
 import sys
 from typing import Any, TextIO
 
-from netsim.lessons.sticky.quiz import SITUATIONS, Question, ask
+from netsim.lessons.sticky.quiz import MAX_QUESTIONS, SITUATIONS, Graded, Question, ask, choice_text
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "quiz",
-        help="predict the recv(): guess what the first recv() returns, then see a real run",
-        description="Each round describes two sends and a receiver (sometimes through a relay); type "
-        "the number of your answer (1-4). The answer comes from a real run on loopback.",
+        help="predict the recv(): guess what each recv() returns, then see a real run",
+        description="Each round describes some sends and a receiver (sometimes through a relay), runs it "
+        f"for real on loopback, then asks about each recv() in turn (at most {MAX_QUESTIONS} per round): "
+        "type the number of your answer (1-4).",
     )
     p.add_argument("--seed", type=int, metavar="N", help="the same seed asks the same questions")
-    p.add_argument("--rounds", type=int, default=5, metavar="N", help="how many questions (default 5)")
+    p.add_argument("--rounds", type=int, default=3, metavar="N", help="how many rounds (default 3)")
     p.add_argument(
         "--situation",
         choices=[s.situation_id for s in SITUATIONS],
@@ -44,6 +45,15 @@ def _read_choice(question: Question, stdin: TextIO, out: TextIO) -> int | None:
         out.write(f"  type a number from 1 to {len(question.choices)}\n")
 
 
+def _round_intro(number: int, graded: Graded, out: TextIO) -> None:
+    rnd = graded.round
+    print(f"\nround {number}: {rnd.setup}", file=out)
+    print(f"  {rnd.loop}", file=out)
+    n = len(graded.questions)
+    if graded.capped:
+        print(f"  (the run made {graded.recv_calls} {rnd.call} calls: the quiz asks about the first {n})", file=out)
+
+
 def run(args: argparse.Namespace) -> int:
     if args.rounds < 1 or args.rounds > 1000:
         print("netsim quiz: --rounds must be 1..1000", file=sys.stderr)
@@ -52,25 +62,28 @@ def run(args: argparse.Namespace) -> int:
     rng = random.Random(seed)
     out = sys.stdout
     score = asked = 0
-    print(f"Predict the recv() (seed {seed}): what does the FIRST recv() return?", file=out)
+    print(f"Predict the recv() (seed {seed}): what does each recv() return?", file=out)
     for number in range(1, args.rounds + 1):
         try:
-            q = ask(rng, args.situation)
+            graded = ask(rng, args.situation)
         except RuntimeError as exc:
             print(f"netsim quiz: {exc}", file=sys.stderr)
             return 1
-        print(f"\nround {number}: {q.round.setup}", file=out)
-        for i, choice in enumerate(q.choices, start=1):
-            print(f"  {i}) {choice!r}", file=out)
-        picked = _read_choice(q, sys.stdin, out)
-        if picked is None:
-            break
-        asked += 1
-        right = picked == q.answer
-        score += right
-        verdict = "right" if right else f"wrong (it was {q.answer + 1})"
-        print(f"  {verdict}: recv() returned {q.result!r}", file=out)
-        print(f"  why: {q.why_text}", file=out)
-        print(f"  score {score}/{asked}", file=out)
+        _round_intro(number, graded, out)
+        for q in graded.questions:
+            print(f"\n  {graded.round.call} #{q.number} of the run returns:", file=out)
+            for i, choice in enumerate(q.choices, start=1):
+                print(f"    {i}) {choice_text(choice)}", file=out)
+            picked = _read_choice(q, sys.stdin, out)
+            if picked is None:
+                print(f"\nfinal score: {score}/{asked}", file=out)
+                return 0
+            asked += 1
+            right = picked == q.answer
+            score += right
+            verdict = "right" if right else f"wrong (it was {q.answer + 1})"
+            print(f"  {verdict}: {graded.round.call} returned {choice_text(q.result)}", file=out)
+            print(f"  why: {q.why_text}", file=out)
+            print(f"  score {score}/{asked}", file=out)
     print(f"\nfinal score: {score}/{asked}", file=out)
     return 0
