@@ -65,36 +65,63 @@ def test_no_relay_no_wire_lane_and_tcp_loss_is_not_offered(qtbot, panel) -> None
     assert panel.wire.loss.isEnabled()
 
 
-def test_quiz_holds_the_recv_back_then_scores_keys_1_to_4(qtbot, panel) -> None:
+def test_quiz_asks_each_recv_in_turn_keys_1_to_4_and_score(qtbot, panel) -> None:
     quiz = panel.quiz
-    quiz.start(seed=3)
+    quiz.start(seed=3, situation_id="hello-world")
     assert quiz.bar.isVisible() and quiz.round is not None
     qtbot.waitUntil(lambda: quiz.question is not None, timeout=20000)
-    q = quiz.question
-    assert q is not None
-    assert panel.model.chunk_start == type(panel.model.chunk_start)("q")  # no recv() shown yet
-    qtbot.waitUntil(lambda: "prediction" in panel.verdict.text(), timeout=5000)  # not "Running…"
+    g, q1 = quiz.graded, quiz.question
+    assert g is not None and q1 is not None
+    assert [q.result for q in g.questions] == [b"helloworld", b""]  # the lesson: two recv() calls
+    assert len(panel.model.chunk_start) == 0 and not panel.model.finished  # no recv() shown yet
+    assert "prediction" in panel.verdict.text()
+    assert "#1 of 2" in quiz.bar.prompt.text()
     visible = [b for b in quiz.bar.choices if b.isVisible()]
-    assert len(visible) == len(q.choices) and 2 <= len(visible) <= 4
-    assert visible[q.answer].text().endswith(repr(q.result))
-    qtbot.keyClick(panel, Qt.Key.Key_1 + q.answer)  # the right answer, by key
+    assert len(visible) == len(q1.choices) and 2 <= len(visible) <= 4
+    assert visible[q1.answer].text().endswith("b'helloworld'")
+    qtbot.keyClick(panel, Qt.Key.Key_1 + q1.answer)  # the right answer, by key
     assert quiz.score == 1 and quiz.asked == 1
     assert "Score: 1 / 1" in quiz.bar.score.text()
-    assert quiz.bar.why_text(q.why) in quiz.bar.verdict.text()  # the one-sentence why
-    wait_idle(qtbot, panel)
-    assert len(panel.model.chunk_start) >= 1  # revealed on the ribbon
-    qtbot.keyClick(panel, Qt.Key.Key_N)  # next round
-    qtbot.waitUntil(lambda: quiz.question is not None and quiz.question is not q, timeout=20000)
+    assert quiz.bar.why_text(q1.why) in quiz.bar.verdict.text()  # the one-sentence why
+    # recv() #1 is on the ribbon, nothing after it: the b'' and the end of the run are still held
+    qtbot.waitUntil(lambda: len(panel.model.chunk_start) == 1, timeout=5000)
+    assert not panel.model.finished and quiz.holding
     q2 = quiz.question
-    assert q2 is not None
+    assert q2 is not None and q2.number == 2 and q2.result == b""
+    assert "#2 of 2" in quiz.bar.prompt.text()
+    assert any(b.text().endswith("nothing: it keeps waiting") for b in quiz.bar.choices if b.isVisible())
+    qtbot.keyClick(panel, Qt.Key.Key_N)  # no new round in the middle of one
+    assert quiz.question is q2
     wrong = (q2.answer + 1) % len(q2.choices)
     qtbot.keyClick(panel, Qt.Key.Key_1 + wrong)
-    qtbot.keyClick(panel, Qt.Key.Key_1 + q2.answer)  # a second key press changes nothing
+    qtbot.keyClick(panel, Qt.Key.Key_1 + q2.answer)  # the round is over: a second key press changes nothing
     assert (quiz.score, quiz.asked) == (1, 2)
     assert "Score: 1 / 2" in quiz.bar.score.text()
+    assert "The peer closed" in quiz.bar.verdict.text() and quiz.round_over and not quiz.holding
+    wait_idle(qtbot, panel)
+    assert panel.model.finished and len(panel.model.chunk_start) == 1  # all of it now
+    qtbot.keyClick(panel, Qt.Key.Key_N)  # next round
+    qtbot.waitUntil(lambda: quiz.question is not None and quiz.graded is not g, timeout=20000)
+    qtbot.keyClick(panel, Qt.Key.Key_1)
+    assert quiz.asked == 3
     quiz.quiz_button.setChecked(False)
     assert not quiz.bar.isVisible()
     wait_idle(qtbot, panel)
+
+
+def test_a_run_started_by_hand_voids_the_round(qtbot, panel) -> None:
+    quiz = panel.quiz
+    quiz.start(seed=1, situation_id="late-reader")
+    qtbot.waitUntil(lambda: quiz.question is not None, timeout=20000)
+    assert quiz.held
+    panel.start_run()  # Run pressed in the middle of a question: the quiz's held events are not this run's
+    qtbot.waitUntil(lambda: quiz.question is None, timeout=20000)
+    assert not quiz.held and not quiz.holding and "void" in quiz.bar.verdict.text()
+    qtbot.keyClick(panel, Qt.Key.Key_1)
+    assert quiz.asked == 0
+    wait_idle(qtbot, panel)
+    assert panel.model.finished and len(panel.model.chunk_start) >= 1  # the new run, shown in full
+    quiz.quiz_button.setChecked(False)
 
 
 def test_every_situation_has_translatable_text(panel) -> None:
@@ -105,7 +132,7 @@ def test_every_situation_has_translatable_text(panel) -> None:
     for s in SITUATIONS:
         assert "{" not in panel.quiz.bar.setup_text(plan_round(random.Random(1), s.situation_id))
     for key in WHY:
-        assert panel.quiz.bar.why_text(key)
+        assert "{" not in panel.quiz.bar.why_text(key, {"n": 4, "k": 2, "mss": 1448})
 
 
 def test_wire_lane_from_a_model_built_by_hand_dense_and_zoomed(qtbot) -> None:
