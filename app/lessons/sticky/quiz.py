@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from app.lessons.sticky.panel import StickyPanel
 
 MAX_CHOICES = 4
+SHORT_CHOICE = 14  # characters: choices this short fit four in a row at presenter zoom
 
 
 class QuizBar(QFrame):
@@ -69,7 +70,7 @@ class QuizBar(QFrame):
         self.prompt.setWordWrap(True)
         self.prompt.setTextFormat(Qt.TextFormat.PlainText)
         self.choices: list[QPushButton] = []
-        grid = QGridLayout()  # 2 x 2: room for long byte strings at presenter zoom
+        self.grid = grid = QGridLayout()  # one row of four; 2 x 2 for long byte strings (show_question)
         for i in range(MAX_CHOICES):
             b = QPushButton()
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys 1-4 and Space stay with the panel
@@ -177,7 +178,9 @@ class QuizBar(QFrame):
             ),
         }
         loop = (
-            self.tr("The receiver calls recvfrom() again (after the same wait) for every datagram that comes.")
+            self.tr(
+                "The receiver calls recvfrom() again (after the same wait) for every datagram that comes."
+            )
             if rnd.scenario.transport == "udp"
             else self.tr(
                 "The receiver calls recv() again (after the same wait) until it returns b'': "
@@ -224,12 +227,18 @@ class QuizBar(QFrame):
             "datagram": self.tr(
                 "Each recvfrom() returns exactly one datagram, however many are waiting behind it."
             ),
-            "empty-datagram": self.tr("sendto(b'') sent a real, empty datagram: recvfrom() returns b'' for it."),
+            "empty-datagram": self.tr(
+                "sendto(b'') sent a real, empty datagram: recvfrom() returns b'' for it."
+            ),
             "truncated": self.tr(
                 "The datagram was larger than the recvfrom() size: the rest of it is discarded, not kept for later."
             ),
-            "lost": self.tr("A datagram sent before this one was lost on the wire, and UDP does not resend it."),
-            "late": self.tr("This datagram was held back on the wire: UDP does not put datagrams back in order."),
+            "lost": self.tr(
+                "A datagram sent before this one was lost on the wire, and UDP does not resend it."
+            ),
+            "late": self.tr(
+                "This datagram was held back on the wire: UDP does not put datagrams back in order."
+            ),
             "duplicate": self.tr("The wire delivered this datagram twice, and UDP does not notice."),
             "other": self.tr(
                 "recv() returns whatever is in the receive queue at that moment, up to its size."
@@ -260,17 +269,22 @@ class QuizBar(QFrame):
             call=call, k=q.number, n=n, m=len(q.choices)
         )
         if graded.capped:
-            text += " " + self.tr("(The run made {total} {call} calls; the quiz asks about the first {n}.)").format(
-                total=graded.recv_calls, call=call, n=n
-            )
+            text += " " + self.tr(
+                "(The run made {total} {call} calls; the quiz asks about the first {n}.)"
+            ).format(total=graded.recv_calls, call=call, n=n)
         self.prompt.setText(text)
+        labels = [self.choice_label(c) for c in q.choices]
+        wide = max(len(t) for t in labels) > SHORT_CHOICE  # two per row, or all four in one
         for i, b in enumerate(self.choices):
+            self.grid.addWidget(b, *((i // 2, i % 2) if wide else (0, i)))
             b.setVisible(i < len(q.choices))
             b.setEnabled(True)
             if i < len(q.choices):
-                b.setText(f"{i + 1}   {self.choice_label(q.choices[i])}")
+                b.setText(f"{i + 1}   {labels[i]}")
 
-    def show_answer(self, graded: Graded, q: Question, picked: int, score: int, asked: int, last: bool) -> None:
+    def show_answer(
+        self, graded: Graded, q: Question, picked: int, score: int, asked: int, last: bool
+    ) -> None:
         right = picked == q.answer
         colour = (self.theme.ok_colour if right else self.theme.alert_colour).name()
         verdict = (

@@ -116,7 +116,9 @@ SITUATIONS_BY_ID = {s.situation_id: s for s in SITUATIONS}
 MAX_QUESTIONS = 6  # questions per round: the first recv() calls of the run, at most this many
 
 # Common to every round: the receiver loops.
-LOOP_TCP = "The receiver calls recv() again (after the same wait) until it returns b'': the sender closes when done."
+LOOP_TCP = (
+    "The receiver calls recv() again (after the same wait) until it returns b'': the sender closes when done."
+)
 LOOP_UDP = "The receiver calls recvfrom() again (after the same wait) for every datagram that comes."
 WAITING = "nothing: it keeps waiting"  # how a None choice reads: recv() does not return
 
@@ -303,9 +305,9 @@ class _Stream:
         return later[min(skip, len(later) - 1)] if later else self.total
 
 
-def _tcp_question(rnd: Round, stream: _Stream, segments: set[int], start: int, result: bytes) -> tuple[
-    list[Choice], str, tuple[tuple[str, int], ...]
-]:
+def _tcp_question(
+    rnd: Round, stream: _Stream, segments: set[int], start: int, result: bytes
+) -> tuple[list[Choice], str, tuple[tuple[str, int], ...]]:
     """Distractors and the why of one TCP recv() that returned ``result`` at stream offset ``start``."""
     sc = rnd.scenario
     n = sc.recv_bytes

@@ -51,7 +51,10 @@ def _round_intro(number: int, graded: Graded, out: TextIO) -> None:
     print(f"  {rnd.loop}", file=out)
     n = len(graded.questions)
     if graded.capped:
-        print(f"  (the run made {graded.recv_calls} {rnd.call} calls: the quiz asks about the first {n})", file=out)
+        print(
+            f"  (the run made {graded.recv_calls} {rnd.call} calls: the quiz asks about the first {n})",
+            file=out,
+        )
 
 
 def run(args: argparse.Namespace) -> int:

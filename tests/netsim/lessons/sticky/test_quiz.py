@@ -127,7 +127,9 @@ def test_cli_reads_typed_answers_and_keeps_score(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # hello-world: two questions; refused answers do not count, the round goes on
-    out = quiz(monkeypatch, capsys, "9\nzz\n1\n1\n", "--seed", "4", "--rounds", "1", "--situation", "hello-world")
+    out = quiz(
+        monkeypatch, capsys, "9\nzz\n1\n1\n", "--seed", "4", "--rounds", "1", "--situation", "hello-world"
+    )
     assert out.count("type a number from 1 to") == 2
     asked = re.findall(r"^  recv\(1024\) #(\d) of the run returns:$", out, re.M)
     assert asked == ["1", "2"]
@@ -147,7 +149,15 @@ def test_cli_the_right_answers_score_full_marks(
     answers = [r or "1" for r in right]
     assert len(answers) == 2
     again = quiz(
-        monkeypatch, capsys, "\n".join(answers) + "\n", "--seed", "5", "--rounds", "1", "--situation", "late-reader"
+        monkeypatch,
+        capsys,
+        "\n".join(answers) + "\n",
+        "--seed",
+        "5",
+        "--rounds",
+        "1",
+        "--situation",
+        "late-reader",
     )
     assert "final score: 2/2" in again
 
