@@ -115,6 +115,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.shell.desktop import install_desktop_entry
 
         return install_desktop_entry(print_only=args.install_desktop_entry == "print")
+    if args.animate:
+        problem = _animate_args_problem(args)
+        if problem:
+            print(f"netsim-lab: {problem}", file=sys.stderr)
+            return 2
     tune_interpreter()
     offscreen = bool(args.screenshot or args.animate or args.docs_media)
     if offscreen:
@@ -161,6 +166,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     return int(code)
 
 
+def _animate_args_problem(args: argparse.Namespace) -> str:
+    """What is wrong with ``--animate``'s options (before Qt starts), or ``""``."""
+    from app.shell.animation import ClipSettings, panel_classes
+
+    if not args.panel:
+        return "--animate needs --panel ID"
+    classes = panel_classes()
+    if args.panel not in classes:
+        return f"no panel {args.panel!r} (panels: {', '.join(classes)})"
+    try:
+        ClipSettings(fps=args.fps, seconds=args.seconds)
+    except ValueError as exc:
+        return str(exc)
+    return ""
+
+
 def _offscreen_media(args: argparse.Namespace, app: QApplication) -> int:
     """``--animate`` and ``--docs-media``: no window, no saved preferences touched."""
     from app.shell.animation import (
@@ -181,17 +202,11 @@ def _offscreen_media(args: argparse.Namespace, app: QApplication) -> int:
         from app.shell.docs_media import regenerate
 
         return regenerate(Path(args.docs_media), translations, theme)
-    if not args.panel:
-        print("netsim-lab: --animate needs --panel ID", file=sys.stderr)
-        return 2
-    try:
-        settings = ClipSettings(fps=args.fps, seconds=args.seconds)
-        panel = make_panel(args.panel, theme)
-    except ValueError as exc:
-        print(f"netsim-lab: {exc}", file=sys.stderr)
-        return 2
-    except KeyError:
-        print(f"netsim-lab: no panel {args.panel!r}", file=sys.stderr)
+    settings = ClipSettings(fps=args.fps, seconds=args.seconds)
+    panel = make_panel(args.panel, theme)
+    if not panel.can_animate():
+        print(f"netsim-lab: the {args.panel} panel cannot replay a run frame by frame", file=sys.stderr)
+        panel.shutdown()
         return 2
     if args.preset is not None and args.preset not in dict(panel.presets()):
         choices = ", ".join(p for p, _ in panel.presets()) or "none"
