@@ -54,9 +54,9 @@ class AnimationDialog(QDialog):
         self.seconds.setDecimals(1)
         self.seconds.setValue(DEFAULT_SECONDS)
         self.seconds.setSuffix(self.tr(" s"))
-        self.size = QComboBox()
+        self.frame_size_box = QComboBox()
         for w, h in FRAME_SIZES:
-            self.size.addItem(f"{w} × {h}", (w, h))
+            self.frame_size_box.addItem(f"{w} × {h}", (w, h))
         self.frames = QLabel()
         note = QLabel(
             self.tr(
@@ -75,7 +75,7 @@ class AnimationDialog(QDialog):
         form.addRow(self.tr("Run:"), self.preset)
         form.addRow(self.tr("Frame rate:"), self.fps)
         form.addRow(self.tr("Length:"), self.seconds)
-        form.addRow(self.tr("Frame size:"), self.size)
+        form.addRow(self.tr("Frame size:"), self.frame_size_box)
         form.addRow("", self.frames)
         form.addRow(note)
         form.addRow(buttons)
@@ -91,7 +91,7 @@ class AnimationDialog(QDialog):
         return str(data) if data is not None else None
 
     def frame_size(self) -> tuple[int, int]:
-        w, h = self.size.currentData()
+        w, h = self.frame_size_box.currentData()
         return int(w), int(h)
 
     def _update_frames(self) -> None:

@@ -32,7 +32,7 @@ def choose(monkeypatch: pytest.MonkeyPatch, path: Path, fps: int, seconds: float
         dialog.preset.setCurrentIndex(dialog.preset.findData("hello-world"))
         dialog.fps.setValue(fps)
         dialog.seconds.setValue(seconds)
-        dialog.size.setCurrentIndex(2)  # 960 x 540
+        dialog.frame_size_box.setCurrentIndex(2)  # 960 x 540
         return int(AnimationDialog.DialogCode.Accepted.value)
 
     monkeypatch.setattr(AnimationDialog, "exec", accept)
