@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 import netsim
 from app.panels import PANELS
 from app.panels.base import LessonPanel
+from app.shell.desktop import app_icon
 from app.shell.i18n import LANGUAGES, Translations
 from app.shell.theme import Theme
 
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         self.translations = translations
         self.settings = settings if settings is not None else QSettings("NetSim Lab", "netsim-lab")
         self.theme = Theme(self)
+        self.setWindowIcon(app_icon())
         self.space_steps = SpaceSteps(self)
         self.panels: list[LessonPanel] = []
         self.panel_list = QListWidget()
