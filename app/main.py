@@ -53,7 +53,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--animate",
         metavar="FILE",
         help="record a real run of --panel's preset, replay it frame by frame offscreen, write an "
-        "animated GIF to FILE, and exit",
+        "animated GIF to FILE (or an MP4 if FILE ends in .mp4 and PyAV is installed), and exit",
     )
     anim.add_argument("--preset", help="with --animate: the preset to run (default: the panel's default)")
     anim.add_argument("--fps", type=int, default=10, help="with --animate: frames per second (default 10)")

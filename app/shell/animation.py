@@ -9,7 +9,9 @@
    reads a clock: the same trace gives the same frames on any machine, however slow.
 3. **Encode** (Pillow): one palette for the clip (quantized once, from the first, middle and
    last frames), applied to every frame without dithering; a frame identical to the one before
-   it is merged into it (its duration added); the last frame is held a little longer.
+   it is merged into it (its duration added); the last frame is held a little longer.  Or, with
+   the optional PyAV (``pip install 'netsim-lab[video]'``, a 35 MB wheel with its own FFmpeg),
+   H.264 in an ``.mp4`` at the same fixed frame rate.
 
 The GUI (File ▸ Export animation…) and ``netsim-lab --animate`` both call :func:`export_animation`.
 """
@@ -24,6 +26,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
@@ -104,10 +107,13 @@ class AnimationReport:
         return self.record_s + self.render_s + self.encode_s
 
     def summary(self) -> str:
-        merged = self.frames_rendered - self.frames_written
+        if self.path.suffix.lower() == ".mp4":
+            written = f"{self.frames_written} encoded (the last one repeated for the hold)"
+        else:
+            merged = self.frames_rendered - self.frames_written
+            written = f"{self.frames_written} written ({merged} unchanged merged)"
         return (
-            f"{self.path}: {self.frames_rendered} frames rendered, {self.frames_written} written "
-            f"({merged} unchanged merged), {self.size[0]}x{self.size[1]}, "
+            f"{self.path}: {self.frames_rendered} frames rendered, {written}, {self.size[0]}x{self.size[1]}, "
             f"{self.bytes_written / 1024:.0f} KiB; run of {self.events} events over {self.run_span_s:.3f} s; "
             f"recorded {self.record_s:.1f} s, rendered {self.render_s:.1f} s, encoded {self.encode_s:.1f} s, "
             f"total {self.total_s:.1f} s"
@@ -206,6 +212,58 @@ def clip_palette(samples: list[Image.Image]) -> Image.Image:
     return sheet.quantize(colors=PALETTE_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
 
 
+def mp4_available() -> bool:
+    """PyAV is installed (``pip install 'netsim-lab[video]'``): ``.mp4`` can be written too."""
+    import importlib.util
+
+    return importlib.util.find_spec("av") is not None
+
+
+class Mp4Encoder:
+    """H.264 in MP4 through PyAV (the optional ``video`` extra: ``pip install 'netsim-lab[video]'``).
+
+    A video has a constant frame rate, so nothing is merged: the encoder itself spends almost
+    nothing on a frame that did not change.  The final hold is the last frame repeated.
+    """
+
+    def __init__(self, path: str, fps: int) -> None:
+        try:
+            import av
+        except ImportError as exc:
+            raise AnimationError(
+                "MP4 needs PyAV, the optional 'video' extra: pip install 'netsim-lab[video]'"
+            ) from exc
+        self._av: Any = av  # typed or not, depending on the installed version
+        self._container = av.open(path, mode="w")
+        self._fps = fps
+        self._stream: Any = None
+        self.frames = 0
+
+    def add(self, image: Image.Image) -> None:
+        if self._stream is None:
+            stream = self._container.add_stream("libx264", rate=self._fps)
+            stream.width = image.width - image.width % 2  # yuv420p wants even sizes
+            stream.height = image.height - image.height % 2
+            stream.pix_fmt = "yuv420p"
+            stream.options = {"crf": "23", "preset": "veryfast"}
+            self._stream = stream
+        width, height = self._stream.width, self._stream.height
+        if image.size != (width, height):
+            image = image.crop((0, 0, width, height))
+        frame = self._av.VideoFrame.from_image(image)
+        for packet in self._stream.encode(frame):
+            self._container.mux(packet)
+        self.frames += 1
+
+    def close(self, *, complete: bool) -> None:
+        try:
+            if complete and self._stream is not None:
+                for packet in self._stream.encode(None):  # flush
+                    self._container.mux(packet)
+        finally:
+            self._container.close()
+
+
 def export_animation(
     panel: LessonPanel,
     path: str | Path,
@@ -216,19 +274,22 @@ def export_animation(
     progress: Progress | None = None,
     trace: Trace | None = None,
 ) -> AnimationReport:
-    """Record (unless ``trace`` is given), replay and write ``path`` (.gif); see the module docstring.
+    """Record (unless ``trace`` is given), replay and write ``path``; see the module docstring.
 
-    ``panel`` is a fresh panel that nobody else shows: it is put in an offscreen host of exactly
-    ``size`` and shut down at the end.  ``progress`` returning False cancels: nothing is written.
+    ``path`` ends in ``.gif`` (always available) or ``.mp4`` (with PyAV installed).  ``panel``
+    is a fresh panel that nobody else shows: it is put in an offscreen host of exactly ``size``
+    and shut down at the end.  ``progress`` returning False cancels: nothing is written.
     """
     settings = settings or ClipSettings()
     path = Path(path)
-    if path.suffix.lower() != ".gif":
-        raise AnimationError(f"{path.name}: only animated GIF (.gif) is written")
+    suffix = path.suffix.lower()
+    if suffix not in (".gif", ".mp4"):
+        raise AnimationError(f"{path.name}: an animation is written as .gif (or .mp4 with PyAV)")
     if not panel.can_animate():
         raise AnimationError(f"the {panel.panel_id} panel cannot replay a run frame by frame")
     host = OffscreenHost(panel, size)
     tmp: str | None = None
+    video: Mp4Encoder | None = None
     try:
         t0 = time.monotonic()
         if trace is None:
@@ -236,18 +297,30 @@ def export_animation(
         times = frame_times(trace, settings.frames)
         t1 = time.monotonic()
 
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".animation-", suffix=suffix, dir=path.parent)
+        os.close(fd)
         total = settings.frames
-        first_mid_last = [times[0], times[total // 2], times[-1]]
-        samples = list(render_frames(host, trace, first_mid_last))
-        palette = clip_palette(samples)
         frames: list[Image.Image] = []
         durations: list[int] = []
+        if suffix == ".mp4":
+            video = Mp4Encoder(tmp, settings.fps)
+            palette = None
+        else:
+            first_mid_last = [times[0], times[total // 2], times[-1]]
+            palette = clip_palette(list(render_frames(host, trace, first_mid_last)))
         previous: bytes | None = None
+        last: Image.Image | None = None
         for k, (image, ms) in enumerate(
             zip(render_frames(host, trace, times), settings.durations_ms(), strict=True)
         ):
             if progress is not None and not progress(RENDERING, k, total):
                 raise AnimationCancelled
+            if video is not None:
+                video.add(image)
+                last = image
+                continue
+            assert palette is not None
             indexed = image.quantize(palette=palette, dither=Image.Dither.NONE)
             data = indexed.tobytes()
             if data == previous:  # nothing moved: the frame before stays up longer
@@ -260,19 +333,25 @@ def export_animation(
 
         if progress is not None and not progress(ENCODING, total, total):
             raise AnimationCancelled
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".animation-", suffix=".gif", dir=path.parent)
-        os.close(fd)
-        frames[0].save(
-            tmp,
-            format="GIF",
-            save_all=True,
-            append_images=frames[1:],
-            duration=durations,
-            loop=0,
-            disposal=1,
-            optimize=False,
-        )
+        if video is not None:
+            assert last is not None
+            for _ in range(round(settings.hold_s * settings.fps)):
+                video.add(last)
+            video.close(complete=True)
+            written, frame_size = video.frames, last.size
+            video = None
+        else:
+            frames[0].save(
+                tmp,
+                format="GIF",
+                save_all=True,
+                append_images=frames[1:],
+                duration=durations,
+                loop=0,
+                disposal=1,
+                optimize=False,
+            )
+            written, frame_size = len(frames), frames[0].size
         os.replace(tmp, path)
         tmp = None
         t3 = time.monotonic()
@@ -280,8 +359,8 @@ def export_animation(
         return AnimationReport(
             path=path,
             frames_rendered=total,
-            frames_written=len(frames),
-            size=(frames[0].width, frames[0].height),
+            frames_written=written,
+            size=frame_size,
             bytes_written=path.stat().st_size,
             events=len(trace.events),
             run_span_s=span_ns / 1e9,
@@ -290,6 +369,9 @@ def export_animation(
             encode_s=t3 - t2,
         )
     finally:
+        if video is not None:
+            with contextlib.suppress(Exception):
+                video.close(complete=False)
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)

@@ -354,7 +354,7 @@ class MainWindow(QMainWindow):
 
     def export_animation(self) -> None:
         """Record a run of the current panel, replay it frame by frame offscreen, write a GIF."""
-        from app.shell.animation import AnimationCancelled, AnimationError
+        from app.shell.animation import AnimationCancelled, AnimationError, mp4_available
         from app.shell.animation_dialog import AnimationDialog, run_export
 
         panel = self.current_panel()
@@ -364,15 +364,15 @@ class MainWindow(QMainWindow):
         dialog = AnimationDialog(panel, self)
         if dialog.exec() != AnimationDialog.DialogCode.Accepted:
             return
+        filters = self.tr("GIF animations (*.gif)")
+        if mp4_available():
+            filters += ";;" + self.tr("MP4 videos (*.mp4)")
         path, _ = QFileDialog.getSaveFileName(
-            self,
-            self.tr("Export the run as an animation"),
-            f"{panel.panel_id}.gif",
-            self.tr("GIF animations (*.gif)"),
+            self, self.tr("Export the run as an animation"), f"{panel.panel_id}.gif", filters
         )
         if not path:
             return
-        if not path.lower().endswith(".gif"):
+        if not path.lower().endswith((".gif", ".mp4")):
             path += ".gif"
         try:
             report = run_export(type(panel), self.theme, path, dialog, self)

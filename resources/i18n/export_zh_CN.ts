@@ -82,6 +82,10 @@
         <translation>GIF 动画 (*.gif)</translation>
     </message>
     <message>
+        <source>MP4 videos (*.mp4)</source>
+        <translation>MP4 视频 (*.mp4)</translation>
+    </message>
+    <message>
         <source>Export cancelled; nothing was written.</source>
         <translation>导出已取消，没有写入任何文件。</translation>
     </message>

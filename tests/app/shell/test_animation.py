@@ -135,9 +135,30 @@ def test_cancel_writes_nothing(qtbot: QtBot, tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []  # no GIF, no temporary file
 
 
-def test_only_gif_and_only_panels_that_replay(qtbot: QtBot, tmp_path: Path) -> None:
-    with pytest.raises(AnimationError, match="GIF"):
+def test_mp4_without_pyav_says_how_to_get_it(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "av", None)  # as if the 'video' extra were not installed
+    with pytest.raises(AnimationError, match=r"netsim-lab\[video\]"):
         export_animation(CountingPanel(), tmp_path / "x.mp4", size=(200, 200), trace=three_events())
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_mp4_with_pyav(qtbot: QtBot, tmp_path: Path) -> None:
+    av = pytest.importorskip("av")  # the optional 'video' extra
+    out = tmp_path / "clip.mp4"
+    settings = ClipSettings(fps=10, seconds=1.0, hold_s=0.5)
+    report = export_animation(CountingPanel(), out, size=(321, 200), settings=settings, trace=three_events())
+    assert report.frames_written == 10 + 5  # a constant frame rate: nothing merged, the hold repeated
+    with av.open(str(out)) as container:
+        stream = container.streams.video[0]
+        assert (stream.width, stream.height) == (320, 200)  # even, for yuv420p
+        assert sum(1 for _ in container.decode(video=0)) == 15
+
+
+def test_only_gif_or_mp4_and_only_panels_that_replay(qtbot: QtBot, tmp_path: Path) -> None:
+    with pytest.raises(AnimationError, match="gif"):
+        export_animation(CountingPanel(), tmp_path / "x.webm", size=(200, 200), trace=three_events())
 
     class Still(CountingPanel):
         def can_animate(self) -> bool:
