@@ -198,6 +198,8 @@ def record_run(
 def render_frames(host: OffscreenHost, trace: Trace, times: list[int]) -> Iterator[Image.Image]:
     for t_ns in times:
         host.panel.show_trace_until(trace, t_ns)
+        _settle()  # the layout follows what was shown (a "Before" ribbon appears)...
+        host.panel.scroll_to_key_rows()  # ...then the rows the lesson is about come into view
         yield to_pil(host.frame())
 
 
