@@ -132,6 +132,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication(list(sys.argv[:1]))
     assert isinstance(app, QApplication)
+    from app.shell.gui_gc import GuiGarbageCollector
+
+    collector = GuiGarbageCollector(app)  # never finalize Qt objects in a worker thread
+    collector.start()
     app.setApplicationName("NetSim Lab")
     app.setOrganizationName("NetSim Lab")
     app.setDesktopFileName("netsim-lab")  # Wayland and task bars match the window to netsim-lab.desktop
@@ -150,7 +154,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.scale:
         window.set_scale(args.scale, save=not args.screenshot)
     if args.screenshot:
-        return _screenshots(window, Path(args.screenshot), args.panel, args.window_size)
+        try:
+            return _screenshots(window, Path(args.screenshot), args.panel, args.window_size)
+        finally:
+            collector.stop()
     if args.window_size:
         window.resize(*args.window_size)
     window.show()
@@ -163,6 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         QTimer.singleShot(0, window.close)
     code = app.exec()
     window.shutdown()
+    collector.stop()
     return int(code)
 
 

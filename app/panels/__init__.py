@@ -32,4 +32,5 @@ PANELS: tuple[str, ...] = (
     "app.lessons.addresses.panel:AddressesPanel",
     "app.lessons.clientserver.panel:ClientServerPanel",
     "app.lessons.servers.panel:ServersPanel",
+    "app.lessons.tracing.panel:TracingPanel",
 )

@@ -264,6 +264,13 @@ class LessonPanel(QWidget):
     def export_trace(self, path: str) -> None:
         raise NotImplementedError(f"{type(self).__name__} has no trace to export")
 
+    def can_open_dialog(self) -> bool:
+        """The panel has a dialog that sets up a run (the tracing panel's File ▸ Trace programs…)."""
+        return False
+
+    def open_dialog(self) -> None:
+        raise NotImplementedError(f"{type(self).__name__} has no set-up dialog")
+
     def key_widget(self) -> QWidget | None:
         """The rows the lesson is about; a screenshot scrolls them into view."""
         return None

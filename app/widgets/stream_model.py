@@ -33,7 +33,9 @@ from netsim.core.events import (
 from netsim.core.trace import BoundaryTracker
 from netsim.framing import Codec, FramingError, make_codec
 from netsim.lab.relay import DatagramDropped, DatagramForwarded, SegmentForwarded
+from netsim.lessons.sticky.lab import EOF_RESULT
 from netsim.lessons.sticky.scenario import generated_message
+from netsim.lessons.sticky.wire import data_direction
 
 LOG_MAX_ROWS = 5000
 KEEP_BYTES_ITEMS = 20_000  # per lane: bytes kept for hover/labels for the first items only
@@ -61,6 +63,13 @@ class StreamModel(QObject):
         self.transport: str = self.config.get("transport", "tcp")
         self.framing: str = self.config.get("framing", "none")
         self.queues_available: bool = bool(self.config.get("queues_available", False))
+        # Who sends and who receives: the lab says so in its config (older traces: the client sent).
+        roles = self.config.get("roles")
+        sender = roles.get("sender") if isinstance(roles, dict) else self.config.get("sender")
+        self.sending_end: str = sender if sender in ("client", "server") else "client"
+        self.receiving_end: str = "server" if self.sending_end == "client" else "client"
+        self.data_direction = data_direction({"sender": self.sending_end})  # the relay's c2s or s2c
+        self.eof_at: int | None = None  # stream offset where a recv() returned b'' (the peer closed)
         self.t0_ns: int = 0
         self.msg_id = array("q")
         self.msg_t = array("d")  # seconds since the run started
@@ -279,23 +288,25 @@ class StreamModel(QObject):
                     self.recv_q.append(ev.nbytes)
             elif isinstance(ev, SocketCalled):
                 self._log(ev.t_ns, ev.endpoint, ev.call, ev.size, ev.result)
+                if ev.result == EOF_RESULT and ev.endpoint == self.receiving_end and not udp:
+                    self.eof_at = self.received_bytes
             elif isinstance(ev, SocketFailed):
                 self.errors.append(f"{ev.endpoint}: {ev.call}: {ev.message}")
                 self._log(ev.t_ns, ev.endpoint, ev.call, -1, f"{ev.error}: {ev.message}")
-                if ev.endpoint == "client" and ev.call.startswith("sendto("):
+                if ev.endpoint == self.sending_end and ev.call.startswith("sendto("):
                     self.failed_sends.append((len(self.msg_start) + len(self.failed_sends), ev.message))
             elif isinstance(ev, SegmentForwarded):
-                if ev.direction == "c2s":
+                if ev.direction == self.data_direction:
                     self.seg_t.append(self.t_s(ev.t_ns))
                     self.seg_start.append(ev.start)
                     self.seg_end.append(ev.end)
             elif isinstance(ev, DatagramForwarded):
-                if ev.direction == "c2s":
+                if ev.direction == self.data_direction:
                     self.seg_t.append(self.t_s(ev.t_ns))
                     self.wire_slot.append(ev.index)
                     self.wire_flags.append((1 if ev.duplicate else 0) | (2 if ev.reordered else 0))
             elif isinstance(ev, DatagramDropped):
-                if ev.direction == "c2s":
+                if ev.direction == self.data_direction:
                     self.wire_dropped[ev.index] = ev.reason
                     self._log(
                         ev.t_ns, ev.endpoint, f"datagram #{ev.index + 1}", ev.size, f"dropped ({ev.reason})"

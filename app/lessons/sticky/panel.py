@@ -37,7 +37,9 @@ from netsim.core.recorder import Recorder
 from netsim.core.trace import Trace, TraceFormatError
 from netsim.framing import make_codec
 from netsim.lessons.sticky import QUEUES_AVAILABLE, QUEUES_MISSING_REASON, Scenario, StreamLab
+from netsim.lessons.sticky.lab import LESSON_BUG
 from netsim.lessons.sticky.presets import PRESETS, PRESETS_BY_ID
+from netsim.lessons.sticky.scenario import RECEIVERS, SENDERS
 
 # (spec, label source) - labels are translated in retranslate()
 FRAMINGS = ("none", "length", "length:!H", "length:i", "delimiter", "fixed:32", "json")
@@ -100,7 +102,19 @@ class StickyPanel(LessonPanel):
         self.send_mode = QComboBox()
         self.send_mode.addItem("", "separate")
         self.send_mode.addItem("", "burst")
-        for combo in (self.preset_combo, self.framing, self.send_mode):
+        self.sender_combo = QComboBox()  # which end sends (the lesson's hello/world: the server)
+        for end in SENDERS:
+            self.sender_combo.addItem("", end)
+        self.receiver_combo = QComboBox()  # the app's exact receiver, or the lesson's own code
+        for kind in RECEIVERS:
+            self.receiver_combo.addItem("", kind)
+        for combo in (
+            self.preset_combo,
+            self.framing,
+            self.send_mode,
+            self.sender_combo,
+            self.receiver_combo,
+        ):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(12)
         self.send_delay = QDoubleSpinBox()
@@ -153,6 +167,10 @@ class StickyPanel(LessonPanel):
         grid.addWidget(self.nodelay, 4, 0)
         grid.addWidget(lab("rcvbuf"), 4, 2)
         grid.addWidget(self.rcvbuf, 4, 3)
+        grid.addWidget(lab("sender"), 6, 0)
+        grid.addWidget(self.sender_combo, 6, 1)
+        grid.addWidget(lab("receiver"), 6, 2)
+        grid.addWidget(self.receiver_combo, 6, 3)
         for column in (1, 3, 5):
             grid.setColumnStretch(column, 1)
         for key, label in self.form_labels.items():
@@ -248,6 +266,7 @@ class StickyPanel(LessonPanel):
         top.addWidget(split, 1)
         for combo in (self.transport, self.send_mode):
             combo.currentIndexChanged.connect(self._controls_changed)
+        self.receiver_combo.currentIndexChanged.connect(self._update_receiver_tip)
 
     # =========================================================== translation
     def title(self) -> str:
@@ -258,7 +277,10 @@ class StickyPanel(LessonPanel):
         return {
             "hello-world": (
                 self.tr("Two sends, a slow receiver (sticky packets)"),
-                self.tr("send(b'hello') and send(b'world') arrive in one recv(1024): b'helloworld'."),
+                self.tr(
+                    "As in the lesson: the server sends b'hello' and b'world'; the client's first recv(1024) gets "
+                    "b'helloworld', the second b'' (closed)."
+                ),
             ),
             "half-packet": (
                 self.tr("Half packet: recv(4) on a longer message"),
@@ -292,6 +314,13 @@ class StickyPanel(LessonPanel):
                 self.tr("The lesson's header: struct.pack('i', n)"),
                 self.tr(
                     "The lesson's native 'i' header works here, but its byte order and size depend on the machine."
+                ),
+            ),
+            "lesson-recv-trusted": (
+                self.tr("The lesson's receiver: recv(4), then recv(size), trusted"),
+                self.tr(
+                    "Three 300,000-byte messages, struct.pack('i') headers, the lesson's receiver: recv(size) "
+                    "returns only part of a body, the next 'header' is message bytes, and the lesson's code fails."
                 ),
             ),
             "udp-boundaries": (
@@ -376,6 +405,11 @@ class StickyPanel(LessonPanel):
         )
         self.send_mode.setItemText(0, self.tr("one send per message"))
         self.send_mode.setItemText(1, self.tr("one sendall burst"))
+        self.sender_combo.setItemText(0, self.tr("client → server"))
+        self.sender_combo.setItemText(1, self.tr("server → client (the lesson's demo)"))
+        self.receiver_combo.setItemText(0, self.tr("exact: whole messages"))
+        self.receiver_combo.setItemText(1, self.tr("the lesson's: recv(4), recv(size)"))
+        self._update_receiver_tip()
         labels = {
             "preset": self.tr("Preset"),
             "transport": self.tr("Transport"),
@@ -386,6 +420,8 @@ class StickyPanel(LessonPanel):
             "recv_delay": self.tr("Receiver delay before each recv (ms)"),
             "recv_size": self.tr("recv() size (bytes)"),
             "rcvbuf": self.tr("SO_RCVBUF (0 = default)"),
+            "sender": self.tr("Who sends"),
+            "receiver": self.tr("Receiving code"),
         }
         for key, text in labels.items():
             self.form_labels[key].setText(text)
@@ -399,6 +435,8 @@ class StickyPanel(LessonPanel):
         self.tabs.setTabText(1, self.tr("Event log"))
         self.ribbon.lane_names = (self.tr("send()"), self.tr("recv()"), self.tr("app gets"))
         self.prev_ribbon.lane_names = self.ribbon.lane_names
+        self.ribbon.role_names = {"client": self.tr("client"), "server": self.tr("server")}
+        self.prev_ribbon.role_names = self.ribbon.role_names
         self.ribbon.wire_name = self.prev_ribbon.wire_name = self.tr("wire")
         self.wire.retranslate()
         self.quiz.retranslate()
@@ -488,6 +526,8 @@ class StickyPanel(LessonPanel):
         self.recv_size.setValue(sc.recv_bytes)
         self.nodelay.setChecked(sc.nodelay)
         self.rcvbuf.setValue(sc.rcvbuf)
+        self.sender_combo.setCurrentIndex(self.sender_combo.findData(sc.sender))
+        self.receiver_combo.setCurrentIndex(self.receiver_combo.findData(sc.receiver))
         self.wire.set_from(sc)
 
     def scenario(self) -> Scenario:
@@ -509,6 +549,7 @@ class StickyPanel(LessonPanel):
                     parsed.append(part.encode("utf-8"))
             messages = tuple(parsed)
             count, size = 0, 64
+        udp = self.transport.currentData() == "udp"
         return Scenario(
             transport=self.transport.currentData(),
             messages=messages or (b"",),
@@ -521,6 +562,9 @@ class StickyPanel(LessonPanel):
             recv_bytes=self.recv_size.value(),
             nodelay=self.nodelay.isChecked(),
             rcvbuf=self.rcvbuf.value(),
+            # Over UDP the client sends and every recvfrom() is one datagram: these two do not apply.
+            sender="client" if udp else str(self.sender_combo.currentData()),
+            receiver="exact" if udp else str(self.receiver_combo.currentData()),
             record_bytes_limit=GUI_RECORD_BYTES,
             **self.wire.values(),
         )
@@ -541,8 +585,21 @@ class StickyPanel(LessonPanel):
     def _controls_changed(self) -> None:
         udp = self.transport.currentData() == "udp"
         self.nodelay.setEnabled(not udp)
+        self.sender_combo.setEnabled(not udp)
+        self.receiver_combo.setEnabled(not udp)
         self.wire.set_transport(self.transport.currentData())
         self.send_delay.setEnabled(self.send_mode.currentData() == "separate")
+
+    def _update_receiver_tip(self) -> None:
+        if self.receiver_combo.currentData() == "lesson":
+            tip = self.tr(
+                "The lesson's code, bugs included: size = recv(4); size = struct.unpack('i', size)[0]; "
+                "msg = recv(size). Each recv() is believed to return everything. For framing none: one "
+                "recv() = one message. Works for framing none and length prefixes."
+            )
+        else:
+            tip = self.tr("The app's receiver: calls recv() until each message is complete.")
+        self.receiver_combo.setToolTip(tip)
 
     def framing_spec(self) -> str:
         """The chosen framing spec: a listed one, or one typed in the box."""
@@ -833,7 +890,10 @@ class StickyPanel(LessonPanel):
                     self.tr("✗ The application did NOT get the messages that were sent."),
                     self.theme.bad_colour,
                 )
-            if m.errors:
+            lesson = [e for e in m.errors if LESSON_BUG in e]
+            if lesson:  # the lesson's code failed: that is the point of the run, say it first
+                text += "  " + self.tr("The lesson's code failed: {e}").format(e=lesson[0])
+            elif m.errors:
                 text += "  " + self.tr("Error: {e}").format(e=m.errors[0])
             self.verdict.setText(f"<span style='color:{colour.name()}'>{text}</span>")
         elif self.quiz.holding:  # the quiz keeps the result back until the prediction is in

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from typing import Any
 
-from netsim.core.events import FrameDecoded
+from netsim.core.events import BytesReceived, FrameDecoded, SocketCalled, SocketFailed
 from netsim.core.trace import Trace, TraceFormatError
 from netsim.framing import CODEC_SPECS
 from netsim.lab.relay import TCP_LOSS_NOTE
 from netsim.lessons.sticky import Scenario, StreamLab
+from netsim.lessons.sticky.lab import EOF_RESULT, LESSON_BUG
 from netsim.lessons.sticky.presets import PRESETS, preset
 from netsim.lessons.sticky.ribbon import render
+from netsim.lessons.sticky.scenario import RECEIVERS, SENDERS
 from netsim.lessons.sticky.wire import wire_summary
+
+JSON_MAX_ITEMS = 100  # app_message_payloads and recv_chunks list this many at most
 
 
 def register(sub: Any) -> None:
@@ -40,6 +45,17 @@ def register(sub: Any) -> None:
     p.add_argument("--rcvbuf", type=int, metavar="B", help="SO_RCVBUF on the receiver")
     p.add_argument("--sndbuf", type=int, metavar="B", help="SO_SNDBUF on the sender")
     p.add_argument("--port", type=int, help="server port (default: any free port)")
+    p.add_argument(
+        "--sender",
+        choices=SENDERS,
+        help="which end sends (TCP; default client). The lesson's hello/world demo: server",
+    )
+    p.add_argument(
+        "--receiver",
+        choices=RECEIVERS,
+        help="exact: read until each frame is complete (default); lesson: the lesson's code, "
+        "recv(4) then recv(size), each trusted once (framing none or length)",
+    )
     w = p.add_argument_group(
         "the network in the middle",
         "Any of these puts a relay between client and server (netsim relay). " + TCP_LOSS_NOTE,
@@ -61,11 +77,20 @@ def register(sub: Any) -> None:
     p.add_argument("--save", metavar="FILE", help="write the run as a JSON Lines trace")
     p.add_argument("--replay", metavar="FILE", help="analyse a saved trace instead of running")
     p.add_argument("--timeout", type=float, default=60.0, metavar="S", help="give up after S seconds")
-    p.add_argument("--json", action="store_true", help="print a JSON summary")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print a JSON summary; recv_chunks lists each recv() result in order (the first "
+        f'{JSON_MAX_ITEMS}) as a string when it is UTF-8, else as {{"hex": "..."}}, null when the '
+        "bytes were not kept; the b'' of the end of the stream is the final \"\"",
+    )
     p.set_defaults(func=run)
 
 
 def scenario_from_args(args: argparse.Namespace) -> Scenario:
+    timeout = getattr(args, "timeout", 60.0)
+    if not math.isfinite(timeout) or not 0 < timeout <= 86_400:
+        raise ValueError(f"--timeout must be a number of seconds between 0 and 86400, not {timeout}")
     base = preset(args.preset).scenario if args.preset else Scenario()
     changes: dict[str, Any] = {}
     if args.transport:
@@ -92,6 +117,8 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
         "rcvbuf",
         "sndbuf",
         "port",
+        "sender",
+        "receiver",
         "mss",
         "wire_delay_ms",
         "wire_jitter_ms",
@@ -166,8 +193,13 @@ def run(args: argparse.Namespace) -> int:
         summary = analysis.summary()
         summary.update(wire_summary(trace))
         summary["app_message_payloads"] = [
-            p.decode("utf-8", "backslashreplace") for p in _payloads(trace)[:100]
+            p.decode("utf-8", "backslashreplace") for p in _payloads(trace)[:JSON_MAX_ITEMS]
         ]
+        config = trace.config
+        summary["sender"] = str(config.get("sender", "client"))
+        summary["receiver"] = str(config.get("receiver", "exact"))
+        summary["recv_chunks"] = recv_chunks(trace)[:JSON_MAX_ITEMS]
+        summary["lesson_failure"] = lesson_failure(trace)
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         print(render(trace, analysis))
@@ -180,3 +212,31 @@ def run(args: argparse.Namespace) -> int:
 
 def _payloads(trace: Trace) -> list[bytes]:
     return [e.payload for e in trace.events if isinstance(e, FrameDecoded)]
+
+
+def _chunk_json(data: bytes, size: int) -> str | dict[str, str] | None:
+    if len(data) != size:
+        return None  # past the run's byte budget: the offsets are exact, the bytes were not kept
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return {"hex": data.hex()}
+
+
+def recv_chunks(trace: Trace) -> list[str | dict[str, str] | None]:
+    """Each recv() result in order: text where it is UTF-8, else ``{"hex": ...}``; ``""`` for the EOF b''."""
+    out: list[str | dict[str, str] | None] = []
+    for e in trace.events:
+        if isinstance(e, BytesReceived):
+            out.append(_chunk_json(e.data, e.end - e.start))
+        elif isinstance(e, SocketCalled) and e.result == EOF_RESULT:
+            out.append("")
+    return out
+
+
+def lesson_failure(trace: Trace) -> str | None:
+    """The lesson receiver's failure (``"server: struct.unpack(...): the lesson's bug: ..."``), if any."""
+    for e in trace.events:
+        if isinstance(e, SocketFailed) and e.message.startswith(LESSON_BUG):
+            return f"{e.endpoint}: {e.call}: {e.error}: {e.message}"
+    return None

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from netsim.core.events import BytesReceived, BytesSent, FrameDecoded, SocketFailed
+from netsim.core.events import BytesReceived, BytesSent, FrameDecoded, SocketCalled, SocketFailed
 from netsim.core.trace import Analysis, Trace
 from netsim.lab.relay import DatagramDropped, DatagramForwarded, SegmentForwarded
+from netsim.lessons.sticky.wire import data_direction
 
 RIBBON_MAX_BYTES = 160  # draw the character ribbon only for streams this short
 TABLE_MAX_ROWS = 24
@@ -51,9 +52,24 @@ def render(trace: Trace, analysis: Analysis) -> str:
     sends = [e for e in trace.events if isinstance(e, BytesSent)]
     recvs = [e for e in trace.events if isinstance(e, BytesReceived)]
     frames = [e for e in trace.events if isinstance(e, FrameDecoded)]
-    segments = [e for e in trace.events if isinstance(e, SegmentForwarded) and e.direction == "c2s"]
+    way = data_direction(trace.config)
+    segments = [e for e in trace.events if isinstance(e, SegmentForwarded) and e.direction == way]
     udp = analysis.transport == "udp"
+    # The lab's marker of the recv() that returned b'' (not imported: this module draws any trace).
+    eof = [e for e in trace.events if isinstance(e, SocketCalled) and e.result == "b'' - peer closed"]
+    config = trace.config
+    sender = str(config.get("sender", "client"))
+    receiver = "client" if sender == "server" else "server"
     lines: list[str] = []
+    if config:
+        lines.append(
+            f"the {sender} sends, the {receiver} receives"
+            + (
+                " with the lesson's code: recv(4), then recv(size), each trusted once"
+                if config.get("receiver") == "lesson"
+                else ""
+            )
+        )
     total = max([e.end for e in sends] + [e.end for e in recvs] + [0])
     if not udp and 0 < total <= RIBBON_MAX_BYTES:
         lines.append("stream (1 column = 1 byte, | = a boundary):")
@@ -77,7 +93,10 @@ def render(trace: Trace, analysis: Analysis) -> str:
         lines.append(f"  #{e.msg_id + 1:<4} [{e.start}, {e.end})  {_short(e.data)}{note}")
     if len(sends) > TABLE_MAX_ROWS:
         lines.append(f"  … {len(sends) - TABLE_MAX_ROWS} more")
-    lines.append(f"{'recvfrom()' if udp else 'recv()'} calls: {len(recvs)}")
+    lines.append(
+        f"{'recvfrom()' if udp else 'recv()'} calls: {len(recvs) + len(eof)}"
+        + (" (the last one returned b'': the peer closed)" if eof else "")
+    )
     for i, r in enumerate(recvs[:TABLE_MAX_ROWS]):
         note = ""
         if udp and r.truncated:
@@ -89,6 +108,9 @@ def render(trace: Trace, analysis: Analysis) -> str:
         lines.append(f"  {i + 1:<5} [{r.start}, {r.end})  {_short(r.data)}{note}")
     if len(recvs) > TABLE_MAX_ROWS:
         lines.append(f"  … {len(recvs) - TABLE_MAX_ROWS} more")
+    if eof:
+        total_bytes = recvs[-1].end if recvs else 0
+        lines.append(f"  {len(recvs) + 1:<5} [{total_bytes}, {total_bytes})  b''  the end of the stream")
     lines.append(f"application messages: {len(frames)}")
     for f in frames[:TABLE_MAX_ROWS]:
         lines.append(f"  {f.index + 1:<5} {_short(f.payload)}  {'ok' if f.intact else 'WRONG'}")
@@ -125,7 +147,8 @@ def _wire_lines(trace: Trace, segments: list[SegmentForwarded], udp: bool) -> li
     if not udp:
         sizes = [e.end - e.start for e in segments]
         largest = max(sizes, default=0)
-        return [f"wire (relay): {len(segments)} segments client → server, largest {largest} B"]
+        way = "server → client" if data_direction(trace.config) == "s2c" else "client → server"
+        return [f"wire (relay): {len(segments)} segments {way}, largest {largest} B"]
     forwarded = [e for e in trace.events if isinstance(e, DatagramForwarded) and e.direction == "c2s"]
     dropped = [e for e in trace.events if isinstance(e, DatagramDropped) and e.direction == "c2s"]
 
