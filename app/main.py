@@ -74,6 +74,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "'print' only prints the entry",
     )
     p.add_argument(
+        "--max-trace-mb",
+        type=float,
+        metavar="MB",
+        help="open trace files up to this size (default 256 MB)",
+    )
+    p.add_argument(
         "--startup-time",
         action="store_true",
         help="print the seconds from process start until the window shows, then quit",
@@ -107,6 +113,9 @@ def tune_interpreter() -> None:
     window responsive at a small cost in worker throughput, the right trade in a teaching app.
     """
     sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
+    from netsim.core.memory import tune_allocator
+
+    tune_allocator()  # big runs' columns in their own mappings: no resident holes (netsim.core.memory)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -121,6 +130,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"netsim-lab: {problem}", file=sys.stderr)
             return 2
     tune_interpreter()
+    if args.max_trace_mb is not None:
+        if not args.max_trace_mb > 0:
+            print("netsim-lab: --max-trace-mb must be a positive number", file=sys.stderr)
+            return 2
+        os.environ["NETSIM_MAX_TRACE_MB"] = str(args.max_trace_mb)  # read by the panels that open traces
     offscreen = bool(args.screenshot or args.animate or args.docs_media)
     if offscreen:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

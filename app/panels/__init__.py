@@ -33,4 +33,5 @@ PANELS: tuple[str, ...] = (
     "app.lessons.clientserver.panel:ClientServerPanel",
     "app.lessons.servers.panel:ServersPanel",
     "app.lessons.tracing.panel:TracingPanel",
+    "app.lessons.classroom.panel:ClassroomPanel",
 )

@@ -26,6 +26,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "netsim.lessons.clientserver.cli",
     "netsim.lessons.relay.cli",
     "netsim.lessons.sticky.quiz_cli",
+    "netsim.lessons.classroom.cli",
 )
 
 

@@ -28,6 +28,7 @@ LESSONS: tuple[str, ...] = (
     "clientserver",
     "relay",
     "tracing",
+    "classroom",
 )
 
 # Lesson -> the module defining its own event types (lessons using only the core's have none).
@@ -38,6 +39,7 @@ EVENT_MODULES: dict[str, str] = {
     "clientserver": "netsim.lessons.clientserver.events",
     "relay": "netsim.lab.relay",  # shared: the sticky lab records through the relay too
     "tracing": "netsim.lessons.tracing.events",
+    "classroom": "netsim.lessons.classroom.events",
 }
 
 

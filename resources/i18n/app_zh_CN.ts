@@ -770,6 +770,30 @@
         <translation>无法打开记录文件</translation>
     </message>
     <message>
+        <source>Bytes past the first {mb} MB are not kept (offsets are).</source>
+        <translation>超过前 {mb} MB 的字节内容未保留（偏移量仍保留）。</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Cannot export the trace</source>
+        <translation>无法导出记录文件</translation>
+    </message>
+    <message>
+        <source>Drawing {name}…</source>
+        <translation>正在绘制 {name}…</translation>
+    </message>
+    <message>
+        <source>Open a trace</source>
+        <translation>打开记录文件</translation>
+    </message>
+    <message>
+        <source>Reading {name}…</source>
+        <translation>正在读取 {name}…</translation>
+    </message>
+    <message>
         <location filename="../../app/panels/sticky_panel.py" line="638" />
         <source>Replaying {path} (no sockets).</source>
         <translation>正在回放 {path}（不使用套接字）。</translation>

@@ -334,8 +334,7 @@ def trace_target() -> Target:
         run,
         lambda text: len(text.encode("utf-8", "surrogatepass")),
         (TraceFormatError,),
-        note="Trace.loads + analyze; expected: TraceFormatError only (the loader's validation is "
-        "being rewritten for issue 10 defect 5)",
+        note="Trace.loads + analyze; expected: TraceFormatError only",
     )
 
 

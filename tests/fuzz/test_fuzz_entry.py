@@ -1,9 +1,4 @@
-"""CI runs the fuzz entry point briefly: every codec and auth target, ~2 s of fuzzing in all.
-
-The trace target is left out here while the trace loader's validation is being rewritten
-(issue 10 defect 5, another change): today ``Trace.loads`` lets a deeply nested line escape
-as RecursionError, which ``python -m tests.fuzz --target trace`` reports as a finding.
-"""
+"""CI runs the fuzz entry point briefly: every codec, auth and trace-loader target, ~2 s in all."""
 
 from __future__ import annotations
 
@@ -19,7 +14,19 @@ from tests.fuzz import targets
 
 def test_fuzz_entry_point_runs_and_reports_figures() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "tests.fuzz", "--seconds", "2", "--target", "codec:*", "--target", "auth:*"],
+        [
+            sys.executable,
+            "-m",
+            "tests.fuzz",
+            "--seconds",
+            "2",
+            "--target",
+            "codec:*",
+            "--target",
+            "auth:*",
+            "--target",
+            "trace",
+        ],
         capture_output=True,
         text=True,
         timeout=120,
@@ -27,7 +34,7 @@ def test_fuzz_entry_point_runs_and_reports_figures() -> None:
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     lines = proc.stdout.splitlines()
-    expected = [n for n in targets.all_targets() if n.startswith(("codec:", "auth:"))]
+    expected = [n for n in targets.all_targets() if n.startswith(("codec:", "auth:", "trace"))]
     for name in expected:
         row = next(line for line in lines if line.startswith(name + " "))
         assert " ok " in row and " inputs " in row and "peak/input" in row, row

@@ -650,7 +650,6 @@ class ServersPanel(LessonPanel):
         self._table.setMaximumHeight(int(240 * factor))  # a header and one row per design
         self._refresh()
         self._side.setMaximumWidth(int(560 * factor))
-        self._side.setMinimumWidth(int(300 * factor))
 
     def run(self) -> None:
         try:

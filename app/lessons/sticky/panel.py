@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+from collections.abc import Iterable, Iterator, Sequence
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -14,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QProgressDialog,
     QPushButton,
     QRadioButton,
     QSpinBox,
@@ -34,28 +39,38 @@ from app.widgets.ribbon import RibbonView
 from app.widgets.stream_model import StreamModel
 from netsim.core.events import Event
 from netsim.core.recorder import Recorder
-from netsim.core.trace import Trace, TraceFormatError
+from netsim.core.trace import Trace, TraceLoader, max_trace_mb
 from netsim.framing import make_codec
 from netsim.lessons.sticky import QUEUES_AVAILABLE, QUEUES_MISSING_REASON, Scenario, StreamLab
 from netsim.lessons.sticky.lab import LESSON_BUG
 from netsim.lessons.sticky.presets import PRESETS, PRESETS_BY_ID
-from netsim.lessons.sticky.scenario import RECEIVERS, SENDERS
+from netsim.lessons.sticky.scenario import RECEIVERS, SENDERS, check_trace_config
 
 # (spec, label source) - labels are translated in retranslate()
 FRAMINGS = ("none", "length", "length:!H", "length:i", "delimiter", "fixed:32", "json")
 GUI_RECORD_BYTES = 16 * 1024 * 1024
 WORKER_NICE = 10  # socket workers yield the CPU to the GUI thread (see StreamLab)
 WORKER_YIELD_S = 0.0002  # and step aside for the GIL every few messages (see StreamLab)
+# Per message through the panel: the recorder's columns and the model's (tests/perf/memory_bench.py).
+GUI_MEMORY_PER_MESSAGE_BYTES = 200
+PROGRESS_STEPS = 1000  # the progress dialog's range: reading is the first half, drawing the second
+PROGRESS_DELAY_MS = 400
+DRAW_BUDGET_S = 0.015  # per 25 ms tick while an opened trace is drawn (the window stays usable)
 
 
 class StickyPanel(LessonPanel):
     panel_id = "sticky"
+    lazy_events = True  # the model reads batches at its own pace
 
     def __init__(self, theme: Theme | None = None, parent: QWidget | None = None) -> None:
         super().__init__(theme, parent)
         self.lab: StreamLab | None = None
         self.recorder: Recorder | None = None
-        self._trace: Trace | None = None  # a trace opened from a file
+        self._trace_path: str | None = None  # the trace file on screen, if one was opened
+        self._trace_load: TraceLoader | None = None
+        self._drawing: tuple[list[int], int] | None = None  # (events drawn, of how many)
+        self.trace_dialog: QProgressDialog | None = None
+        self.max_trace_mb = max_trace_mb()
         self.model = StreamModel(self)
         self.prev_model = StreamModel(self)
         self.has_previous = False
@@ -116,7 +131,7 @@ class StickyPanel(LessonPanel):
             self.receiver_combo,
         ):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(12)
+            combo.setMinimumContentsLength(9)
         self.send_delay = QDoubleSpinBox()
         self.send_delay.setRange(0, 5000)
         self.send_delay.setDecimals(0)
@@ -471,8 +486,17 @@ class StickyPanel(LessonPanel):
         self.tabs.setMinimumHeight(int(180 * factor))
         # Spin boxes ask for room for their largest value; a narrower floor keeps the grid
         # within a 1280-pixel projector at zoom (the values shown are short).
-        for spin in (self.count_spin, self.size_spin, self.rcvbuf, self.recv_size):
-            spin.setMinimumWidth(int(70 * factor))
+        wire = self.wire
+        for spin in (
+            self.count_spin,
+            self.size_spin,
+            self.rcvbuf,
+            self.recv_size,
+            *(wire.delay, wire.jitter, wire.rate, wire.loss, wire.dup, wire.reorder, wire.seed),
+        ):
+            spin.setMinimumWidth(int(60 * factor))
+        wire.network.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        wire.network.setMinimumContentsLength(12)
         self.buffers.set_scale(factor)
         self.log_view.viewport().update()  # error rows take the theme's colour
         self.quiz.bar.set_scale()
@@ -569,7 +593,7 @@ class StickyPanel(LessonPanel):
             **self.wire.values(),
         )
 
-    def _feed(self, batch: list) -> None:  # type: ignore[type-arg]
+    def _feed(self, batch: Sequence[Event]) -> None:
         if not self.quiz.feed(batch):  # the quiz holds back what follows the first recv()
             self.model.feed(batch)
 
@@ -626,6 +650,8 @@ class StickyPanel(LessonPanel):
     def start_run(self, stepping: bool = False, keep_previous: bool = False) -> None:
         try:
             scenario = self.scenario()
+            # The panel keeps what it draws as well as the recording: refuse what would not fit.
+            scenario.check_memory(per_message=GUI_MEMORY_PER_MESSAGE_BYTES)
             recorder = Recorder()
             lab = StreamLab(
                 scenario,
@@ -637,6 +663,7 @@ class StickyPanel(LessonPanel):
         except ValueError as exc:
             QMessageBox.warning(self, self.tr("Cannot run this scenario"), str(exc))
             return
+        self._cancel_trace_load()
         self._stop_lab()
         if keep_previous and (self.model.finished or self.model.msg_start):
             # The run that becomes "before" gets everything it recorded, even if it was cut short.
@@ -655,7 +682,7 @@ class StickyPanel(LessonPanel):
         self.model.reset()
         self._rebind_model()
         self.lab, self.recorder = lab, recorder
-        self._trace = None
+        self._trace_path = None
         self.bridge.attach(recorder)
         self.buffers.new_run()
         lab.start()
@@ -695,8 +722,9 @@ class StickyPanel(LessonPanel):
         if self.quiz.active:
             self.quiz.quiz_button.setChecked(False)  # ends the quiz
         self._then.clear()
+        self._cancel_trace_load()
         self.recorder = None
-        self._trace = None
+        self._trace_path = None
         self._stop_lab()
         self.bridge.attach(None)
         self.model.reset()
@@ -715,11 +743,19 @@ class StickyPanel(LessonPanel):
 
     def is_idle(self) -> bool:
         # The tick lets go of a lab only once its last event has reached the model and the views.
-        return self.lab is None and not self._then and self.model.backlog == 0 and not self.helper_busy
+        return (
+            self.lab is None
+            and not self._then
+            and self.model.backlog == 0
+            and self._trace_load is None
+            and self._drawing is None
+            and not self.helper_busy
+        )
 
     def stop_work(self) -> None:
         self.quiz.stop()
         self._then.clear()
+        self._cancel_trace_load()
         self._stop_lab()
 
     def key_widget(self) -> QWidget | None:
@@ -734,31 +770,121 @@ class StickyPanel(LessonPanel):
 
     def export_trace(self, path: str) -> None:
         """Save the run on screen (a live run, or the trace opened from a file) as JSON Lines."""
-        trace = (
-            self._trace if self._trace is not None else Trace(self.recorder.events) if self.recorder else None
-        )
-        if trace is None:
+        if self._trace_path is not None:
+            # An opened trace was checked whole, and only what is shown was kept: copy the file.
+            try:
+                if not os.path.exists(path) or not os.path.samefile(self._trace_path, path):
+                    shutil.copyfile(self._trace_path, path)
+            except OSError as exc:
+                QMessageBox.warning(self, self.tr("Cannot export the trace"), str(exc))
+            return
+        if self.recorder is None:
             QMessageBox.information(self, self.tr("Nothing to export"), self.tr("Run a scenario first."))
             return
-        trace.save(path)
+        Trace(self.recorder.events).save(path)
 
     def open_trace(self, path: str) -> None:
-        try:
-            trace = Trace.load(path)
-        except (OSError, TraceFormatError) as exc:
-            QMessageBox.warning(self, self.tr("Cannot open the trace"), str(exc))
+        """Open a trace file: read and check it in a worker thread, then draw it a slice per tick.
+
+        A progress dialog (shown only if this takes a moment) can cancel either step.
+        """
+        self._cancel_trace_load()
+        loader = TraceLoader(
+            path, max_mb=self.max_trace_mb, keep_bytes=GUI_RECORD_BYTES, validate_config=check_trace_config
+        )
+        dialog = QProgressDialog(self)
+        dialog.setWindowTitle(self.tr("Open a trace"))
+        dialog.setLabelText(self.tr("Reading {name}…").format(name=os.path.basename(path)))
+        dialog.setCancelButtonText(self.tr("Cancel"))
+        dialog.setRange(0, PROGRESS_STEPS)
+        dialog.setAutoReset(False)
+        dialog.setAutoClose(False)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(PROGRESS_DELAY_MS)  # a small file never flashes a dialog
+        dialog.setValue(0)
+        dialog.canceled.connect(self._cancel_trace_load)
+        self._trace_load = loader
+        self.trace_dialog = dialog
+        loader.start()
+
+    def _cancel_trace_load(self) -> None:
+        loader, self._trace_load = self._trace_load, None
+        if loader is not None:
+            loader.cancel()
+            loader.join()
+        if self._drawing is not None:  # cancelled while drawing: show nothing rather than half a run
+            self._drawing = None
+            self.model.reset()
+            self.model.changed.emit()
+        self._close_trace_dialog()
+
+    def _close_trace_dialog(self) -> None:
+        dialog, self.trace_dialog = self.trace_dialog, None
+        if dialog is not None:
+            dialog.canceled.disconnect(self._cancel_trace_load)  # closing it is not cancelling
+            dialog.hide()
+            dialog.deleteLater()
+
+    def _poll_trace_load(self) -> None:
+        """On the tick: follow the loader's progress, then the drawing's; show the result."""
+        if self.trace_dialog is not None and self.trace_dialog.wasCanceled():
+            self._cancel_trace_load()  # however it was cancelled (button, Esc, close box)
             return
+        loader = self._trace_load
+        if loader is not None:
+            done, total = loader.progress
+            if self.trace_dialog is not None and total:
+                self.trace_dialog.setValue(min(PROGRESS_STEPS - 1, PROGRESS_STEPS * done // total // 2))
+            if not loader.finished:
+                return
+            loader.join()
+            self._trace_load = None
+            if loader.trace is None:
+                self._close_trace_dialog()
+                if loader.error:
+                    QMessageBox.warning(self, self.tr("Cannot open the trace"), loader.error)
+                return
+            self._show_trace(loader.path, loader.trace)
+        if self._drawing is not None:
+            drawn, total = self._drawing
+            if self.model.loading:
+                if self.trace_dialog is not None and total:
+                    half = PROGRESS_STEPS // 2
+                    self.trace_dialog.setValue(min(PROGRESS_STEPS - 1, half + half * drawn[0] // total))
+                return
+            self._drawing = None
+            self._close_trace_dialog()
+            self._refresh_texts()
+
+    def _show_trace(self, path: str, trace: Trace) -> None:
+        dialog, self.trace_dialog = self.trace_dialog, None  # keep it open while drawing
         self.reset()
-        try:  # show the settings the run was made with
+        self.trace_dialog = dialog
+        if dialog is not None:
+            dialog.setLabelText(self.tr("Drawing {name}…").format(name=os.path.basename(path)))
+        try:  # show the settings the run was made with (checked while loading)
             self._loading = True
-            self.set_controls(Scenario.from_dict(trace.config))
-        except (TypeError, ValueError):
+            self.set_controls(check_trace_config(trace.config))
+        except ValueError:
             pass
         finally:
             self._loading = False
-        self._trace = trace
-        self.model.load(trace.events)
-        self.lesson.setText(self.tr("Replaying {path} (no sockets).").format(path=path))
+        self._trace_path = path
+        drawn = [0]
+
+        def counted(events: Iterable[Event]) -> Iterator[Event]:
+            for n, ev in enumerate(events, start=1):
+                drawn[0] = n
+                yield ev
+
+        self._drawing = (drawn, len(trace))
+        self.model.feed_source(counted(trace.events))  # the trace is let go once it is drawn
+        text = self.tr("Replaying {path} (no sockets).").format(path=path)
+        if trace.bytes_dropped:
+            text += " " + self.tr("Bytes past the first {mb} MB are not kept (offsets are).").format(
+                mb=GUI_RECORD_BYTES // (1024 * 1024)
+            )
+        self.lesson.setText(text)
         self._refresh_texts()
 
     # ============================================================= animation
@@ -802,7 +928,8 @@ class StickyPanel(LessonPanel):
         self._feed(batch)
 
     def on_tick(self) -> None:
-        self.model.process()
+        self._poll_trace_load()
+        self.model.process(budget_s=DRAW_BUDGET_S if self.model.loading else 0.004)
         if self.lab is not None:
             pending = self.lab.gate.pending()
             sides = {p.endpoint: p.call for p in pending}

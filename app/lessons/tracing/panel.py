@@ -607,7 +607,7 @@ class TracingPanel(LessonPanel):
         self.reset()
         self._framing = str(trace.config.get("framing", "none"))
         self._replayed = path
-        self.on_events(trace.events)
+        self.on_events(list(trace.events))
         self._rejoin()
         self._refresh_status()
 

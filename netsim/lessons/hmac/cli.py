@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 import threading
+from collections.abc import Iterable
 from typing import Any, TextIO
 
 from netsim.auth import macs
@@ -99,7 +100,7 @@ def describe(event: Event) -> str | None:
     return None
 
 
-def _print_events(events: list[Event], out: TextIO) -> None:
+def _print_events(events: Iterable[Event], out: TextIO) -> None:
     lines = [line for line in map(describe, events) if line is not None]
     if lines:  # one write per batch: a burst of connections must not cost a syscall per line
         out.write("\n".join(lines) + "\n")

@@ -81,6 +81,7 @@ class StreamLab(LabBase):
     ) -> None:
         self.scenario = scenario
         self.codec = make_codec(scenario.framing)  # a malformed spec fails here, before any socket
+        scenario.check_memory()  # a run too big to record is refused here, with the figures
         if scenario.receiver == "lesson" and not isinstance(self.codec, RawCodec | LengthPrefixCodec):
             raise ValueError(
                 "the lesson's receiver exists for framing none (one recv() = one message) and for "

@@ -47,6 +47,15 @@ def _check_float(name: str, value: object, low: float, high: float) -> None:
         raise ValueError(f"{name} must be between {low:g} and {high:g}, not {value:g}")
 
 
+# What a run keeps in memory per message, measured (tests/perf/memory_bench.py): its send, its
+# decoded frame and its share of recv chunks as packed rows, plus the boundary analysis; one
+# recv per message (small separate sends) is the worst case.  Recorded bytes come on top, up
+# to ``record_bytes_limit``.
+MEMORY_PER_MESSAGE_BYTES = 110
+#: Runs estimated to need more than this are refused before they start.
+MEMORY_LIMIT_MB = 1400
+
+
 @dataclass(frozen=True, slots=True)
 class Scenario:
     """One lab run: the ``sender`` end (the client unless told) sends ``messages``; the other end receives.
@@ -201,6 +210,28 @@ class Scenario:
         for i in range(self.message_count):
             yield self.message(i)
 
+    def estimated_memory_bytes(self, per_message: int = MEMORY_PER_MESSAGE_BYTES) -> int:
+        """What recording this run will hold in memory, roughly (events and bytes kept)."""
+        n = self.message_count
+        if self.count > 0:
+            wire = n * (self.size + 8)  # a message and its framing, at most a few bytes of it
+        else:
+            wire = sum(len(m) + 8 for m in self.messages)
+        return n * per_message + min(2 * wire, self.record_bytes_limit)
+
+    def check_memory(
+        self, limit_mb: float = MEMORY_LIMIT_MB, per_message: int = MEMORY_PER_MESSAGE_BYTES
+    ) -> None:
+        """ValueError, with the figures, if this run would need more than ``limit_mb`` megabytes."""
+        need = self.estimated_memory_bytes(per_message)
+        if need > limit_mb * 1e6:
+            most = max(1, int((limit_mb * 1e6 - self.record_bytes_limit) // per_message))
+            raise ValueError(
+                f"{self.message_count:,} messages would need about {need / 1e6:,.0f} MB of memory to "
+                f"record (about {per_message} B per message), more than the {limit_mb:,.0f} MB limit; "
+                f"send at most about {most:,} messages"
+            )
+
     def replace(self, **changes: Any) -> Scenario:
         return dataclasses.replace(self, **changes)
 
@@ -211,11 +242,53 @@ class Scenario:
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Scenario:
-        known = {f.name for f in dataclasses.fields(cls)}
-        kwargs = {k: v for k, v in raw.items() if k in known}
-        if "messages" in kwargs:
-            kwargs["messages"] = tuple(m.encode("latin-1") for m in kwargs["messages"])
+        """The scenario a config (from a trace file: hostile) describes; ValueError says what is wrong."""
+        if not isinstance(raw, dict):
+            raise ValueError("the run's config should be an object")
+        kwargs: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            if f.name not in raw:
+                continue
+            value = raw[f.name]
+            kind = str(f.type)
+            where = f"config.{f.name}"
+            if kind == "int" and (type(value) is not int or not -(2**63) <= value < 2**63):
+                raise ValueError(f"{where} should be a whole number, not {_short(value)}")
+            if kind == "float" and (type(value) not in (int, float) or not math.isfinite(value)):
+                raise ValueError(f"{where} should be a finite number, not {_short(value)}")
+            if kind == "bool" and type(value) is not bool:
+                raise ValueError(f"{where} should be true or false, not {_short(value)}")
+            if kind == "str" and type(value) is not str:
+                raise ValueError(f"{where} should be a string, not {_short(value)}")
+            if f.name == "messages":
+                if not isinstance(value, list) or not all(type(m) is str for m in value):
+                    raise ValueError(f"{where} should be a list of strings, not {_short(value)}")
+                try:
+                    value = tuple(m.encode("latin-1") for m in value)
+                except UnicodeEncodeError as exc:
+                    raise ValueError(f"{where} holds a character past U+00FF ({exc.reason})") from None
+            kwargs[f.name] = value
         return cls(**kwargs)
+
+
+#: A trace's generated messages are re-made for display: their size must be sane.
+MAX_TRACE_MESSAGE_BYTES = 64 * 1024 * 1024
+
+
+def check_trace_config(config: dict[str, Any]) -> Scenario:
+    """Check a saved run's config (``RunStarted.config`` from a trace file); ValueError if unusable."""
+    from netsim.framing import make_codec  # the codecs only matter when a trace is checked
+
+    scenario = Scenario.from_dict(config)
+    if scenario.size > MAX_TRACE_MESSAGE_BYTES:
+        raise ValueError(f"config.size {scenario.size} is larger than {MAX_TRACE_MESSAGE_BYTES} bytes")
+    make_codec(scenario.framing)  # a framing spec the app cannot parse is a damaged trace
+    return scenario
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def generated_message(index: int, size: int) -> bytes:

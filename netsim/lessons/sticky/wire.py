@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Any
 
 from netsim.core.trace import Trace
@@ -22,7 +23,12 @@ def wire_summary(trace: Trace) -> dict[str, Any]:
     config = trace.config
     segments = dropped = duplicated = held = 0
     way = data_direction(config)
-    for ev in trace.events:
+    # of_type reads only the events kept as objects (relay events are): a run of millions of
+    # messages is not made into objects just to count its segments.
+    relay_events = chain(
+        trace.of_type(SegmentForwarded), trace.of_type(DatagramForwarded), trace.of_type(DatagramDropped)
+    )
+    for ev in relay_events:
         if isinstance(ev, SegmentForwarded | DatagramForwarded) and ev.direction == way:
             segments += 1
             if isinstance(ev, DatagramForwarded):

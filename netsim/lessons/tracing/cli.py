@@ -143,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
             except (OSError, TraceFormatError) as exc:
                 print(f"netsim trace: cannot replay {path}: {exc}", file=sys.stderr)
                 return 2
-        events = merge_runs([t.events for t in traces])
+        events = merge_runs([list(t.events) for t in traces])
         framing = args.framing if args.framing != "none" else str(traces[0].config.get("framing", "none"))
         notes: list[str] = []
     else:
@@ -171,7 +171,7 @@ def run(args: argparse.Namespace) -> int:
             lab.wait(10.0)
         finally:
             lab.close()
-        events = lab.recorder.events
+        events = list(lab.recorder.events)
         framing = args.framing
         notes = lab.notes
         if args.save:

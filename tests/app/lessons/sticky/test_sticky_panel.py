@@ -107,6 +107,7 @@ def test_trace_export_and_replay(qtbot, panel, tmp_path) -> None:
     panel.reset()
     assert panel.model.split_messages == 0
     panel.open_trace(str(path))
+    wait_idle(qtbot, panel)
     assert panel.model.split_messages == split == 1
 
 
@@ -185,6 +186,7 @@ def test_opened_trace_sets_controls_and_exports_again(qtbot, panel, tmp_path) ->
     panel.export_trace(str(first))
     panel.load_preset("hello-world", run=False)
     panel.open_trace(str(first))
+    wait_idle(qtbot, panel)
     assert panel.framing.currentData() == "delimiter"
     again = tmp_path / "b.jsonl"
     panel.export_trace(str(again))
