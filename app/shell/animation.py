@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
-import tempfile
+import secrets
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -300,8 +300,9 @@ def export_animation(
         t1 = time.monotonic()
 
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".animation-", suffix=suffix, dir=path.parent)
-        os.close(fd)
+        tmp = str(path.parent / f".{path.stem}-{secrets.token_hex(4)}{suffix}")
+        with open(tmp, "xb"):  # created with the umask's permissions (mkstemp's are 0600)
+            pass
         total = settings.frames
         frames: list[Image.Image] = []
         durations: list[int] = []

@@ -3,6 +3,7 @@ size bound on a real run, and each animatable panel replays its own recording.""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -109,6 +110,9 @@ def test_unchanged_frames_are_merged_and_the_last_is_held(qtbot: QtBot, tmp_path
     assert frames[0][0].tobytes() != frames[1][0].tobytes() != frames[2][0].tobytes()
     with Image.open(out) as im:
         assert im.info.get("loop") == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # a file to share, not a private temp file
     assert panel.is_shut_down
     # frames are replayed in time order; the palette samples (first, middle, last) come first
     assert panel.calls[3:] == frame_times(three_events(), 10)
