@@ -253,3 +253,25 @@ def test_host_is_not_a_window_on_screen(qtbot: QtBot) -> None:
     finally:
         panel.shutdown()
         host.deleteLater()
+
+
+def test_handshake_and_hmac_presets(qtbot: QtBot) -> None:
+    """Their scenarios are presets too (the Presets menu, --preset): the ids the CLI knows."""
+    from netsim.lessons.handshake.lab import SCENARIOS
+
+    theme = Theme()
+    handshake, hmac = make_panel("handshake", theme), make_panel("hmac", theme)
+    try:
+        assert [p for p, _ in handshake.presets()] == list(SCENARIOS)
+        assert dict(handshake.presets())["normal"] == "Normal open, client closes first"
+        assert {"good", "wrong-key", "replay", "reflection", "downgrade", "multi"} == set(
+            dict(hmac.presets())
+        )
+        assert all(title for _, title in hmac.presets())
+        for panel in (handshake, hmac):
+            with pytest.raises(KeyError):
+                panel.load_preset("no-such-preset", run=False)
+            assert panel.can_animate()
+    finally:
+        handshake.shutdown()
+        hmac.shutdown()
