@@ -30,7 +30,7 @@ from typing import Any
 
 from PIL import Image
 from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.panels.base import LessonPanel
@@ -63,6 +63,9 @@ class ClipSettings:
     fps: int = DEFAULT_FPS
     seconds: float = DEFAULT_SECONDS
     hold_s: float = HOLD_S
+    # A clock strip under each frame (the run's time, and a bar): students see how long the
+    # pauses really were, and every frame of the clip is its own.  Off, unchanged frames merge.
+    clock: bool = True
 
     def __post_init__(self) -> None:
         if not 1 <= self.fps <= 50:
@@ -195,12 +198,45 @@ def record_run(
     return trace
 
 
-def render_frames(host: OffscreenHost, trace: Trace, times: list[int]) -> Iterator[Image.Image]:
+CLOCK_BAR_PX = 6
+
+
+def draw_clock(image: QImage, elapsed_ns: int, span_ns: int) -> None:
+    """A bar along the bottom edge filled to ``elapsed/span`` and the run's time beside it."""
+    painter = QPainter(image)
+    try:
+        w, h = image.width(), image.height()
+        bar = QColor("#0072B2")  # Okabe-Ito blue: readable in every palette, on light and dark
+        painter.fillRect(0, h - CLOCK_BAR_PX, w, CLOCK_BAR_PX, QColor("#DDDDDD"))
+        filled = w if span_ns <= 0 else round(w * elapsed_ns / span_ns)
+        painter.fillRect(0, h - CLOCK_BAR_PX, filled, CLOCK_BAR_PX, bar)
+        font = QFont(painter.font())
+        font.setPixelSize(max(12, h // 40))
+        font.setBold(True)
+        painter.setFont(font)
+        text = f"t = {elapsed_ns / 1e6:.1f} ms / {span_ns / 1e6:.1f} ms"
+        metrics = painter.fontMetrics()
+        box_w, box_h = metrics.horizontalAdvance(text) + 12, metrics.height() + 4
+        x, y = w - box_w - 4, h - CLOCK_BAR_PX - box_h - 2
+        painter.fillRect(x, y, box_w, box_h, QColor(255, 255, 255, 230))
+        painter.setPen(bar)
+        painter.drawText(x + 6, y + 2 + metrics.ascent(), text)
+    finally:
+        painter.end()
+
+
+def render_frames(
+    host: OffscreenHost, trace: Trace, times: list[int], *, clock: bool = False
+) -> Iterator[Image.Image]:
+    start, end = (times[0], times[-1]) if times else (0, 0)
     for t_ns in times:
         host.panel.show_trace_until(trace, t_ns)
         _settle()  # the layout follows what was shown (a "Before" ribbon appears)...
         host.panel.scroll_to_key_rows()  # ...then the rows the lesson is about come into view
-        yield to_pil(host.frame())
+        image = host.frame()
+        if clock:
+            draw_clock(image, t_ns - start, end - start)
+        yield to_pil(image)
 
 
 def clip_palette(samples: list[Image.Image]) -> Image.Image:
@@ -311,11 +347,11 @@ def export_animation(
             palette = None
         else:
             first_mid_last = [times[0], times[total // 2], times[-1]]
-            palette = clip_palette(list(render_frames(host, trace, first_mid_last)))
+            palette = clip_palette(list(render_frames(host, trace, first_mid_last, clock=settings.clock)))
         previous: bytes | None = None
         last: Image.Image | None = None
         for k, (image, ms) in enumerate(
-            zip(render_frames(host, trace, times), settings.durations_ms(), strict=True)
+            zip(render_frames(host, trace, times, clock=settings.clock), settings.durations_ms(), strict=True)
         ):
             if progress is not None and not progress(RENDERING, k, total):
                 raise AnimationCancelled
