@@ -766,7 +766,7 @@ class StickyPanel(LessonPanel):
         return True
 
     def can_export_trace(self) -> bool:
-        return True
+        return not self.quiz.holding  # not while the quiz keeps recv() results back: the file has them
 
     def export_trace(self, path: str) -> None:
         """Save the run on screen (a live run, or the trace opened from a file) as JSON Lines."""

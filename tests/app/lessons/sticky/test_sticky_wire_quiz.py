@@ -163,3 +163,19 @@ def test_wire_lane_from_a_model_built_by_hand_dense_and_zoomed(qtbot) -> None:
     lane = view._lane_rect(WIRE)
     assert "lost on the wire" in view.describe_at(QPointF(view._x(3.5), lane.center().y()))
     assert "held back" in view.describe_at(QPointF(view._x(0.5), lane.center().y()))
+
+
+def test_no_trace_export_while_the_quiz_holds_results_back(qtbot, panel) -> None:
+    quiz = panel.quiz
+    quiz.start(seed=2, situation_id="udp-boundaries")
+    qtbot.waitUntil(lambda: quiz.question is not None, timeout=20000)
+    g = quiz.graded
+    assert g is not None and [q.result for q in g.questions] == [b"hello", b"world"]  # no b'' over UDP
+    assert not panel.can_export_trace()  # the recording would give the answers away
+    for _ in g.questions:
+        qtbot.keyClick(panel, Qt.Key.Key_1 + quiz.question.answer)
+    assert (quiz.score, quiz.asked) == (2, 2) and quiz.round_over
+    assert panel.can_export_trace()
+    wait_idle(qtbot, panel)
+    assert len(panel.model.chunk_start) == 2
+    quiz.quiz_button.setChecked(False)
