@@ -68,8 +68,8 @@
         <translation>TCP 加 4 字节长度前缀：send(struct.pack('!I', 5) + b'hello')；b'world' 同样处理；close()；接收方先睡 100 ms，再 recv(1024)。</translation>
     </message>
     <message>
-        <source>UDP: sendto(b'hello'); sendto(b''); sendto(b'world'); the receiver sleeps 100 ms, then recvfrom(65536).</source>
-        <translation>UDP：sendto(b'hello')；sendto(b'')；sendto(b'world')；接收方先睡 100 ms，再 recvfrom(65536)。</translation>
+        <source>UDP: sendto(b'hello'); sendto(b''); sendto(b'world'); the receiver sleeps 100 ms, then recvfrom(1024).</source>
+        <translation>UDP：sendto(b'hello')；sendto(b'')；sendto(b'world')；接收方先睡 100 ms，再 recvfrom(1024)。</translation>
     </message>
     <message>
         <source>TCP across the Internet (a relay: MSS 1,448 bytes, 30 ms): ten send() calls of 4,096 bytes; the receiver is already waiting in recv(65536).</source>

@@ -170,7 +170,7 @@ class QuizBar(QFrame):
             ),
             "empty-udp": self.tr(
                 "UDP: sendto(b'hello'); sendto(b''); sendto(b'world'); the receiver sleeps 100 ms, then "
-                "recvfrom(65536)."
+                "recvfrom(1024)."
             ),
             "internet": self.tr(
                 "TCP across the Internet (a relay: MSS 1,448 bytes, 30 ms): ten send() calls of 4,096 bytes; "

@@ -103,7 +103,7 @@ PRESET_SITUATIONS: tuple[Situation, ...] = (
     Situation(
         "empty-udp",
         "UDP: sendto(b'hello'); sendto(b''); sendto(b'world'); the receiver sleeps 100 ms, then "
-        "recvfrom(65536).",
+        "recvfrom(1024).",
     ),
     Situation(
         "internet",

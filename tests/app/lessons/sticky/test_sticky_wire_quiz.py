@@ -130,9 +130,13 @@ def test_every_situation_has_translatable_text(panel) -> None:
     from netsim.lessons.sticky.quiz import WHY, plan_round
 
     for s in SITUATIONS:
-        assert "{" not in panel.quiz.bar.setup_text(plan_round(random.Random(1), s.situation_id))
-    for key in WHY:
-        assert "{" not in panel.quiz.bar.why_text(key, {"n": 4, "k": 2, "mss": 1448})
+        rnd = plan_round(random.Random(1), s.situation_id)
+        text = panel.quiz.bar.setup_text(rnd)
+        assert "{" not in text and rnd.call in text
+        assert text == f"{rnd.setup} {rnd.loop}"  # the GUI's English is the CLI's
+    args = {"n": 4, "k": 2, "mss": 1448}
+    for key, text in WHY.items():
+        assert panel.quiz.bar.why_text(key, args) == text.format(**args)  # the GUI's English is the CLI's
 
 
 def test_wire_lane_from_a_model_built_by_hand_dense_and_zoomed(qtbot) -> None:

@@ -53,6 +53,7 @@ def test_every_recv_of_a_real_run_is_asked_in_order(situation: str) -> None:
     g = ask(random.Random(11), situation)
     rnd = g.round
     a, b = (*rnd.messages, b"", b"")[:2]
+    assert rnd.call in rnd.setup  # the setup names the call the questions are about
     assert 1 <= len(g.questions) <= MAX_QUESTIONS
     assert g.capped == (g.recv_calls > MAX_QUESTIONS)
     assert [q.number for q in g.questions] == list(range(1, len(g.questions) + 1))
