@@ -268,12 +268,6 @@ def recv_results(trace: Trace, receiver: str) -> list[Event]:
     return [ev for ev in trace.events if is_recv_result(ev, receiver)]
 
 
-def first_recv(trace: Trace, receiver: str = "server") -> bytes | None:
-    for ev in recv_results(trace, receiver):
-        return ev.data if isinstance(ev, BytesReceived) else b""
-    return None
-
-
 def _dedupe(result: bytes, pool: list[Choice]) -> list[Choice]:
     """Distractors in the pool's order: each reads differently from the answer and from each other."""
     seen = {choice_text(result)}

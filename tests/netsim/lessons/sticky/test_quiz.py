@@ -64,12 +64,15 @@ def test_every_recv_of_a_real_run_is_asked_in_order(situation: str) -> None:
         assert q.why in WHY and "{" not in q.why_text
     why, first = FIRST[situation]
     q1 = g.questions[0]
-    assert q1.why == why, (q1.result, rnd.setup)
     expected = first(a, b)
     if expected is not None:
+        assert q1.why == why, (q1.result, rnd.setup)
         assert q1.result == expected
-    else:  # the Internet preset: one 1,448-byte segment
-        assert len(q1.result) == 1448 and "1,448" in q1.why_text
+    else:  # the Internet preset: segments of 1,448 bytes (usually one alone; a slow reader may find more)
+        assert b"".join(rnd.scenario.iter_messages()).startswith(q1.result)
+        assert q1.why in ("segment", "segments-queued")
+        if len(q1.result) == 1448:
+            assert q1.why == "segment" and "1,448" in q1.why_text
     if rnd.scenario.transport == "tcp" and not g.capped:  # a TCP run ends with the b'' of the peer's close
         last = g.questions[-1]
         assert last.result == b"" and last.eof and last.why == "eof"
