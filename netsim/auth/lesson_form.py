@@ -40,7 +40,7 @@ from netsim.auth.transport import (
     ConnectionResult,
     DeadlineExceeded,
     Stopped,
-    connect,
+    connect_or_report,
     failure_reason,
 )
 from netsim.core.events import SocketFailed, now_ns
@@ -283,12 +283,8 @@ def run_lesson_client(
     means the server went on talking (accepted); a close means it hung up (the lesson's refusal).
     """
     result = ClientResult(who=who)
-    try:
-        sock = connect(address, config.deadline_s)
-    except OSError as exc:
-        recorder.emit(SocketFailed(now_ns(), who, "connect", type(exc).__name__, str(exc)))
-        recorder.emit(AuthVerdict(now_ns(), who, 0, who, False, "socket_error"))
-        result.reason = "socket_error"
+    sock = connect_or_report(address, config.deadline_s, recorder, result)
+    if sock is None:
         return result
     with sock:
         result.conn = int(sock.getsockname()[1])

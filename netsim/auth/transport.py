@@ -523,6 +523,22 @@ def connect(address: tuple[str, int], timeout_s: float) -> socket.socket:
     return socket.create_connection(address, timeout=timeout_s)
 
 
+def connect_or_report(
+    address: tuple[str, int], timeout_s: float, recorder: Recorder, result: ClientResult
+) -> socket.socket | None:
+    """The client's socket to ``address``, or None when it cannot connect: then the failure
+    (:class:`SocketFailed` and a ``socket_error`` :class:`AuthVerdict`) is recorded and
+    ``result.reason`` says so."""
+    who = result.who
+    try:
+        return connect(address, timeout_s)
+    except OSError as exc:
+        recorder.emit(SocketFailed(now_ns(), who, "connect", type(exc).__name__, str(exc)))
+        recorder.emit(AuthVerdict(now_ns(), who, 0, who, False, "socket_error"))
+        result.reason = "socket_error"
+        return None
+
+
 def run_client(
     config: AuthConfig,
     key: bytes,
@@ -545,12 +561,8 @@ def run_client(
 
         return run_lesson_client(config, key, address, recorder, who=who, chat=chat, gate=gate, stop=stop)
     result = ClientResult(who=who)
-    try:
-        sock = connect(address, config.deadline_s)
-    except OSError as exc:
-        recorder.emit(SocketFailed(now_ns(), who, "connect", type(exc).__name__, str(exc)))
-        recorder.emit(AuthVerdict(now_ns(), who, 0, who, False, "socket_error"))
-        result.reason = "socket_error"
+    sock = connect_or_report(address, config.deadline_s, recorder, result)
+    if sock is None:
         return result
     with sock:
         result.conn = int(sock.getsockname()[1])
