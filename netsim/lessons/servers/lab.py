@@ -152,6 +152,16 @@ class ServersLab(LabBase):
             self._meter.update()
             self._emit_cpu()
 
+    def _busy_tick(self, spins: int, last: list[float]) -> int:
+        """One turn of a non-blocking server loop: stop if asked; every 50 ms hand the ``spins``
+        counted so far to the CPU meter and report.  Returns the spins not yet handed over."""
+        self._check()
+        if time.monotonic() - last[0] < _CPU_SAMPLE_S:
+            return spins
+        self._meter.spin(spins)
+        self._maybe_emit_cpu(last)
+        return 0
+
     # --------------------------------------------------------------------------- conductor
     def _conduct(self) -> None:
         self._t0_ns = now_ns()
@@ -373,12 +383,7 @@ class ServersLab(LabBase):
         spins = 0
         try:
             while not (self._clients_done.is_set() and not conns):
-                self._check()
-                now = time.monotonic()
-                if now - last[0] >= _CPU_SAMPLE_S:  # the bookkeeping, not the lesson
-                    self._meter.spin(spins)
-                    spins = 0
-                    self._maybe_emit_cpu(last)
+                spins = self._busy_tick(spins, last)  # the bookkeeping, not the lesson
                 self.gate.wait("server", "accept()")
                 try:
                     sock, addr = listener.accept()
@@ -426,12 +431,7 @@ class ServersLab(LabBase):
         spins = 0
         try:
             while not self._clients_done.is_set():  # the lesson's `while True`, ended once all left
-                self._check()
-                now = time.monotonic()
-                if now - last[0] >= _CPU_SAMPLE_S:
-                    self._meter.spin(spins)
-                    spins = 0
-                    self._maybe_emit_cpu(last)
+                spins = self._busy_tick(spins, last)  # the bookkeeping, not the lesson
                 self.gate.wait("server", "accept()")
                 try:
                     sock, addr = listener.accept()
