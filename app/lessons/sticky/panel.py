@@ -54,6 +54,7 @@ class StickyPanel(LessonPanel):
         self.lab: StreamLab | None = None
         self.recorder: Recorder | None = None
         self._trace: Trace | None = None  # a trace opened from a file
+        self._replay_path: str | None = None  # the file on screen, until a live run or Reset
         self.model = StreamModel(self)
         self.prev_model = StreamModel(self)
         self.has_previous = False
@@ -531,9 +532,17 @@ class StickyPanel(LessonPanel):
         self.list_radio.setChecked(True)
 
     def _update_lesson(self) -> None:
+        if self._replay_path is not None:
+            self.lesson.setText(self.tr("Replaying {path} (no sockets).").format(path=self._replay_path))
+            return
         pid = self.preset_combo.currentData()
-        if pid:
-            self.lesson.setText(self.preset_titles()[pid][1])
+        self.lesson.setText(self.preset_titles()[pid][1] if pid else "")
+
+    def _end_replay(self) -> None:
+        """A live run or Reset ends the replay: its "Replaying …" line goes with it."""
+        if self._replay_path is not None:
+            self._replay_path = None
+            self._update_lesson()
 
     def _controls_changed(self) -> None:
         udp = self.transport.currentData() == "udp"
@@ -596,6 +605,7 @@ class StickyPanel(LessonPanel):
         self._rebind_model()
         self.lab, self.recorder = lab, recorder
         self._trace = None
+        self._end_replay()
         self.bridge.attach(recorder)
         self.buffers.new_run()
         lab.start()
@@ -637,6 +647,7 @@ class StickyPanel(LessonPanel):
         self._then.clear()
         self.recorder = None
         self._trace = None
+        self._end_replay()
         self._stop_lab()
         self.bridge.attach(None)
         self.model.reset()
@@ -698,7 +709,8 @@ class StickyPanel(LessonPanel):
             self._loading = False
         self._trace = trace
         self.model.load(trace.events)
-        self.lesson.setText(self.tr("Replaying {path} (no sockets).").format(path=path))
+        self._replay_path = path
+        self._update_lesson()
         self._refresh_texts()
 
     # ================================================================= ticks

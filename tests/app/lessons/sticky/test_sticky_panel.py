@@ -110,6 +110,25 @@ def test_trace_export_and_replay(qtbot, panel, tmp_path) -> None:
     assert panel.model.split_messages == split == 1
 
 
+def test_replaying_line_goes_with_a_live_run_and_with_reset(qtbot, panel, tmp_path) -> None:
+    """Issue 8: "Replaying …" stayed on screen after later live runs and after Reset."""
+    panel.load_preset("hello-world", run=True)
+    wait_idle(qtbot, panel)
+    lesson = panel.lesson.text()
+    path = tmp_path / "run.jsonl"
+    panel.export_trace(str(path))
+    panel.open_trace(str(path))
+    assert panel.lesson.text().startswith("Replaying")
+    panel.retranslate()  # a language switch keeps saying it is a replay
+    assert panel.lesson.text().startswith("Replaying")
+    panel.run()
+    wait_idle(qtbot, panel)
+    assert panel.lesson.text() == lesson
+    panel.open_trace(str(path))
+    panel.reset()
+    assert "Replaying" not in panel.lesson.text()
+
+
 def test_window_language_switch_and_close_leave_no_thread(qtbot, tmp_path) -> None:
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     tr = Translations()
