@@ -42,6 +42,7 @@ from netsim.lessons.sticky.presets import PRESETS, PRESETS_BY_ID
 # (spec, label source) - labels are translated in retranslate()
 FRAMINGS = ("none", "length", "length:!H", "length:i", "delimiter", "fixed:32", "json")
 GUI_RECORD_BYTES = 16 * 1024 * 1024
+RECV_SIZE_MAX = 64 * 1024 * 1024  # the largest recv() size the CLI takes (one buffer held whole)
 WORKER_NICE = 10  # socket workers yield the CPU to the GUI thread (see StreamLab)
 WORKER_YIELD_S = 0.0002  # and step aside for the GIL every few messages (see StreamLab)
 
@@ -108,7 +109,10 @@ class StickyPanel(LessonPanel):
         self.recv_delay.setRange(0, 5000)
         self.recv_delay.setDecimals(0)
         self.recv_size = QSpinBox()
-        self.recv_size.setRange(1, 1 << 20)
+        # 0 can be typed (a spin box limited to 1 silently put the old value back, so "0" ran as
+        # recv(1024)); it is refused, as the CLI refuses it, and the note under the form says why.
+        self.recv_size.setRange(0, RECV_SIZE_MAX)
+        self.recv_size.valueChanged.connect(lambda _v: self._check_fields())
         self.nodelay = QCheckBox("TCP_NODELAY")
         self.rcvbuf = QSpinBox()
         self.rcvbuf.setRange(0, 64 << 20)
@@ -174,6 +178,11 @@ class StickyPanel(LessonPanel):
         grid.addLayout(buttons, 4, 4, 1, 2)
         self.wire = WireControls()  # the network in the middle (a relay), when chosen
         grid.addWidget(self.wire, 5, 0, 1, 6)
+        self.field_note = QLabel()  # a value the run would refuse, said beside the form
+        self.field_note.setObjectName("field_note")
+        self.field_note.setWordWrap(True)
+        self.field_note.setVisible(False)
+        grid.addWidget(self.field_note, 6, 0, 1, 6)
 
         self.lesson = QLabel()
         self.lesson.setWordWrap(True)
@@ -414,6 +423,7 @@ class StickyPanel(LessonPanel):
             )
         self.buffers.retranslate()
         self.log_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 4)
+        self._check_fields()
         self._update_lesson()
         self._refresh_texts()
 
@@ -544,6 +554,26 @@ class StickyPanel(LessonPanel):
             self._replay_path = None
             self._update_lesson()
 
+    def field_problems(self) -> list[str]:
+        """Values in the form that a run refuses (the CLI refuses them too), in words."""
+        problems = []
+        if self.recv_size.value() < 1:
+            problems.append(
+                self.tr(
+                    "recv() size {n} is refused: recv(0) reads nothing and returns b'' at once, which "
+                    "the receiver would take for the end of the stream. Give at least 1 byte."
+                ).format(n=self.recv_size.value())
+            )
+        return problems
+
+    def _check_fields(self) -> None:
+        problems = self.field_problems()
+        self.field_note.setText("\n".join(problems))
+        self.field_note.setStyleSheet(f"color:{self.theme.bad_colour.name()}")
+        self.field_note.setVisible(bool(problems))
+        bad = self.recv_size.value() < 1
+        self.recv_size.setStyleSheet(f"border: 2px solid {self.theme.bad_colour.name()}" if bad else "")
+
     def _controls_changed(self) -> None:
         udp = self.transport.currentData() == "udp"
         self.nodelay.setEnabled(not udp)
@@ -573,6 +603,10 @@ class StickyPanel(LessonPanel):
 
     # ============================================================ run control
     def start_run(self, stepping: bool = False, keep_previous: bool = False) -> None:
+        self._check_fields()
+        if self.field_problems():  # refused, not corrected: the note under the form says why
+            self._then.clear()
+            return
         try:
             scenario = self.scenario()
             recorder = Recorder()

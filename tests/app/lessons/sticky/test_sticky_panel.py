@@ -219,3 +219,21 @@ def test_a_typed_framing_spec_is_used(qtbot, panel) -> None:
     assert panel.framing_spec() == "length:!Q"
     assert panel.model.framing == "length:!Q" and panel.model.app_messages_match
     assert panel.model.msg_head[0] == 8  # an 8-byte header per message
+
+
+def test_recv_size_zero_is_refused_and_said_not_run_as_1024(qtbot, panel) -> None:
+    """Issue 8: typing 0 into the recv() size put 1024 back without a word, and the run used it."""
+    edit = panel.recv_size.lineEdit()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "0")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert panel.recv_size.value() == 0
+    assert panel.field_note.isVisibleTo(panel)
+    assert "recv() size 0 is refused" in panel.field_note.text()
+    panel.run()
+    assert panel.lab is None and panel.is_idle()  # refused, not run with another size
+    panel.recv_size.setValue(4)
+    assert not panel.field_note.isVisibleTo(panel)
+    panel.run()
+    wait_idle(qtbot, panel)
+    assert panel.model.finished
