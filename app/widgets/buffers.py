@@ -193,6 +193,10 @@ class BuffersView(QWidget):
         self._set_pens()
         self.time_cursor.setVisible(False)
         self.plot.addItem(self.time_cursor)
+        # Time the run was held (paused, stepped) is cut out of the axis; a dotted line marks
+        # each cut, and the axis title says how much was cut.
+        self._cut_marks: list[pg.InfiniteLine] = []
+        self._time_label = ""
         self.time_cursor.sigPositionChanged.connect(self._cursor_moved)
         self.pipe = PipeView(model, theme=self.theme)
         self._following = True
@@ -219,16 +223,47 @@ class BuffersView(QWidget):
         self.legend.setLabelTextSize(f"{self.theme.point_size(0.9):.0f}pt")
         self.legend.addItem(self.send_curve, self.tr("sender: kernel send queue (TIOCOUTQ)"))
         self.legend.addItem(self.recv_curve, self.tr("receiver: kernel receive queue (FIONREAD)"))
-        self.plot.setLabel("bottom", self.tr("time (ms)"))
+        self._label_time_axis()
         self.plot.getAxis("bottom").enableAutoSIPrefix(False)
         self.plot.setLabel("left", self.tr("bytes"))
         self.pipe.update()
+
+    def _label_time_axis(self) -> None:
+        held = sum(end - start for start, end in self.model.held)
+        if held > 0:
+            text = self.tr("time (ms) — {s} s paused or stepped cut out, at the dotted lines").format(
+                s=f"{held:.1f}"
+            )
+        else:
+            text = self.tr("time (ms)")
+        if text != self._time_label:
+            self._time_label = text
+            self.plot.setLabel("bottom", text)
+
+    def time_axis_label(self) -> str:
+        return self._time_label
+
+    def _draw_cuts(self) -> None:
+        """One dotted line per cut (held time), at the active time where the hold began."""
+        cuts = [self.model.active_time(start) * 1000 for start, _end in self.model.held]
+        while len(self._cut_marks) < len(cuts):
+            mark = pg.InfiniteLine(angle=90, movable=False)
+            mark.setPen(pg.mkPen(self.theme.muted_colour, width=1.5, style=Qt.PenStyle.DotLine))
+            self.plot.addItem(mark)
+            self._cut_marks.append(mark)
+        for k, mark in enumerate(self._cut_marks):
+            if k < len(cuts):
+                mark.setValue(cuts[k])
+            mark.setVisible(k < len(cuts))
+        self._label_time_axis()
 
     def _set_pens(self) -> None:
         width = 3 * max(1.0, self.theme.line_width / max(self.theme.scale, 0.1))
         self.send_curve.setPen(pg.mkPen(self.theme.side_colour("client"), width=width))
         self.recv_curve.setPen(pg.mkPen(self.theme.side_colour("server"), width=width))
         self.time_cursor.setPen(pg.mkPen(self.theme.header_colour, width=2, style=Qt.PenStyle.DashLine))
+        for mark in getattr(self, "_cut_marks", []):
+            mark.setPen(pg.mkPen(self.theme.muted_colour, width=1.5, style=Qt.PenStyle.DotLine))
 
     def set_scale(self, factor: float) -> None:
         self._set_pens()
@@ -252,7 +287,7 @@ class BuffersView(QWidget):
     def _cursor_moved(self) -> None:
         if self.time_cursor.isVisible():
             self._following = False
-            self.pipe.set_time(float(self.time_cursor.value()) / 1000)
+            self.pipe.set_time(self.model.real_time(float(self.time_cursor.value()) / 1000))
 
     def new_run(self) -> None:
         self._range = (100.0, 16.0)
@@ -264,7 +299,10 @@ class BuffersView(QWidget):
     def _grow_ranges(self) -> None:
         """Ranges that grow fourfold: the axes (costly to redraw) change only a few times per run."""
         m = self.model
-        t_ms = max(m.send_t[-1] if len(m.send_t) else 0.0, m.recv_t[-1] if len(m.recv_t) else 0.0) * 1000
+        t_ms = (
+            m.active_time(max(m.send_t[-1] if len(m.send_t) else 0.0, m.recv_t[-1] if len(m.recv_t) else 0.0))
+            * 1000
+        )
         top = max(max(m.send_q, default=0), max(m.recv_q, default=0), 1)
         x_max, y_max = self._range
         if m.finished:
@@ -280,14 +318,15 @@ class BuffersView(QWidget):
 
     def refresh(self) -> None:
         m = self.model
-        self.send_curve.setData([t * 1000 for t in m.send_t], m.send_q)
-        self.recv_curve.setData([t * 1000 for t in m.recv_t], m.recv_q)
+        self.send_curve.setData(m.active_times_ms(m.send_t), m.send_q)
+        self.recv_curve.setData(m.active_times_ms(m.recv_t), m.recv_q)
+        self._draw_cuts()
         self._grow_ranges()
         if m.finished and self._following:
             peak = m.peak_recv_queue_time()
             t = peak if peak is not None else m.duration
             self.time_cursor.blockSignals(True)
-            self.time_cursor.setValue(t * 1000)
+            self.time_cursor.setValue(m.active_time(t) * 1000)
             self.time_cursor.setVisible(True)
             self.time_cursor.blockSignals(False)
             self.pipe.set_time(t)
