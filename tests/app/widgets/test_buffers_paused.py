@@ -45,7 +45,7 @@ def test_paused_time_does_not_stretch_the_time_axis(qtbot: QtBot) -> None:
     qtbot.addWidget(view)
     model.load(paused_run())  # type: ignore[arg-type]
     view.refresh()
-    x_min, x_max = view.plot.getViewBox().viewRange()[0]
+    _x_min, x_max = view.plot.getViewBox().viewRange()[0]
     assert x_max < 20  # ms: the run's own 6 ms (plus padding), not 5,008
     xs, _ys = view.recv_curve.getData()
     assert max(xs) < 10
