@@ -9,12 +9,13 @@ the receive queue was fullest - two messages lying side by side before one recv(
 
 from __future__ import annotations
 
+import html
 from bisect import bisect_right
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QBrush, QPainter, QPaintEvent, QPen, QPolygonF
-from PySide6.QtWidgets import QGraphicsView, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsView, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from app.shell.theme import Theme
 from app.widgets.ribbon import printable
@@ -185,7 +186,12 @@ class BuffersView(QWidget):
         # Repaint only what changed (the curves), not the axes around them every time.
         self.plot.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
         self._range = (100.0, 16.0)  # ms, bytes
-        self.legend = self.plot.addLegend(offset=(10, 5))
+        # The legend is a line of text above the plot, not a box inside it: inside, it covered
+        # the curve (the queues are fullest at the start, where a legend sits).
+        self.legend = QLabel()
+        self.legend.setObjectName("buffers_legend")
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setWordWrap(True)
         # A sample holds until the next one: draw steps, not slopes.
         self.send_curve = self.plot.plot([], [], stepMode="right")
         self.recv_curve = self.plot.plot([], [], stepMode="right")
@@ -202,6 +208,7 @@ class BuffersView(QWidget):
         self._following = True
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.legend)
         lay.addWidget(self.plot, 3)
         lay.addWidget(self.pipe, 2)
         self._throttle = QTimer(self)
@@ -218,11 +225,17 @@ class BuffersView(QWidget):
             self._throttle.start(STREAMING_REFRESH_MS if big else LIVE_REFRESH_MS)
 
     def retranslate(self) -> None:
-        self.legend.clear()
-        self.legend.setLabelTextColor(self.theme.text_colour)
-        self.legend.setLabelTextSize(f"{self.theme.point_size(0.9):.0f}pt")
-        self.legend.addItem(self.send_curve, self.tr("sender: kernel send queue (TIOCOUTQ)"))
-        self.legend.addItem(self.recv_curve, self.tr("receiver: kernel receive queue (FIONREAD)"))
+        entries = (
+            (self.theme.side_colour("client"), self.tr("sender: kernel send queue (TIOCOUTQ)")),
+            (self.theme.side_colour("server"), self.tr("receiver: kernel receive queue (FIONREAD)")),
+        )
+        self.legend.setFont(self.theme.font(0.9))
+        self.legend.setText(
+            "&nbsp;&nbsp;&nbsp;".join(
+                f"<span style='color:{colour.name()}'>━━</span>&nbsp;{html.escape(text)}"
+                for colour, text in entries
+            )
+        )
         self._label_time_axis()
         self.plot.getAxis("bottom").enableAutoSIPrefix(False)
         self.plot.setLabel("left", self.tr("bytes"))

@@ -55,3 +55,17 @@ def test_paused_time_does_not_stretch_the_time_axis(qtbot: QtBot) -> None:
     # The cursor on the cut axis still shows the real moment in the pipe.
     view.time_cursor.setValue(3.0)
     assert view.pipe.t is not None and abs(view.pipe.t - 5.003) < 1e-9
+
+
+def test_the_legend_sits_above_the_plot_not_on_the_curve(qtbot: QtBot) -> None:
+    """Issue 8: the legend box inside the plot covered the curve where the queues are fullest."""
+    model = StreamModel()
+    view = BuffersView(model, theme=Theme())
+    qtbot.addWidget(view)
+    view.resize(900, 400)
+    view.show()
+    model.load(paused_run())  # type: ignore[arg-type]
+    view.refresh()
+    assert not view.plot.getPlotItem().legend  # nothing drawn over the data
+    assert view.legend.geometry().bottom() < view.plot.geometry().top()
+    assert "TIOCOUTQ" in view.legend.text() and "FIONREAD" in view.legend.text()
