@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -791,16 +793,29 @@ class StickyPanel(LessonPanel):
         m = self.model
         udp = m.transport == "udp"
 
-        def counter(key: str, text: str, bad: bool) -> None:
-            colour = self.theme.bad_colour.name() if bad else self.theme.ok_colour.name()
-            self.counters[key].setText(f"<span style='color:{colour}'>{text}</span>")
+        def counter(key: str, text: str, bad: bool | None) -> None:
+            """``bad`` True: the alert colour; False: the OK colour; None: plain (not decided yet)."""
+            if bad is None:
+                colour = self.theme.text_colour.name()
+            else:
+                colour = self.theme.bad_colour.name() if bad else self.theme.ok_colour.name()
+            self.counters[key].setText(f"<span style='color:{colour}'>{html.escape(text)}</span>")
 
         counter("merged", self.tr("merged recv(): {n}").format(n=m.merged_chunks), m.merged_chunks > 0)
         counter("split", self.tr("split messages: {n}").format(n=m.split_messages), m.split_messages > 0)
+        # What the application believes it got beside what the sender sent: "7 of 1" read as
+        # "7 of the 1 message", and a green count sat beside an orange "wrong" count.
+        app_bad: bool | None
+        if m.wrong_app_messages or m.truncated_datagrams:
+            app_bad = True
+        elif m.finished:
+            app_bad = not m.app_messages_match
+        else:
+            app_bad = None  # still running: nothing to judge yet
         counter(
             "app",
-            self.tr("app messages: {n} of {total}").format(n=m.app_messages, total=m.messages_intended),
-            m.finished and m.app_messages != m.messages_intended,
+            self.tr("app got {n} messages · {sent} sent").format(n=m.app_messages, sent=len(m.msg_start)),
+            app_bad,
         )
         counter("wrong", self.tr("wrong: {n}").format(n=m.wrong_app_messages), m.wrong_app_messages > 0)
         if udp:
@@ -826,7 +841,7 @@ class StickyPanel(LessonPanel):
                 ),
             )
         if m.wire and not udp:
-            counter("wire", self.tr("wire: {n} segments").format(n=m.wire_segments), False)
+            counter("wire", self.tr("wire: {n} segments").format(n=m.wire_segments), None)
         self.counters["wire"].setVisible(m.wire and not udp)
         self.counters["udp"].setVisible(udp)
         if m.finished:

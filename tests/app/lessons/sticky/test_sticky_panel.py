@@ -237,3 +237,31 @@ def test_recv_size_zero_is_refused_and_said_not_run_as_1024(qtbot, panel) -> Non
     panel.run()
     wait_idle(qtbot, panel)
     assert panel.model.finished
+
+
+def test_app_badge_says_what_it_counts_and_is_coloured_truthfully(qtbot, panel) -> None:
+    """Issue 8: "app messages: 7 of 1" for a half packet, and a green "195 of 100000" beside an
+    orange "wrong: 195" while a run streamed."""
+    ok, bad, plain = (
+        c.name() for c in (panel.theme.ok_colour, panel.theme.bad_colour, panel.theme.text_colour)
+    )
+    panel.load_preset("half-packet", run=True)
+    wait_idle(qtbot, panel)
+    text = panel.counters["app"].text()
+    assert f"app got {panel.model.app_messages} messages · 1 sent" in text and bad in text
+    events = list(panel.recorder.events)
+    # The same run replayed up to its first wrong message, not finished: already the alert colour.
+    panel.reset()
+    first_wrong = next(
+        i for i, ev in enumerate(events) if type(ev).__name__ == "FrameDecoded" and not ev.intact
+    )
+    panel.model.load(events[: first_wrong + 1])
+    panel._refresh_texts()
+    assert not panel.model.finished and panel.model.wrong_app_messages == 1
+    assert bad in panel.counters["app"].text() and ok not in panel.counters["app"].text()
+    # Nothing wrong yet and not finished: plain, not a green verdict.
+    panel.reset()
+    started = next(i for i, ev in enumerate(events) if type(ev).__name__ == "BytesSent")
+    panel.model.load(events[: started + 1])
+    panel._refresh_texts()
+    assert plain in panel.counters["app"].text()
