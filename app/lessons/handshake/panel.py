@@ -131,6 +131,7 @@ class HandshakePanel(LessonPanel):
         self.sequence.segment_clicked.connect(self._on_segment_clicked)
         self.sequence_scroll = QScrollArea()
         self.sequence_scroll.setWidgetResizable(True)
+        self.sequence_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.sequence_scroll.setWidget(self.sequence)
         self.details = SegmentDetails(theme=self.theme)
         self.machine = StateMachineView(self.run_model, theme=self.theme)

@@ -10,7 +10,17 @@ import math
 from typing import ClassVar
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+)
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from app.lessons.handshake.model import SIDES, HandshakeRun
@@ -45,15 +55,31 @@ def fit_text(
     *,
     bold: bool = False,
     mono: bool = False,
+    shorter: tuple[str, ...] = (),
+    elide: Qt.TextElideMode = Qt.TextElideMode.ElideMiddle,
 ) -> str:
-    """Set the largest font (down to 70 % of ``factor``) in which ``text`` fits; elide if it still does not."""
-    f = factor
-    while True:
-        p.setFont(scaled_font(theme, f, bold=bold, mono=mono))
-        fm = p.fontMetrics()
-        if fm.horizontalAdvance(text) <= width or f <= factor * 0.7:
-            return fm.elidedText(text, Qt.TextElideMode.ElideMiddle, int(width))
-        f -= factor * 0.05
+    """Set the largest font (down to 70 % of ``factor``) in which ``text`` fits; else try each of
+    ``shorter`` (the same thing said in fewer characters) the same way; elide only the last."""
+    for candidate in (text, *shorter):
+        f = factor
+        while True:
+            p.setFont(scaled_font(theme, f, bold=bold, mono=mono))
+            fm = p.fontMetrics()
+            if fm.horizontalAdvance(candidate) <= width:
+                return candidate
+            if f <= factor * 0.7:
+                break
+            f -= factor * 0.05
+    return p.fontMetrics().elidedText((text, *shorter)[-1], elide, int(width))
+
+
+# The names `ss` prints, for a band too narrow for the kernel's own name.
+SS_NAMES = {
+    "ESTABLISHED": "ESTAB",
+    "SYN_RECV": "SYN-RECV",
+    "FIN_WAIT1": "FIN-WAIT-1",
+    "FIN_WAIT2": "FIN-WAIT-2",
+}
 
 
 def arrow_head(p: QPainter, tip: QPointF, frm: QPointF, size: float, colour: QColor) -> None:
@@ -70,12 +96,18 @@ def arrow_head(p: QPainter, tip: QPointF, frm: QPointF, size: float, colour: QCo
 
 
 def segment_label(seg: SegmentSeen, absolute: bool) -> str:
+    return segment_labels(seg, absolute)[0]
+
+
+def segment_labels(seg: SegmentSeen, absolute: bool) -> tuple[str, ...]:
+    """The arrow's label, then shorter forms of it for a narrow pane (never cut mid-number)."""
     seq, ack = (seg.seq, seg.ack) if absolute else (seg.rel_seq, seg.rel_ack)
-    text = f"[{seg.flag_text}]  seq={seq}"
-    if seg.flags & 0x10:
-        text += f"  ack={ack}"
-    text += f"  len={seg.payload_len}"
-    return text
+    ack_part = f" ack={ack}" if seg.flags & 0x10 else ""
+    full = f"[{seg.flag_text}]  seq={seq}" + ack_part.replace(" ", "  ") + f"  len={seg.payload_len}"
+    compact = f"[{seg.flag_text}] seq={seq}{ack_part}" + (
+        f" len={seg.payload_len}" if seg.payload_len else ""
+    )
+    return full, compact, f"[{seg.flag_text}]"
 
 
 class SequenceDiagram(QWidget):
@@ -118,7 +150,10 @@ class SequenceDiagram(QWidget):
 
     def refresh(self) -> None:
         self.setMinimumHeight(self.content_height())
-        self.setMinimumWidth(int(520 * self.scale))
+        # Narrow enough for its pane at a projector's 1280 px and 1.5x zoom: the panel shows it
+        # without a horizontal scroll bar, and the labels shrink or elide to fit (they were cut
+        # at the pane's edge, the server's lifeline off view).
+        self.setMinimumWidth(int(300 * self.scale))
         self.updateGeometry()
         self.update()
 
@@ -139,7 +174,7 @@ class SequenceDiagram(QWidget):
 
     def lifeline_x(self) -> tuple[float, float]:
         w = self.width()
-        return w * 0.30, w * 0.70
+        return w * 0.24, w * 0.76
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         y = event.position().y()
@@ -206,8 +241,8 @@ class SequenceDiagram(QWidget):
     def _call_rect(self, side: str, x: float, y: float, h: float) -> QRectF:
         s = self.scale
         if side == "client":
-            return QRectF(4 * s, y, x - 16 * s, h)
-        return QRectF(x + 12 * s, y, self.width() - x - 16 * s, h)
+            return QRectF(2 * s, y, x - 12 * s, h)
+        return QRectF(x + 10 * s, y, self.width() - x - 12 * s, h)
 
     @staticmethod
     def _call_align(side: str) -> Qt.AlignmentFlag:
@@ -231,7 +266,8 @@ class SequenceDiagram(QWidget):
         else:
             return
         rect = self._call_rect(side, x, y, h)
-        p.drawText(rect, self._call_align(side), fit_text(p, text, rect.width(), self.theme, 1.0, mono=True))
+        text = fit_text(p, text, rect.width(), self.theme, 1.0, mono=True, elide=Qt.TextElideMode.ElideRight)
+        p.drawText(rect, self._call_align(side), text)
         # a tick on the lifeline marks when the call returned
         p.setPen(QPen(self.theme.side_colour(side), 2 * s))
         p.drawLine(QPointF(x - 7 * s, y + h / 2), QPointF(x + 7 * s, y + h / 2))
@@ -270,8 +306,9 @@ class SequenceDiagram(QWidget):
         tip = QPointF(x1 + (-6 if x1 > x0 else 6) * s, y1)
         p.drawLine(QPointF(x0, y0), tip)
         arrow_head(p, QPointF(x1, y1), QPointF(x0, y0), 13 * s, colour)
+        full, *shorter = segment_labels(seg, self.absolute)
         label = fit_text(
-            p, segment_label(seg, self.absolute), abs(sx - cx) - 8 * s, self.theme, 1.0, bold=True, mono=True
+            p, full, abs(sx - cx) - 8 * s, self.theme, 1.0, bold=True, mono=True, shorter=tuple(shorter)
         )
         p.setPen(colour.darker(115))
         p.drawText(QRectF(min(cx, sx), y, abs(sx - cx), h * 0.5), Qt.AlignmentFlag.AlignCenter, label)
@@ -325,11 +362,11 @@ class StateMachineView(QWidget):
         self.theme = theme if theme is not None else Theme(self)
         self.run = run
         self.scale = 1.0
-        self.setMinimumSize(380, 340)
+        self.setMinimumSize(320, 360)
 
     def set_scale(self, factor: float) -> None:
         self.scale = factor
-        self.setMinimumSize(int(380 * factor), int(340 * factor))
+        self.setMinimumSize(int(320 * factor), int(360 * factor))
         self.update()
 
     def refresh(self) -> None:
@@ -366,9 +403,60 @@ class StateMachineView(QWidget):
         }
         return texts.get(event, event)
 
+    def close_lines(self) -> list[tuple[str, str]]:
+        """(side, sentence) per end that has begun to close: the path it really took, and how we know."""
+        names = {"client": self.tr("client"), "server": self.tr("server")}
+        how = {
+            "captured": self.tr("read from the segments captured on lo"),
+            "kernel": self.tr("as the kernel reported it (a state shorter than one poll may be missing)"),
+            "modelled": self.tr("modelled from the state table, not observed"),
+        }
+        out = []
+        for side in SIDES:
+            path = self.run.close_path(side)
+            if path is None:
+                continue
+            states = " → ".join(st.value for st in path.states)
+            out.append((side, f"{names[side]}: {states} ({how[path.source]})"))
+        if self.run.scenario == "simultaneous":
+            crossed = self.run.fins_crossed()
+            if crossed is True:
+                out.append(
+                    (
+                        "",
+                        self.tr(
+                            "The FINs crossed: each end closed before the other's FIN came, so both took the CLOSING path."
+                        ),
+                    )
+                )
+            elif crossed is False:
+                out.append(
+                    (
+                        "",
+                        self.tr(
+                            "The FINs did not cross this time: one FIN arrived before the other end's close(), "
+                            "so the kernel took the ordinary path, not the textbook CLOSING path (on loopback "
+                            "the race is rarely won)."
+                        ),
+                    )
+                )
+        return out
+
+    def _caption_height(self) -> float:
+        lines = self.close_lines()
+        if not lines:
+            return 0.0
+        font = scaled_font(self.theme, 0.8, bold=True)
+        fm = QFontMetricsF(font)
+        width = max(50.0, self.width() - 16 * self.scale)
+        total = 0.0
+        for _side, text in lines:
+            total += fm.boundingRect(QRectF(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, text).height()
+        return total + 8 * self.scale
+
     def _geometry(self) -> tuple[dict[State, QRectF], float]:
         s = self.scale
-        w, h = self.width(), self.height()
+        w, h = self.width(), self.height() - self._caption_height()
         top = 40 * s
         node_w = min(175 * s, w / 3.4)
         node_h = min(44 * s, (h - top) / 8.5)
@@ -440,9 +528,26 @@ class StateMachineView(QWidget):
             for i in range(len(pts) - 1):
                 p.drawLine(pts[i], pts[i + 1])
             arrow_head(p, pts[-1], pts[-2], 9 * s, self.theme.grid_colour)
-        # last transition of each end, in its colour
+        # each end's teardown as it really happened (captured, or the kernel's reports)
+        observed: set[str] = set()
+        for side in SIDES:
+            path = self.run.close_path(side)
+            if path is None or path.source == "modelled":
+                continue
+            observed.add(side)
+            colour = self.theme.side_colour(side)
+            for a, b in zip(path.states, path.states[1:], strict=False):
+                pen = QPen(colour, 4 * s)
+                if (a, b) not in BASE_EDGES:  # the kernel's polls skipped a state: a dashed jump
+                    pen.setStyle(Qt.PenStyle.DashLine)
+                p.setPen(pen)
+                pts = self._route(a, b, rects)
+                for i in range(len(pts) - 1):
+                    p.drawLine(pts[i], pts[i + 1])
+                arrow_head(p, pts[-1], pts[-2], 15 * s, colour)
+        # last (modelled) transition of each end whose teardown was not observed, in its colour
         for side, t in self.run.last_transition.items():
-            if side not in SIDES:
+            if side not in SIDES or side in observed:
                 continue
             a, b = State(t.prev), State(t.next)
             colour = self.theme.side_colour(side)
@@ -505,7 +610,8 @@ class StateMachineView(QWidget):
             p.setPen(self.theme.text_colour)
             p.setFont(scaled_font(self.theme, 0.95, bold=bool(sides)))
             if sides:
-                p.drawText(r.adjusted(0, 1 * s, 0, -node_h * 0.42), Qt.AlignmentFlag.AlignCenter, st.value)
+                text = fit_text(p, st.value, r.width() - 6 * s, self.theme, 0.95, bold=True)
+                p.drawText(r.adjusted(0, 1 * s, 0, -node_h * 0.42), Qt.AlignmentFlag.AlignCenter, text)
                 names = {"client": self.tr("client"), "server": self.tr("server")}
                 p.setFont(scaled_font(self.theme, 0.8, bold=True))
                 p.drawText(
@@ -514,7 +620,19 @@ class StateMachineView(QWidget):
                     " + ".join(names[x] for x in sides),
                 )
             else:
-                p.drawText(r, Qt.AlignmentFlag.AlignCenter, st.value)
+                text = fit_text(p, st.value, r.width() - 6 * s, self.theme, 0.95)
+                p.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
+        # how each end closed, and how we know, under the map
+        lines = self.close_lines()
+        if lines:
+            p.setFont(scaled_font(self.theme, 0.8, bold=True))
+            y = self.height() - self._caption_height() + 4 * s
+            width = self.width() - 16 * s
+            for side, text in lines:
+                p.setPen(self.theme.side_colour(side).darker(120) if side else self.theme.text_colour)
+                box = p.boundingRect(QRectF(8 * s, y, width, 10_000), Qt.TextFlag.TextWordWrap, text)
+                p.drawText(QRectF(8 * s, y, width, box.height()), Qt.TextFlag.TextWordWrap, text)
+                y += box.height()
         p.end()
 
 
@@ -576,8 +694,6 @@ class StateTimeline(QWidget):
             p.setPen(QPen(self.theme.grid_colour, 1.2 * s))
             p.drawLine(QPointF(left, y + band / 2), QPointF(end_x, y + band / 2))
             changes = [ev for ev in self.run.timeline if ev.endpoint == side]
-            p.setFont(scaled_font(self.theme, 0.8, bold=True))
-            fm = p.fontMetrics()
             for j, ev in enumerate(changes):
                 x0 = left + col_of[ev.t_ns] * cw
                 x1 = left + (col_of[changes[j + 1].t_ns] if j + 1 < len(changes) else len(cols) + 1) * cw
@@ -588,21 +704,27 @@ class StateTimeline(QWidget):
                 p.setBrush(tint(self.theme.side_colour(side), 45))
                 p.drawRoundedRect(r, 5 * s, 5 * s)
                 p.setPen(self.theme.text_colour)
-                text = fm.elidedText(ev.state, Qt.TextElideMode.ElideRight, int(r.width() - 4 * s))
+                name = ev.state.replace("_", "-")
+                short = (SS_NAMES[ev.state],) if ev.state in SS_NAMES else ()
+                text = fit_text(p, name, r.width() - 6 * s, self.theme, 0.8, bold=True, shorter=short)
                 p.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
         # time of each report, relative to the run's start
         p.setFont(scaled_font(self.theme, 0.75))
+        fm = p.fontMetrics()
         y = top + 3 * band
+        free_from = -math.inf  # a label is drawn only where it does not touch the one before
         for k, t_ns in enumerate(cols):
             p.setPen(QPen(self.theme.grid_colour, 1.0 * s))
             p.drawLine(QPointF(left + k * cw, top), QPointF(left + k * cw, y))
-            if cw < 44 * s and k % 2:
-                continue  # no room for every label
             ms = (t_ns - self.run.t0_ns) / 1e6 if self.run.t0_ns else 0.0
+            label = f"{ms:.0f} ms"
+            half = fm.horizontalAdvance(label) / 2 + 4 * s
+            x = left + k * cw
+            if x - half < free_from or x + half > self.width():
+                continue
+            free_from = x + half
             p.setPen(self.theme.muted_colour)
-            p.drawText(
-                QRectF(left + k * cw - cw, y, 2 * cw, 22 * s), Qt.AlignmentFlag.AlignCenter, f"{ms:.0f} ms"
-            )
+            p.drawText(QRectF(x - half, y, 2 * half, 22 * s), Qt.AlignmentFlag.AlignCenter, label)
         p.end()
 
 
@@ -630,6 +752,19 @@ class SegmentDetails(QTextBrowser):
             "tcp": self.tr("TCP (transport)"),
             "payload": self.tr("Payload (application)"),
         }[layer]
+
+    def cause_text(self, cause: str) -> str:
+        """The lab's "server close()" / "client + server close()", its endpoint words translated
+        (the call itself is Python and stays as written)."""
+        names = {"client": self.tr("client"), "server": self.tr("server"), "listener": self.tr("listener")}
+        who, _sp, call = cause.partition(" ")
+        ends = [who]
+        while call.startswith("+ "):
+            more, _sp, call = call[2:].partition(" ")
+            ends.append(more)
+        if not call or any(end not in names for end in ends):
+            return cause
+        return self.tr("%1: %2").replace("%1", " + ".join(names[e] for e in ends)).replace("%2", call)
 
     def show_segment(self, seg: SegmentSeen | None) -> None:
         self.segment = seg
@@ -666,7 +801,7 @@ class SegmentDetails(QTextBrowser):
             ),
             (self.tr("Window"), str(seg.window) if seg.window >= 0 else "—"),
             (self.tr("Payload length"), str(seg.payload_len)),
-            (self.tr("Caused by"), seg.cause or "—"),
+            (self.tr("Caused by"), self.cause_text(seg.cause) or "—"),
         ]
         if seg.payload:
             rows.append((self.tr("Payload"), repr(seg.payload)))
