@@ -101,7 +101,9 @@ class HandshakeRun:
         elif isinstance(ev, StateModelled):
             self.model_state[ev.endpoint] = ev.next
             history = self.model_history.setdefault(ev.endpoint, [])
-            if not history or history[-1].value != ev.next:
+            if not history:
+                history.append(State(ev.prev))
+            if history[-1].value != ev.next:
                 history.append(State(ev.next))
             if ev.prev != ev.next or ev.sent:
                 self.last_transition[ev.endpoint] = ev
@@ -159,37 +161,38 @@ class HandshakeRun:
 
 
 def _close_from_segments(side: str, segments: list[SegmentSeen]) -> tuple[State, ...]:
-    """Replay the teardown of ``side`` from captured segments (sent by either end, in order)."""
+    """Replay the teardown of ``side`` from captured segments (sent by either end, in order).
+
+    The capture's order alone cannot tell crossed FINs apart (both are on the wire at once);
+    the acknowledgement numbers can: a FIN sent after the peer's FIN arrived acknowledges it.
+    """
     peer = "server" if side == "client" else "client"
     ours = next((i for i, seg in enumerate(segments) if seg.endpoint == side and seg.flags & FIN), None)
     theirs = next((i for i, seg in enumerate(segments) if seg.endpoint == peer and seg.flags & FIN), None)
-    if ours is not None and (theirs is None or ours < theirs):
-        fin_end = segments[ours].rel_seq + 1  # the FIN takes one sequence number
 
-        def acks_our_fin(seg: SegmentSeen) -> bool:
-            return seg.endpoint == peer and bool(seg.flags & ACK) and seg.rel_ack >= fin_end
+    def acks_fin_of(fin_index: int, seg: SegmentSeen) -> bool:
+        fin = segments[fin_index]
+        return seg.endpoint != fin.endpoint and bool(seg.flags & ACK) and seg.rel_ack >= fin.rel_seq + 1
 
+    if ours is not None and (theirs is None or not acks_fin_of(theirs, segments[ours])):
+        # We sent our FIN before theirs had reached us: the active close.
         path = [State.ESTABLISHED, State.FIN_WAIT_1]
-        upto = theirs if theirs is not None else len(segments)
-        if any(acks_our_fin(seg) for seg in segments[ours + 1 : upto]):
-            path.append(State.FIN_WAIT_2)  # our FIN acked first: the ordinary active close
-            if theirs is not None:
-                path.append(State.TIME_WAIT)
-        elif theirs is not None:
-            if acks_our_fin(segments[theirs]):
-                path.append(State.TIME_WAIT)  # their FIN acked ours: straight to TIME-WAIT
-            else:
-                path += [State.CLOSING, State.TIME_WAIT]  # the FINs crossed
+        before_theirs = segments[ours + 1 : theirs] if theirs is not None and theirs > ours else []
+        if theirs is None:
+            if any(acks_fin_of(ours, seg) for seg in segments[ours + 1 :]):
+                path.append(State.FIN_WAIT_2)
+        elif any(acks_fin_of(ours, seg) for seg in before_theirs):
+            path += [State.FIN_WAIT_2, State.TIME_WAIT]  # our FIN acked first: the ordinary close
+        elif acks_fin_of(ours, segments[theirs]):
+            path.append(State.TIME_WAIT)  # their FIN acked ours: straight to TIME-WAIT
+        else:
+            path += [State.CLOSING, State.TIME_WAIT]  # the FINs crossed
         return tuple(path)
     if theirs is None:
         return (State.ESTABLISHED,)
     path = [State.ESTABLISHED, State.CLOSE_WAIT]
     if ours is not None:
         path.append(State.LAST_ACK)
-        fin_end = segments[ours].rel_seq + 1
-        if any(
-            seg.endpoint == peer and seg.flags & ACK and seg.rel_ack >= fin_end
-            for seg in segments[ours + 1 :]
-        ):
+        if any(acks_fin_of(ours, seg) for seg in segments[ours + 1 :]):
             path.append(State.CLOSED)
     return tuple(path)

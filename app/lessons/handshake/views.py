@@ -153,7 +153,7 @@ class SequenceDiagram(QWidget):
         # Narrow enough for its pane at a projector's 1280 px and 1.5x zoom: the panel shows it
         # without a horizontal scroll bar, and the labels shrink or elide to fit (they were cut
         # at the pane's edge, the server's lifeline off view).
-        self.setMinimumWidth(int(300 * self.scale))
+        self.setMinimumWidth(int(240 * self.scale))
         self.updateGeometry()
         self.update()
 
