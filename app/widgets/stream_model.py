@@ -18,6 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from app.widgets.os_errors import describe, explain
 from netsim.core.events import (
     BytesReceived,
     BytesSent,
@@ -102,6 +103,7 @@ class StreamModel(QObject):
         self.log: list[tuple[float, str, str, int, str]] = []
         self.log_dropped = 0
         self.errors: list[str] = []
+        self.error_notes: list[str] = []  # per error: a translated sentence, or ""
         self.finished = False
         self.finish_reason = ""
         # Time the run was held at the gate (paused or stepped): per endpoint, from its
@@ -285,7 +287,8 @@ class StreamModel(QObject):
                 self._log(ev.t_ns, ev.endpoint, ev.call, ev.size, ev.result)
             elif isinstance(ev, SocketFailed):
                 self.errors.append(f"{ev.endpoint}: {ev.call}: {ev.message}")
-                self._log(ev.t_ns, ev.endpoint, ev.call, -1, f"{ev.error}: {ev.message}")
+                self.error_notes.append(explain(ev))  # the same error in the UI's language
+                self._log(ev.t_ns, ev.endpoint, ev.call, -1, describe(ev))
                 if ev.endpoint == "client" and ev.call.startswith("sendto("):
                     self.failed_sends.append((len(self.msg_start) + len(self.failed_sends), ev.message))
             elif isinstance(ev, SegmentForwarded):
@@ -319,12 +322,10 @@ class StreamModel(QObject):
                     self._add_held(since, self.t_s(ev.t_ns))
                 self._waiting_since.clear()
                 continue
-            if self._waiting_since and not isinstance(ev, QueueSampled):
-                # The endpoint's own next event: its call went ahead (the sampler's readings
-                # carry an endpoint too, but go on while the call waits).
-                since = self._waiting_since.pop(ev.endpoint, None)
-                if since is not None:
-                    self._add_held(since, self.t_s(ev.t_ns))
+            # The endpoint's own next event: its call went ahead (the sampler's readings carry an
+            # endpoint too, but go on while the call waits).
+            if ev.endpoint in self._waiting_since and not isinstance(ev, QueueSampled):
+                self._add_held(self._waiting_since.pop(ev.endpoint), self.t_s(ev.t_ns))
         self._sync_merged()
 
     def _add_held(self, start: float, end: float) -> None:

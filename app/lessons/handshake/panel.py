@@ -38,7 +38,8 @@ from app.lessons.handshake.views import (
 )
 from app.panels.base import LessonPanel
 from app.shell.theme import Theme
-from netsim.core.events import Event
+from app.widgets.os_errors import explain, with_explanation
+from netsim.core.events import Event, SocketFailed
 from netsim.lessons.handshake.capture import write_pcap
 from netsim.lessons.handshake.lab import DEFAULT_SCENARIO, SCENARIOS, HandshakeLab
 
@@ -126,6 +127,10 @@ class HandshakePanel(LessonPanel):
         pending_row = QHBoxLayout()
         pending_row.addWidget(self.client_pending, 1)
         pending_row.addWidget(self.server_pending, 1)
+        self.error_note = QLabel()  # the last failed call: the system's text and our sentence
+        self.error_note.setObjectName("error_note")
+        self.error_note.setWordWrap(True)
+        self.error_note.setVisible(False)
 
         self.sequence = SequenceDiagram(self.run_model, theme=self.theme)
         self.sequence.segment_clicked.connect(self._on_segment_clicked)
@@ -166,6 +171,7 @@ class HandshakePanel(LessonPanel):
         layout.addWidget(self.capture_banner)
         layout.addWidget(self.kernel_banner)
         layout.addLayout(pending_row)
+        layout.addWidget(self.error_note)
         layout.addWidget(main, 1)
 
     # ---- texts -------------------------------------------------------------------------------
@@ -290,6 +296,15 @@ class HandshakePanel(LessonPanel):
             )
             self.client_pending.setText(text)
             self.server_pending.setText("")
+        failures = [row.event for row in run.rows if isinstance(row.event, SocketFailed)]
+        if failures:
+            last = failures[-1]
+            who = self.tr("client") if last.endpoint == "client" else self.tr("server")
+            self.error_note.setText(
+                "✗ " + with_explanation(f"{who} {last.call}: {last.message}", explain(last))
+            )
+            self.error_note.setStyleSheet(f"color:{self.theme.bad_colour.name()}")
+        self.error_note.setVisible(bool(failures))
         self.pcap_button.setEnabled(any(s.captured for s in run.segments))
         self.pcap_button.setToolTip(
             "" if self.pcap_button.isEnabled() else self.tr("Nothing captured: pcap export needs capture")

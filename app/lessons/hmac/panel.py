@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from app.panels.base import LessonPanel
 from app.shell.theme import Theme
+from app.widgets.os_errors import describe
 from app.widgets.table_fit import ColumnFitter
 from netsim.auth import macs
 from netsim.auth.events import (
@@ -983,7 +984,8 @@ class HmacPanel(LessonPanel):
                 self._item(self.tr("error in {call}").format(call=ev.call), colour=self.theme.bad_colour),
             )
             self._steps.setItem(row, 3, self._item(""))
-            self._steps.setItem(row, 4, self._item(f"{ev.error}: {ev.message}"))
+            text = describe(ev)  # the system's words and, beside them, a sentence in the UI's language
+            self._steps.setItem(row, 4, self._item(text, tip=text))
         self._steps.resizeRowToContents(row)
 
     def _add_outcome(self, ev: ScenarioFinished) -> None:

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from app.panels.base import LessonPanel
 from app.shell.theme import Theme
+from app.widgets.os_errors import explain_text, with_explanation
 from netsim.core.events import Event
 from netsim.core.recorder import Recorder
 from netsim.lessons.servers import (
@@ -489,7 +490,10 @@ class ServersPanel(LessonPanel):
                 "Stopped before every client was served: these figures cover only part of the run."
             )
         if result.failures:
-            return self.tr("The run failed: {reason}").format(reason=result.failures[0])
+            reason = result.failures[0]
+            return self.tr("The run failed: {reason}").format(
+                reason=with_explanation(reason, explain_text(reason))
+            )
         if not result.all_echoed:
             return self.tr(
                 "Stopped before every client was served: these figures cover only part of the run."

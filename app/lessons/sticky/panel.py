@@ -32,6 +32,7 @@ from app.panels.base import LessonPanel
 from app.shell.theme import Theme
 from app.widgets.buffers import BuffersView
 from app.widgets.log_model import EventLogModel
+from app.widgets.os_errors import with_explanation
 from app.widgets.ribbon import RibbonView
 from app.widgets.stream_model import StreamModel
 from netsim.core.events import Event
@@ -856,7 +857,8 @@ class StickyPanel(LessonPanel):
                     self.theme.bad_colour,
                 )
             if m.errors:
-                text += "  " + self.tr("Error: {e}").format(e=m.errors[0])
+                error = with_explanation(m.errors[0], m.error_notes[0] if m.error_notes else "")
+                text += "  " + self.tr("Error: {e}").format(e=error)
             self.verdict.setText(f"<span style='color:{colour.name()}'>{text}</span>")
         elif self.quiz.holding:  # the quiz keeps the result back until the prediction is in
             self.verdict.setText(self.tr("Waiting for your prediction…"))
