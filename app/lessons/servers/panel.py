@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QPen, QPolygonF, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -76,12 +76,30 @@ class TimelineView(QWidget):
     def row_h(self) -> float:
         return 20.0 * self.scale
 
-    def _run_height(self, run: ServersTimeline) -> float:
+    def _header_height(self, header: str) -> float:
+        """The run's title, wrapped to the view's width (it was cut at the right edge)."""
+        fm = QFontMetricsF(self.theme.font(1.05, bold=True))
+        width = max(50.0, self.width() - 16 * self.scale)
+        wrapped = fm.boundingRect(QRectF(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, header).height()
+        return max(self.row_h() * 1.4, wrapped + self.row_h() * 0.2)
+
+    def _run_height(self, run: ServersTimeline, header: str = "") -> float:
         rows = max(1, int(run.config.get("clients", 1))) + 1  # clients + server
-        return self.row_h() * 1.6 + rows * self.row_h() * 1.25 + self.row_h() * 0.5
+        return (
+            self._header_height(header) + self.row_h() * 0.2 + rows * self.row_h() * 1.25 + self.row_h() * 0.5
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._relayout()  # the titles wrap to the new width
 
     def _relayout(self) -> None:
-        h = self.row_h() * 2.2 + sum(self._run_height(r) for r in self.runs) + self.row_h() * 1.8
+        headers = list(self.headers) + [""] * (len(self.runs) - len(self.headers))
+        h = (
+            self.row_h() * 2.2
+            + sum(self._run_height(r, t) for r, t in zip(self.runs, headers, strict=False))
+            + self.row_h() * 1.8
+        )
         self.setMinimumHeight(int(max(h, 160 * self.scale)))
         self.updateGeometry()
         self.update()
@@ -143,11 +161,14 @@ class TimelineView(QWidget):
             result = run.result()
             p.setFont(bold)
             p.setPen(self.theme.text_colour)
+            title_h = self._header_height(header)
             p.drawText(
-                QRectF(8 * self.scale, y, self.width(), rh * 1.4), Qt.AlignmentFlag.AlignVCenter, header
+                QRectF(8 * self.scale, y, self.width() - 16 * self.scale, title_h),
+                Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap,
+                header,
             )
             p.setFont(font)
-            y += rh * 1.6
+            y += title_h + rh * 0.2
             for row in result.clients:
                 self._client_row(p, row, y, rh, x, label_w, run.last_ns)
                 y += rh * 1.25
@@ -355,14 +376,18 @@ class ServersPanel(LessonPanel):
 
         self._counter_names: dict[str, QLabel] = {}
         self._counters: dict[str, QLabel] = {}
+        # One figure per row (name, value): three big figures side by side ran into each other
+        # at a projector's 1280 px and 1.5x zoom.
         counters = QGridLayout()
-        for col, key in enumerate(("wall", "cpu", "percent")):
+        for row, key in enumerate(("wall", "cpu", "percent")):
             name, value = QLabel(), QLabel("–")
-            name.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            value.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            name.setWordWrap(True)
+            name.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self._counter_names[key], self._counters[key] = name, value
-            counters.addWidget(name, 0, col)
-            counters.addWidget(value, 1, col)
+            counters.addWidget(name, row, 0)
+            counters.addWidget(value, row, 1)
+        counters.setColumnStretch(0, 1)
         self._last_run = QLabel()
         self._verdict = QLabel()
         self._verdict.setWordWrap(True)
@@ -631,7 +656,7 @@ class ServersPanel(LessonPanel):
         self._title.setFont(self.theme.font(1.5, bold=True))
         self._verdict.setFont(self.theme.font(1.1, bold=True))
         for label in self._counters.values():
-            label.setFont(self.theme.font(2.0, bold=True))
+            label.setFont(self.theme.font(1.6, bold=True))
         for label in self._counter_names.values():
             label.setFont(self.theme.font(1.0))
         self._explanation.setFont(self.theme.font(1.05))
