@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -37,6 +36,7 @@ from PySide6.QtWidgets import (
 from app.panels.base import LessonPanel
 from app.shell.theme import Theme
 from app.widgets.os_errors import explain_text, with_explanation
+from app.widgets.table_fit import ColumnFitter
 from netsim.core.events import Event
 from netsim.core.recorder import Recorder
 from netsim.lessons.servers import (
@@ -97,6 +97,7 @@ class TimelineView(QWidget):
         headers = list(self.headers) + [""] * (len(self.runs) - len(self.headers))
         h = (
             self.row_h() * 2.2
+            + (self._legend_lines() - 1) * self.row_h() * 1.2
             + sum(self._run_height(r, t) for r, t in zip(self.runs, headers, strict=False))
             + self.row_h() * 1.8
         )
@@ -177,17 +178,37 @@ class TimelineView(QWidget):
         self._axis(p, y, rh, left, width, span)
         p.end()
 
-    def _legend(self, p: QPainter, fm: QFontMetricsF, rh: float) -> float:
-        x0 = 8 * self.scale
-        y = rh * 0.4
-        items = [
+    def _legend_items(self) -> list[tuple[str, QColor, str]]:
+        return [
             ("box", self.theme.wait_colour, self.texts.get("waiting", "")),
             ("box", self.theme.message_colour(4), self.texts.get("served", "")),
             ("request", self.theme.text_colour, self.texts.get("request", "")),
             ("reply", self.theme.text_colour, self.texts.get("reply", "")),
             ("box", self.theme.bad_colour, self.texts.get("cpu", "")),
         ]
-        for kind, colour, text in items:
+
+    def _legend_places(self, fm: QFontMetricsF) -> list[tuple[float, int]]:
+        """(x, line) of each legend item: items wrap to a new line instead of leaving the view."""
+        rh = self.row_h()
+        places: list[tuple[float, int]] = []
+        x0, line = 8 * self.scale, 0
+        for _kind, _colour, text in self._legend_items():
+            width = rh * 1.2 + 6 * self.scale + fm.horizontalAdvance(text)
+            if places and x0 + width > self.width() - 4 * self.scale:
+                x0, line = 8 * self.scale, line + 1
+            places.append((x0, line))
+            x0 += width + 22 * self.scale
+        return places
+
+    def _legend_lines(self) -> int:
+        places = self._legend_places(QFontMetricsF(self.theme.font(1.0)))
+        return 1 + max((line for _x, line in places), default=0)
+
+    def _legend(self, p: QPainter, fm: QFontMetricsF, rh: float) -> float:
+        top = rh * 0.4
+        places = self._legend_places(fm)
+        for (kind, colour, text), (x0, line) in zip(self._legend_items(), places, strict=True):
+            y = top + line * rh * 1.2
             box = QRectF(x0, y + rh * 0.2, rh * 1.2, rh * 0.6)
             if kind == "box":
                 p.fillRect(box, colour)
@@ -197,8 +218,8 @@ class TimelineView(QWidget):
                 self._reply_tick(p, box.center().x(), y, rh, colour)
             p.setPen(self.theme.text_colour)
             p.drawText(QPointF(box.right() + 6 * self.scale, y + rh * 0.5 + fm.ascent() / 2.5), text)
-            x0 = box.right() + 6 * self.scale + fm.horizontalAdvance(text) + 22 * self.scale
-        return y + rh * 1.8
+        lines = 1 + max((line for _x, line in places), default=0)
+        return top + (lines - 1) * rh * 1.2 + rh * 1.8
 
     def _request_tick(self, p: QPainter, x: float, y: float, rh: float, colour: QColor) -> None:
         s = rh * 0.28
@@ -396,8 +417,7 @@ class ServersPanel(LessonPanel):
         self._table = QTableWidget(0, 5)
         self._table.verticalHeader().setVisible(False)
         self._table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self._table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self._table.horizontalHeader().setStretchLastSection(True)
+        self._table_fit = ColumnFitter(self._table, flexible=0, min_share=0.3)  # every column in view
         self._table.setMaximumHeight(200)
 
         side = QVBoxLayout()
@@ -645,6 +665,7 @@ class ServersPanel(LessonPanel):
                 if j == 4 and r.cpu and r.cpu_percent >= 50:
                     item.setForeground(self.theme.alert_colour)
                 self._table.setItem(i, j, item)
+        self._table_fit.refit()
         if self._lab is not None:
             self._status.setText(self.tr("Running… ({left} more queued)").format(left=len(self._queue)))
         else:
