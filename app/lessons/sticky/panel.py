@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -790,6 +791,27 @@ class StickyPanel(LessonPanel):
             "{which}: framing {framing} — {merged} merged, {wrong} wrong application messages"
         ).format(which=which, framing=framing, merged=m.merged_chunks, wrong=m.wrong_app_messages)
 
+    def _fit_badges(self) -> None:
+        """Badges on one line each when the row has room; they wrap only when it has not (a
+        word-wrapped label otherwise breaks early: "app got 2 / messages · 2 sent")."""
+        shown = [label for label in self.counters.values() if not label.isHidden()]
+        widths = []
+        for label in shown:
+            doc = QTextDocument()
+            doc.setDefaultFont(label.font())
+            doc.setHtml(label.text())
+            margins = label.contentsMargins()
+            frame = 2 * label.frameWidth() + margins.left() + margins.right()
+            widths.append(int(doc.idealWidth()) + frame + 4)
+        room = self.scroll_area.viewport().width() - 40
+        fits = sum(widths) + 12 * len(widths) <= room
+        for label, width in zip(shown, widths, strict=True):
+            label.setMinimumWidth(width if fits else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_badges()
+
     def _refresh_texts(self) -> None:
         m = self.model
         udp = m.transport == "udp"
@@ -845,6 +867,7 @@ class StickyPanel(LessonPanel):
             counter("wire", self.tr("wire: {n} segments").format(n=m.wire_segments), None)
         self.counters["wire"].setVisible(m.wire and not udp)
         self.counters["udp"].setVisible(udp)
+        self._fit_badges()
         if m.finished:
             if m.app_messages_match:
                 text, colour = (
