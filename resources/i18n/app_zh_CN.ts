@@ -115,6 +115,14 @@
         <source>from {address}</source>
         <translation>来自 {address}</translation>
     </message>
+    <message>
+        <source>dropped (lost on the way)</source>
+        <translation>被丢弃（途中丢失）</translation>
+    </message>
+    <message>
+        <source>dropped (larger than the MTU)</source>
+        <translation>被丢弃（超过 MTU）</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>

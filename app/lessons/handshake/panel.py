@@ -38,7 +38,7 @@ from app.lessons.handshake.views import (
 )
 from app.panels.base import LessonPanel
 from app.shell.theme import Theme
-from app.widgets.os_errors import explain, with_explanation
+from app.widgets.os_errors import explain, explain_text, with_explanation
 from netsim.core.events import Event, SocketFailed
 from netsim.lessons.handshake.capture import write_pcap
 from netsim.lessons.handshake.lab import DEFAULT_SCENARIO, SCENARIOS, HandshakeLab
@@ -292,7 +292,7 @@ class HandshakePanel(LessonPanel):
             text = (
                 self.tr("Run finished.")
                 if run.finished.ok
-                else self.tr("Run stopped: %1").replace("%1", run.finished.reason)
+                else self.tr("Run stopped: %1").replace("%1", self._reason_text(run.finished.reason))
             )
             self.client_pending.setText(text)
             self.server_pending.setText("")
@@ -309,6 +309,13 @@ class HandshakePanel(LessonPanel):
         self.pcap_button.setToolTip(
             "" if self.pcap_button.isEnabled() else self.tr("Nothing captured: pcap export needs capture")
         )
+
+    def _reason_text(self, reason: str) -> str:
+        """The core's one-word reasons translated; a worker's error text with our sentence beside it."""
+        words = {"done": self.tr("done"), "stopped": self.tr("stopped"), "failed": self.tr("failed")}
+        if reason in words:
+            return words[reason]
+        return with_explanation(reason, explain_text(reason))
 
     def _pending_text(self, side: str) -> str:
         name = self.tr("Client") if side == "client" else self.tr("Server")
