@@ -200,19 +200,17 @@ class SequenceDiagram(QWidget):
         # headers
         names = {"client": self.tr("Client"), "server": self.tr("Server")}
         for x, side in ((cx, "client"), (sx, "server")):
-            box = QRectF(x - 90 * s, 8 * s, 180 * s, 48 * s)
+            # as wide as there is room: the two boxes must not overlap each other or the edges
+            half = min(90 * s, (sx - cx) / 2 - 4 * s, x - 2 * s, self.width() - x - 2 * s)
+            box = QRectF(x - half, 8 * s, 2 * half, 48 * s)
             p.setPen(QPen(self.theme.side_colour(side), 2.5 * s))
             p.setBrush(tint(self.theme.side_colour(side), 30))
             p.drawRoundedRect(box, 8 * s, 8 * s)
             p.setPen(self.theme.text_colour)
-            p.setFont(scaled_font(self.theme, 1.25, bold=True))
-            p.drawText(box.adjusted(0, 2 * s, 0, -22 * s), Qt.AlignmentFlag.AlignCenter, names[side])
-            p.setFont(scaled_font(self.theme, 0.9))
-            p.drawText(
-                box.adjusted(0, 24 * s, 0, -2 * s),
-                Qt.AlignmentFlag.AlignCenter,
-                self.run.highlighted()[side].value,
-            )
+            name = fit_text(p, names[side], box.width() - 8 * s, self.theme, 1.25, bold=True)
+            p.drawText(box.adjusted(0, 2 * s, 0, -22 * s), Qt.AlignmentFlag.AlignCenter, name)
+            state = fit_text(p, self.run.highlighted()[side].value, box.width() - 8 * s, self.theme, 0.9)
+            p.drawText(box.adjusted(0, 24 * s, 0, -2 * s), Qt.AlignmentFlag.AlignCenter, state)
         y = self.HEADER * s + 6 * s
         self._row_rects = []
         for row in self.run.rows:
@@ -257,17 +255,30 @@ class SequenceDiagram(QWidget):
         x = cx if side == "client" else sx
         if isinstance(ev, SocketFailed):
             p.setPen(self.theme.side_colour("server"))
-            text = f"✗ {ev.call}  {ev.message.split(':')[0]}"
+            what = ev.errno_name or ev.message.split(":")[0]
+            text = f"✗ {ev.call}  {what}"
+            shorter: tuple[str, ...] = (f"✗ {ev.call.split('(')[0]}()  {what}", f"✗ {what}")
         elif isinstance(ev, SocketCalled):
             p.setPen(self.theme.text_colour)
             text = ev.call
             if ev.call.startswith(("recv", "accept", "bind")) and ev.result:
                 text += f" → {ev.result}"
+            shorter = ()
         else:
             return
         rect = self._call_rect(side, x, y, h)
-        text = fit_text(p, text, rect.width(), self.theme, 1.0, mono=True, elide=Qt.TextElideMode.ElideRight)
-        p.drawText(rect, self._call_align(side), text)
+        align = self._call_align(side)
+        right = Qt.TextElideMode.ElideRight
+        fitted = fit_text(p, text, rect.width(), self.theme, 1.0, mono=True, shorter=shorter, elide=right)
+        if fitted not in (text, *shorter):
+            # No room outside the lifelines (a narrow pane): a call row has nothing between
+            # them, so the text goes there, beside its own lifeline, instead of being cut.
+            rect = QRectF(cx + 10 * s, y, sx - cx - 20 * s, h)
+            align = Qt.AlignmentFlag.AlignVCenter | (
+                Qt.AlignmentFlag.AlignLeft if side == "client" else Qt.AlignmentFlag.AlignRight
+            )
+            fitted = fit_text(p, text, rect.width(), self.theme, 1.0, mono=True, shorter=shorter, elide=right)
+        p.drawText(rect, align, fitted)
         # a tick on the lifeline marks when the call returned
         p.setPen(QPen(self.theme.side_colour(side), 2 * s))
         p.drawLine(QPointF(x - 7 * s, y + h / 2), QPointF(x + 7 * s, y + h / 2))
@@ -362,6 +373,8 @@ class StateMachineView(QWidget):
         self.theme = theme if theme is not None else Theme(self)
         self.run = run
         self.scale = 1.0
+        self.label_boxes: list[QRectF] = []
+        self.node_boxes: dict[State, QRectF] = {}
         self.setMinimumSize(320, 360)
 
     def set_scale(self, factor: float) -> None:
@@ -453,6 +466,19 @@ class StateMachineView(QWidget):
         for _side, text in lines:
             total += fm.boundingRect(QRectF(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, text).height()
         return total + 8 * self.scale
+
+    def _free_place(
+        self, candidates: list[QRectF], rects: dict[State, QRectF], placed: list[QRectF]
+    ) -> QRectF | None:
+        """The first candidate inside the view that covers no state box and no other label."""
+        taken = [*rects.values(), *placed]
+        for box in candidates:
+            if box.right() > self.width() - 2 * self.scale:  # slide in from the right edge
+                box = box.translated(self.width() - 2 * self.scale - box.right(), 0)
+            inside = box.left() >= 0 and box.right() <= self.width() and box.top() >= 30 * self.scale
+            if inside and not any(box.intersects(r) for r in taken):
+                return box
+        return None
 
     def _geometry(self) -> tuple[dict[State, QRectF], float]:
         s = self.scale
@@ -546,6 +572,7 @@ class StateMachineView(QWidget):
                     p.drawLine(pts[i], pts[i + 1])
                 arrow_head(p, pts[-1], pts[-2], 15 * s, colour)
         # last (modelled) transition of each end whose teardown was not observed, in its colour
+        placed: list[QRectF] = []
         for side, t in self.run.last_transition.items():
             if side not in SIDES or side in observed:
                 continue
@@ -567,19 +594,51 @@ class StateMachineView(QWidget):
                 arrow_head(p, pts[-1], pts[-2], 15 * s, colour)
                 k = len(pts) // 2
                 mid = QPointF((pts[k - 1].x() + pts[k].x()) / 2, (pts[k - 1].y() + pts[k].y()) / 2)
-            label = self.event_text(t.event)
-            if t.sent:
-                label += " / " + flag_text(t.sent)
+            said = self.event_text(t.event)
+            variants = [said + (" / " + flag_text(t.sent) if t.sent else "")]
+            if t.sent:  # two lines take half the width where one line finds no room
+                variants.append(said + "\n/ " + flag_text(t.sent))
             p.setFont(scaled_font(self.theme, 0.85, bold=True))
             fm = p.fontMetrics()
-            tw = fm.horizontalAdvance(label) + 12 * s
-            box = QRectF(mid.x() - tw / 2, mid.y() - fm.height() / 2 - 2 * s, tw, fm.height() + 4 * s)
-            box.moveLeft(max(2 * s, min(box.left(), self.width() - tw - 2 * s)))
+            chosen: tuple[QRectF, str] | None = None
+            fallback: tuple[QRectF, str] | None = None
+            for label in variants:
+                lines = label.split("\n")
+                tw = max(fm.horizontalAdvance(line) for line in lines) + 12 * s
+                th = fm.height() * len(lines) + 4 * s
+                box = QRectF(mid.x() - tw / 2, mid.y() - th / 2, tw, th)
+                if fallback is None:
+                    fallback = (box, label)
+                if a is b:  # beside the loop, never over a state's name
+                    r = rects[a]
+                    candidates = [
+                        QRectF(loop.right() + 4 * s, r.center().y() - th / 2, tw, th),
+                        QRectF(loop.left() - 4 * s - tw, r.center().y() - th / 2, tw, th),
+                        QRectF(r.center().x() - tw / 2, r.top() - th - 2 * s, tw, th),
+                        QRectF(r.center().x() - tw / 2, r.bottom() + 2 * s, tw, th),
+                        QRectF(r.center().x() + 6 * s, r.bottom() + 2 * s, tw, th),
+                        QRectF(r.center().x() - 6 * s - tw, r.bottom() + 2 * s, tw, th),
+                    ]
+                else:
+                    candidates = [
+                        box.translated(dx * tw, dy * th)
+                        for dx in (0, 0.5, -0.5, 1, -1)
+                        for dy in (0, -0.5, 0.5, -1, 1, -2, 2)
+                    ]
+                found = self._free_place(candidates, rects, placed)
+                if found is not None:
+                    chosen = (found, label)
+                    break
+            assert fallback is not None
+            box, label = chosen if chosen is not None else fallback
+            box.moveLeft(max(2 * s, min(box.left(), self.width() - box.width() - 2 * s)))
+            placed.append(box)
             p.setPen(QPen(colour, 1.5 * s))
             p.setBrush(tint(self.theme.background_colour, 235))
             p.drawRoundedRect(box, 4 * s, 4 * s)
             p.setPen(colour.darker(120))
             p.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+        self.label_boxes, self.node_boxes = list(placed), dict(rects)  # what was drawn where (tests)
         # nodes
         here = self.run.highlighted() if self.run.capture is not None else {}
         for st, r in rects.items():
@@ -623,12 +682,12 @@ class StateMachineView(QWidget):
                 text = fit_text(p, st.value, r.width() - 6 * s, self.theme, 0.95)
                 p.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
         # how each end closed, and how we know, under the map
-        lines = self.close_lines()
-        if lines:
+        captions = self.close_lines()
+        if captions:
             p.setFont(scaled_font(self.theme, 0.8, bold=True))
             y = self.height() - self._caption_height() + 4 * s
             width = self.width() - 16 * s
-            for side, text in lines:
+            for side, text in captions:
                 p.setPen(self.theme.side_colour(side).darker(120) if side else self.theme.text_colour)
                 box = p.boundingRect(QRectF(8 * s, y, width, 10_000), Qt.TextFlag.TextWordWrap, text)
                 p.drawText(QRectF(8 * s, y, width, box.height()), Qt.TextFlag.TextWordWrap, text)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from app.lessons.handshake.model import HandshakeRun
 from app.lessons.handshake.panel import HandshakePanel
 from app.lessons.handshake.views import SegmentDetails, StateMachineView
+from app.shell.theme import Theme
 from netsim.core.events import RunFinished, RunStarted, TcpStateChanged
 from netsim.lessons.handshake.tcpstate import SegmentSeen, State, StateModelled
 
@@ -119,3 +120,29 @@ def test_sequence_diagram_fits_its_pane_at_projector_size(qtbot) -> None:  # typ
         assert panel.sequence_scroll.horizontalScrollBar().maximum() == 0
     finally:
         panel.shutdown()
+
+
+def test_transition_labels_cover_no_state_and_no_other_label(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The refused connection: a loop on CLOSED (rcv SYN / RST/ACK) and SYN-SENT -> CLOSED, both
+    labelled next to the CLOSED box; at 1.5x in a narrow pane one covered the state's name."""
+    run = HandshakeRun()
+    config = {"scenario": "refused", "capture": False, "kernel_source": "", "steps": []}
+    run.feed(
+        [
+            RunStarted(0, "lab", config),
+            StateModelled(1, "client", "SYN-SENT", "rcv RST", "CLOSED", 0),
+            StateModelled(1, "server", "CLOSED", "rcv SYN", "CLOSED", 0x14),
+        ]
+    )
+    theme = Theme()
+    theme.set_scale(1.5)
+    view = StateMachineView(run, theme=theme)
+    qtbot.addWidget(view)
+    view.set_scale(1.5)
+    view.resize(540, 640)
+    assert not view.grab().isNull()
+    assert len(view.label_boxes) == 2
+    for i, box in enumerate(view.label_boxes):
+        assert box.left() >= 0 and box.right() <= view.width()
+        assert not any(box.intersects(node) for node in view.node_boxes.values()), box
+        assert not any(box.intersects(other) for other in view.label_boxes[i + 1 :])
