@@ -122,7 +122,8 @@ class HandshakeRun:
         from the kernel's reports, else the model's; ``None`` while nobody has closed."""
         captured = [seg for seg in self.segments if seg.captured and seg.endpoint in SIDES]
         if any(seg.flags & FIN for seg in captured):
-            return ClosePath(_close_from_segments(side, captured), "captured")
+            states = _close_from_segments(side, captured)
+            return ClosePath(states, "captured") if len(states) > 1 else None
         if self.kernel_source:
             seen: list[State] = []
             for ev in self.timeline:
