@@ -9,6 +9,7 @@ Events reach the views through the base's bridge; the base's tick (30 ms) drives
 
 from __future__ import annotations
 
+import html
 import time
 
 from PySide6.QtCore import Qt, QTimer
@@ -129,6 +130,7 @@ class HandshakePanel(LessonPanel):
         pending_row.addWidget(self.server_pending, 1)
         self.error_note = QLabel()  # the last failed call: the system's text and our sentence
         self.error_note.setObjectName("error_note")
+        self.error_note.setTextFormat(Qt.TextFormat.RichText)
         self.error_note.setWordWrap(True)
         self.error_note.setVisible(False)
 
@@ -300,10 +302,9 @@ class HandshakePanel(LessonPanel):
         if failures:
             last = failures[-1]
             who = self.tr("client") if last.endpoint == "client" else self.tr("server")
-            self.error_note.setText(
-                "✗ " + with_explanation(f"{who} {last.call}: {last.message}", explain(last))
-            )
-            self.error_note.setStyleSheet(f"color:{self.theme.bad_colour.name()}")
+            text = "✗ " + with_explanation(f"{who} {last.call}: {last.message}", explain(last))
+            colour = self.theme.bad_colour.name()
+            self.error_note.setText(f"<span style='color:{colour}'>{html.escape(text)}</span>")
         self.error_note.setVisible(bool(failures))
         self.pcap_button.setEnabled(any(s.captured for s in run.segments))
         self.pcap_button.setToolTip(

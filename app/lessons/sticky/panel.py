@@ -116,6 +116,7 @@ class StickyPanel(LessonPanel):
         # 0 can be typed (a spin box limited to 1 silently put the old value back, so "0" ran as
         # recv(1024)); it is refused, as the CLI refuses it, and the note under the form says why.
         self.recv_size.setRange(0, RECV_SIZE_MAX)
+        self.recv_size.setValue(1024)
         self.recv_size.valueChanged.connect(lambda _v: self._check_fields())
         self.nodelay = QCheckBox("TCP_NODELAY")
         self.rcvbuf = QSpinBox()
@@ -184,6 +185,7 @@ class StickyPanel(LessonPanel):
         grid.addWidget(self.wire, 5, 0, 1, 6)
         self.field_note = QLabel()  # a value the run would refuse, said beside the form
         self.field_note.setObjectName("field_note")
+        self.field_note.setTextFormat(Qt.TextFormat.RichText)
         self.field_note.setWordWrap(True)
         self.field_note.setVisible(False)
         grid.addWidget(self.field_note, 6, 0, 1, 6)
@@ -572,11 +574,14 @@ class StickyPanel(LessonPanel):
 
     def _check_fields(self) -> None:
         problems = self.field_problems()
-        self.field_note.setText("\n".join(problems))
-        self.field_note.setStyleSheet(f"color:{self.theme.bad_colour.name()}")
+        colour = self.theme.bad_colour.name()
+        self.field_note.setText(
+            "<br>".join(f"<span style='color:{colour}'>{html.escape(p)}</span>" for p in problems)
+        )
         self.field_note.setVisible(bool(problems))
-        bad = self.recv_size.value() < 1
-        self.recv_size.setStyleSheet(f"border: 2px solid {self.theme.bad_colour.name()}" if bad else "")
+        # The field itself gets the sentence as its tool tip (no style sheet: one, even emptied
+        # again, stops the zoomed font from reaching the field).
+        self.recv_size.setToolTip(problems[0] if self.recv_size.value() < 1 else "")
 
     def _controls_changed(self) -> None:
         udp = self.transport.currentData() == "udp"
