@@ -43,6 +43,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="with --screenshot: render in a window of exactly this size, e.g. 1280x720 (a projector)",
     )
     p.add_argument(
+        "--max-trace-mb",
+        type=float,
+        metavar="MB",
+        help="open trace files up to this size (default 256 MB)",
+    )
+    p.add_argument(
         "--startup-time",
         action="store_true",
         help="print the seconds from process start until the window shows, then quit",
@@ -76,11 +82,19 @@ def tune_interpreter() -> None:
     window responsive at a small cost in worker throughput, the right trade in a teaching app.
     """
     sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
+    from netsim.core.memory import tune_allocator
+
+    tune_allocator()  # big runs' columns in their own mappings: no resident holes (netsim.core.memory)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     tune_interpreter()
+    if args.max_trace_mb is not None:
+        if not args.max_trace_mb > 0:
+            print("netsim-lab: --max-trace-mb must be a positive number", file=sys.stderr)
+            return 2
+        os.environ["NETSIM_MAX_TRACE_MB"] = str(args.max_trace_mb)  # read by the panels that open traces
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings, QTimer
@@ -91,6 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication(list(sys.argv[:1]))
     assert isinstance(app, QApplication)
+    from app.shell.gui_gc import GuiGarbageCollector
+
+    collector = GuiGarbageCollector(app)  # never finalize Qt objects in a worker thread
+    collector.start()
     app.setApplicationName("NetSim Lab")
     app.setOrganizationName("NetSim Lab")
     settings = QSettings("NetSim Lab", "netsim-lab")
@@ -103,7 +121,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.scale:
         window.set_scale(args.scale, save=not args.screenshot)
     if args.screenshot:
-        return _screenshots(window, Path(args.screenshot), args.panel, args.window_size)
+        try:
+            return _screenshots(window, Path(args.screenshot), args.panel, args.window_size)
+        finally:
+            collector.stop()
     if args.window_size:
         window.resize(*args.window_size)
     window.show()
@@ -116,6 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         QTimer.singleShot(0, window.close)
     code = app.exec()
     window.shutdown()
+    collector.stop()
     return int(code)
 
 

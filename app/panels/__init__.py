@@ -32,4 +32,6 @@ PANELS: tuple[str, ...] = (
     "app.lessons.addresses.panel:AddressesPanel",
     "app.lessons.clientserver.panel:ClientServerPanel",
     "app.lessons.servers.panel:ServersPanel",
+    "app.lessons.tracing.panel:TracingPanel",
+    "app.lessons.classroom.panel:ClassroomPanel",
 )

@@ -123,12 +123,13 @@ class LessonPanel(QWidget):
 
     panel_id: ClassVar[str] = ""
     tick_ms: ClassVar[int] = 25
+    lazy_events: ClassVar[bool] = False  # batches as lazy views (Bridge(lazy=True))
     run_finished = Signal()
 
     def __init__(self, theme: Theme | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.theme = theme if theme is not None else Theme(self)
-        self.bridge = Bridge(self, interval_ms=None)
+        self.bridge = Bridge(self, interval_ms=None, lazy=self.lazy_events)
         self.bridge.events_batch.connect(self.on_events)
         self._helper = _Helper(f"{self.panel_id or 'panel'}-helper")
         self._generation = 0
@@ -214,6 +215,13 @@ class LessonPanel(QWidget):
 
     def export_trace(self, path: str) -> None:
         raise NotImplementedError(f"{type(self).__name__} has no trace to export")
+
+    def can_open_dialog(self) -> bool:
+        """The panel has a dialog that sets up a run (the tracing panel's File ▸ Trace programs…)."""
+        return False
+
+    def open_dialog(self) -> None:
+        raise NotImplementedError(f"{type(self).__name__} has no set-up dialog")
 
     def key_widget(self) -> QWidget | None:
         """The rows the lesson is about; a screenshot scrolls them into view."""

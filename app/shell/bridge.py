@@ -11,6 +11,8 @@ own timer (default 40 Hz).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from netsim.core.events import Event
@@ -20,9 +22,15 @@ from netsim.core.recorder import Recorder
 class Bridge(QObject):
     events_batch = Signal(object)  # a list; "object" passes it as is (a "list" signal converts every item)
 
-    def __init__(self, parent: QObject | None = None, *, interval_ms: int | None = 25) -> None:
+    def __init__(
+        self, parent: QObject | None = None, *, interval_ms: int | None = 25, lazy: bool = False
+    ) -> None:
+        """``interval_ms=None``: no timer of its own (a panel's tick drains it).  ``lazy``: batches
+        are read-only sequences whose events are made as they are read
+        (:meth:`Recorder.drain_view`), for a model that may digest them long after."""
         super().__init__(parent)
         self._recorder: Recorder | None = None
+        self._lazy = lazy
         self._timer: QTimer | None = None
         if interval_ms is not None:
             self._timer = QTimer(self)
@@ -46,7 +54,7 @@ class Bridge(QObject):
     def drain(self) -> None:
         if self._recorder is None:
             return
-        batch: list[Event] = self._recorder.drain()
+        batch: Sequence[Event] = self._recorder.drain_view() if self._lazy else self._recorder.drain()
         if batch:
             self.events_batch.emit(batch)
 

@@ -160,6 +160,7 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self.act_open = self._action(self.open_trace, QKeySequence.StandardKey.Open)
+        self.act_trace_programs = self._action(self.trace_programs, "Ctrl+T")
         self.act_export_png = self._action(self.export_png, "Ctrl+Shift+P")
         self.act_export_trace = self._action(self.export_trace, QKeySequence.StandardKey.Save)
         self.act_quit = self._action(self.close, QKeySequence.StandardKey.Quit)
@@ -196,7 +197,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         self.menu_file = bar.addMenu("")
-        for act in (self.act_open, self.act_export_trace, self.act_export_png):
+        for act in (self.act_open, self.act_trace_programs, self.act_export_trace, self.act_export_png):
             self.menu_file.addAction(act)
         self.menu_file.addSeparator()
         self.menu_file.addAction(self.act_quit)
@@ -331,6 +332,14 @@ class MainWindow(QMainWindow):
         if path:
             panel.open_trace(path)
 
+    def trace_programs(self) -> None:
+        """File ▸ Trace programs…: the traced-programs panel, and its dialog."""
+        for row, panel in enumerate(self.panels):
+            if panel.panel_id == "tracing" and panel.can_open_dialog():
+                self.panel_list.setCurrentRow(row)
+                panel.open_dialog()
+                return
+
     def export_trace(self) -> None:
         panel = self.current_panel()
         if panel is None or not panel.can_export_trace():
@@ -372,6 +381,7 @@ class MainWindow(QMainWindow):
         self.menu_language.setTitle(self.tr("&Language"))
         self.menu_help.setTitle(self.tr("&Help"))
         self.act_open.setText(self.tr("&Open trace…"))
+        self.act_trace_programs.setText(self.tr("&Trace programs…"))
         self.act_export_trace.setText(self.tr("Export run as &trace…"))
         self.act_export_png.setText(self.tr("Export view as &PNG…"))
         self.act_quit.setText(self.tr("&Quit"))

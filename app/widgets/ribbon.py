@@ -66,6 +66,10 @@ class RibbonView(QWidget):
         self.model = model
         self._caption = ""
         self.lane_names = ("send()", "recv()", "app")
+        # Endpoint names as shown beside the lane names: the sending end beside send(), the
+        # receiving end beside recv() (the model says which end is which; the panel translates).
+        self.role_names: dict[str, str] = {"client": "client", "server": "server"}
+        self._label_w_cache: tuple[object, float] = (None, 0.0)
         self.wire_name = "wire"  # the panel sets a translated name
         self.dimmed = False
         self._x0 = 0.0  # first visible offset (or datagram slot)
@@ -133,7 +137,30 @@ class RibbonView(QWidget):
         return self._x0, self._x0 + self._span
 
     def _label_w(self) -> float:
-        return 90 * self.theme.scale
+        # Room for "server send()" / "client recv()" (who does what), within reason.  Cached: the
+        # plot rectangle (and so this) is asked for at every coordinate conversion.
+        roles = (
+            self.role_names.get(self.model.sending_end, ""),
+            self.role_names.get(self.model.receiving_end, ""),
+        )
+        key = (
+            self.lane_names,
+            self.wire_name,
+            roles,
+            self.theme.scale,
+            self.theme.font(1.0, bold=True).key(),
+        )
+        if self._label_w_cache[0] != key:
+            metrics = QFontMetricsF(self.theme.font(1.0, bold=True))
+            texts = [
+                f"{roles[0]} {self.lane_names[0]}",
+                f"{roles[1]} {self.lane_names[1]}",
+                self.lane_names[2],
+                self.wire_name,
+            ]
+            widest = max(metrics.horizontalAdvance(text) for text in texts)
+            self._label_w_cache = (key, min(max(90 * self.theme.scale, widest + 12), 200 * self.theme.scale))
+        return self._label_w_cache[1]
 
     def _plot_rect(self) -> QRectF:
         top = self._caption_h() if self.caption else 8 * self.theme.scale
@@ -279,18 +306,30 @@ class RibbonView(QWidget):
                 Qt.AlignmentFlag.AlignVCenter,
                 self.caption,
             )
-        p.setFont(self.theme.font(1.0, bold=True))
+        bold, small = self.theme.font(1.0, bold=True), self.theme.font(0.85)
         names = dict(enumerate(self.lane_names))
         names[WIRE] = self.wire_name
         for lane in self.lanes():
             name = names[lane]
             r = self._lane_rect(lane)
-            p.setPen(self.theme.text_colour)
-            p.drawText(
-                QRectF(4, r.top(), self._label_w() - 8, r.height()), Qt.AlignmentFlag.AlignVCenter, name
-            )
+            end = self.model.sending_end if lane == 0 else self.model.receiving_end
+            role = self.role_names.get(end, end) if lane != WIRE else ""
+            label = QRectF(4, r.top(), self._label_w() - 8, r.height())
             p.setPen(QPen(self.theme.grid_colour, 1))
             p.drawLine(QPointF(r.left(), r.bottom() + 3), QPointF(r.right(), r.bottom() + 3))
+            p.setPen(self.theme.text_colour)
+            p.setFont(bold)
+            two_lines = bool(role) and r.height() >= 2.2 * p.fontMetrics().height()
+            if not two_lines:  # a low ribbon: "server send()" on one line where it fits, else the name
+                both = f"{role} {name}"
+                fits = lane < 2 and p.fontMetrics().horizontalAdvance(both) <= label.width()
+                p.drawText(label, Qt.AlignmentFlag.AlignVCenter, both if fits else name)
+                continue
+            upper = label.adjusted(0, 0, 0, -label.height() / 2)
+            p.drawText(upper, Qt.AlignmentFlag.AlignBottom, name)
+            p.setFont(small)
+            p.setPen(self.theme.header_colour)
+            p.drawText(label.adjusted(0, label.height() / 2, 0, 0), Qt.AlignmentFlag.AlignTop, role)
         p.setClipRect(self._plot_rect().adjusted(0, -2, 0, 2))  # boxes wider than the view stay in it
         if self.udp:
             self._paint_udp(p)
@@ -399,6 +438,16 @@ class RibbonView(QWidget):
                     if merged:
                         text = self.tr("#{n}: {size} B — merged!").format(n=i + 1, size=n)
                     self._label(p, box, text, colour)
+        if m.eof_at is not None:  # the recv() that returned b'': a mark where the stream ended
+            x = self._x(m.eof_at)
+            if lane.left() - 1 <= x <= lane.right() + 1:
+                p.setPen(QPen(self.theme.text_colour, lw * 2, Qt.PenStyle.DashLine))
+                p.drawLine(QPointF(x, lane.top() + 2), QPointF(x, lane.bottom()))
+                metrics = p.fontMetrics()
+                text = self.tr("b'' (closed)")
+                w = metrics.horizontalAdvance(text) + 6
+                at = QRectF(x - w - 2 if x + w > lane.right() else x + 3, lane.top(), w, lane.height())
+                p.drawText(at, Qt.AlignmentFlag.AlignVCenter, text)
         # lane 2: application messages
         lo, hi = self._visible_range(m.frame_start, m.frame_end)
         if hi - lo > min(MAX_BOXES, width_px // 3):

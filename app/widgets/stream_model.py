@@ -13,7 +13,8 @@ import time
 from array import array
 from bisect import bisect_right
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -31,12 +32,15 @@ from netsim.core.events import (
     SocketCalled,
     SocketFailed,
 )
-from netsim.core.trace import BoundaryTracker
+from netsim.core.trace import BoundaryTracker, messages_intended
 from netsim.framing import Codec, FramingError, make_codec
 from netsim.lab.relay import DatagramDropped, DatagramForwarded, SegmentForwarded
-from netsim.lessons.sticky.scenario import generated_message
+from netsim.lessons.sticky.lab import EOF_RESULT
+from netsim.lessons.sticky.scenario import MAX_TRACE_MESSAGE_BYTES, generated_message
+from netsim.lessons.sticky.wire import data_direction
 
 LOG_MAX_ROWS = 5000
+_I16_MAX = 2**15 - 1
 KEEP_BYTES_ITEMS = 20_000  # per lane: bytes kept for hover/labels for the first items only
 
 
@@ -50,7 +54,10 @@ class StreamModel(QObject):
 
     def reset(self, config: dict[str, Any] | None = None) -> None:
         """Forget everything, queued events included."""
-        self._backlog: deque[list[Event]] = deque()
+        # batches not yet digested: (events left, how many) - iterators over compact batches,
+        # so a model that falls behind holds no event objects
+        self._backlog: deque[list[Any]] = deque()
+        self._source: Iterator[Event] | None = None  # a trace being drawn, a slice per tick
         self._clear(config)
 
     def _clear(self, config: dict[str, Any] | None) -> None:
@@ -62,30 +69,43 @@ class StreamModel(QObject):
         self.transport: str = self.config.get("transport", "tcp")
         self.framing: str = self.config.get("framing", "none")
         self.queues_available: bool = bool(self.config.get("queues_available", False))
+        # Who sends and who receives: the lab says so in its config (older traces: the client sent).
+        roles = self.config.get("roles")
+        sender = roles.get("sender") if isinstance(roles, dict) else self.config.get("sender")
+        self.sending_end: str = sender if sender in ("client", "server") else "client"
+        self.receiving_end: str = "server" if self.sending_end == "client" else "client"
+        self.data_direction = data_direction({"sender": self.sending_end})  # the relay's c2s or s2c
+        self.eof_at: int | None = None  # stream offset where a recv() returned b'' (the peer closed)
         self.t0_ns: int = 0
-        self.msg_id = array("q")
-        self.msg_t = array("d")  # seconds since the run started
+        self.msg_id = array("i")
+        # Seconds since the run started, as 4-byte floats: to the 10 µs over minutes, which is all a
+        # chart or a cursor can show, for half the memory of a million doubles.
+        self.msg_t = array("f")
         self.msg_start = array("q")
         self.msg_end = array("q")
-        self.msg_head = array("q")
-        self.msg_tail = array("q")
+        self.msg_head = array("h")  # framing bytes per message (shown; clamped to 32,767)
+        self.msg_tail = array("h")
         self.msg_data: list[bytes] = []
         self.failed_sends: list[tuple[int, str]] = []  # (message slot, error) - UDP size limit
-        self.chunk_t = array("d")
+        self.chunk_t = array("f")
         self.chunk_start = array("q")
         self.chunk_end = array("q")
         self.chunk_data: list[bytes] = []
         self.chunk_truncated: set[int] = set()  # UDP: indexes of truncated datagrams
         self.chunk_slot = array("q")  # UDP: which message each received datagram carried
         self.chunk_wire = array("q")
-        self.frame_t = array("d")
-        self.frame_index = array("q")
+        self.frame_t = array("f")
+        self.frame_index = array("i")
         self.frame_start = array("q")
         self.frame_end = array("q")
         self.frame_intact = array("b")
         self.frames_intact = 0
         self.frame_payload: list[bytes] = []
-        self.tracker = BoundaryTracker()
+        # TCP: the tracker fills the offset columns shown here (one copy of each, not two).
+        if self.transport == "udp":
+            self.tracker = BoundaryTracker()
+        else:
+            self.tracker = BoundaryTracker(self.msg_start, self.msg_end, self.chunk_start, self.chunk_end)
         self.chunk_merged = array("b")  # per classified recv chunk: 1 if it holds bytes of 2+ messages
         self.send_t = array("d")
         self.send_q = array("q")
@@ -126,7 +146,7 @@ class StreamModel(QObject):
 
     @property
     def messages_intended(self) -> int:
-        return int(self.config.get("count") or 0) or len(self.config.get("messages", ()))
+        return messages_intended(self.config)
 
     @property
     def merged_chunks(self) -> int:
@@ -189,29 +209,48 @@ class StreamModel(QObject):
         return (t_ns - self.t0_ns) / 1e9
 
     # ------------------------------------------------------------ feeding
-    def feed(self, events: list[Event]) -> None:
-        if events:
-            self._backlog.append(events)
+    def feed(self, events: Sequence[Event]) -> None:
+        if len(events):
+            self._backlog.append([iter(events), len(events)])
+
+    def feed_source(self, events: Iterable[Event]) -> None:
+        """Draw a whole run (a trace opened from a file) a slice per ``process`` call.
+
+        The events are taken from ``events`` as they are drawn, so they are never all held
+        as objects at once; ``loading`` stays True until the last one is in.
+        """
+        self._source = iter(events)
+
+    @property
+    def loading(self) -> bool:
+        return self._source is not None
 
     @property
     def backlog(self) -> int:
-        return sum(len(b) for b in self._backlog)
+        return sum(int(b[1]) for b in self._backlog) + (1 if self._source is not None else 0)
 
     def process(self, budget_s: float = 0.004) -> bool:
         """Digest queued events for at most ``budget_s``; True if anything changed."""
-        if not self._backlog:
+        if not self._backlog and self._source is None:
             return False
         deadline = time.perf_counter() + budget_s
         log_first = len(self.log)
         while self._backlog:
             batch = self._backlog[0]
-            take = batch[:200]
-            del batch[:200]
-            if not batch:
+            take = list(islice(batch[0], 200))
+            batch[1] -= len(take)
+            if batch[1] <= 0 or not take:
                 self._backlog.popleft()
             self._apply(take)
             if time.perf_counter() > deadline:
                 break
+        while self._source is not None and time.perf_counter() <= deadline:
+            take = list(islice(self._source, 2000))
+            self._apply(take)
+            if len(take) < 2000:  # the whole run is in
+                self._source = None
+                self.tracker.finish()
+                self._sync_merged()
         if len(self.log) > log_first:
             self.log_appended.emit(log_first, len(self.log) - 1)
         self.changed.emit()
@@ -219,7 +258,9 @@ class StreamModel(QObject):
 
     def load(self, events: Iterable[Event]) -> None:
         """Take a whole run at once (a trace opened from a file)."""
-        self._apply(list(events))
+        it = iter(events)
+        while take := list(islice(it, 4096)):
+            self._apply(take)
         self.tracker.finish()
         self._sync_merged()
         self.changed.emit()
@@ -234,24 +275,28 @@ class StreamModel(QObject):
         udp = self.transport == "udp"
         for ev in events:
             if isinstance(ev, BytesSent):
-                self.msg_id.append(ev.msg_id)
+                self._append_id("msg_id", ev.msg_id)
                 self.msg_t.append(self.t_s(ev.t_ns))
-                self.msg_start.append(ev.start)
-                self.msg_end.append(ev.end)
-                self.msg_head.append(ev.header_bytes)
-                self.msg_tail.append(ev.trailer_bytes)
+                if udp:
+                    self.msg_start.append(ev.start)
+                    self.msg_end.append(ev.end)
+                else:
+                    self.tracker.add_message(ev.start, ev.end)
+                self.msg_head.append(min(max(ev.header_bytes, 0), _I16_MAX))
+                self.msg_tail.append(min(max(ev.trailer_bytes, 0), _I16_MAX))
                 if len(self.msg_data) < KEEP_BYTES_ITEMS:
                     self.msg_data.append(ev.data)
-                if not udp:
-                    self.tracker.add_message(ev.start, ev.end)
                 if len(self.log) < LOG_MAX_ROWS:
                     call = "sendto()" if udp else "sendall()"
                     self._log(ev.t_ns, ev.endpoint, f"{call} #{ev.msg_id + 1}", ev.end - ev.start, "ok")
             elif isinstance(ev, BytesReceived):
                 i = len(self.chunk_start)
                 self.chunk_t.append(self.t_s(ev.t_ns))
-                self.chunk_start.append(ev.start)
-                self.chunk_end.append(ev.end)
+                if udp:
+                    self.chunk_start.append(ev.start)
+                    self.chunk_end.append(ev.end)
+                else:
+                    self.tracker.add_chunk(ev.start, ev.end)
                 self.chunk_wire.append(ev.wire_size if ev.wire_size >= 0 else ev.end - ev.start)
                 if ev.truncated:
                     self.chunk_truncated.add(i)
@@ -261,14 +306,12 @@ class StreamModel(QObject):
                 self.chunk_slot.append(slot)
                 if len(self.chunk_data) < KEEP_BYTES_ITEMS:
                     self.chunk_data.append(ev.data)
-                if not udp:
-                    self.tracker.add_chunk(ev.start, ev.end)
                 if len(self.log) < LOG_MAX_ROWS:
                     note = "truncated (MSG_TRUNC)" if ev.truncated else "ok"
                     call = "recvfrom()" if udp else "recv()"
                     self._log(ev.t_ns, ev.endpoint, call, ev.end - ev.start, note)
             elif isinstance(ev, FrameDecoded):
-                self.frame_index.append(ev.index)
+                self._append_id("frame_index", ev.index)
                 self.frame_t.append(self.t_s(ev.t_ns))
                 self.frame_start.append(ev.start)
                 self.frame_end.append(ev.end)
@@ -285,24 +328,26 @@ class StreamModel(QObject):
                     self.recv_q.append(ev.nbytes)
             elif isinstance(ev, SocketCalled):
                 self._log(ev.t_ns, ev.endpoint, ev.call, ev.size, ev.result)
+                if ev.result == EOF_RESULT and ev.endpoint == self.receiving_end and not udp:
+                    self.eof_at = self.received_bytes
             elif isinstance(ev, SocketFailed):
                 self.errors.append(f"{ev.endpoint}: {ev.call}: {ev.message}")
                 self.error_notes.append(explain(ev))  # the same error in the UI's language
                 self._log(ev.t_ns, ev.endpoint, ev.call, -1, describe(ev))
-                if ev.endpoint == "client" and ev.call.startswith("sendto("):
+                if ev.endpoint == self.sending_end and ev.call.startswith("sendto("):
                     self.failed_sends.append((len(self.msg_start) + len(self.failed_sends), ev.message))
             elif isinstance(ev, SegmentForwarded):
-                if ev.direction == "c2s":
+                if ev.direction == self.data_direction:
                     self.seg_t.append(self.t_s(ev.t_ns))
                     self.seg_start.append(ev.start)
                     self.seg_end.append(ev.end)
             elif isinstance(ev, DatagramForwarded):
-                if ev.direction == "c2s":
+                if ev.direction == self.data_direction:
                     self.seg_t.append(self.t_s(ev.t_ns))
                     self.wire_slot.append(ev.index)
                     self.wire_flags.append((1 if ev.duplicate else 0) | (2 if ev.reordered else 0))
             elif isinstance(ev, DatagramDropped):
-                if ev.direction == "c2s":
+                if ev.direction == self.data_direction:
                     self.wire_dropped[ev.index] = ev.reason
                     self._log(
                         ev.t_ns, ev.endpoint, f"datagram #{ev.index + 1}", ev.size, f"dropped ({ev.reason})"
@@ -379,17 +424,34 @@ class StreamModel(QObject):
             t += end - start
         return t
 
+    def _append_id(self, name: str, value: int) -> None:
+        """Message numbers: 4 bytes each, widened to 8 the first time one does not fit."""
+        column = getattr(self, name)
+        try:
+            column.append(value)
+        except OverflowError:
+            column = array("q", column)
+            column.append(value)
+            setattr(self, name, column)
+
     def _sync_merged(self) -> None:
         first, last = self.tracker.chunk_first, self.tracker.chunk_last
         for i in range(len(self.chunk_merged), self.tracker.classified_chunks):
             self.chunk_merged.append(1 if last[i] > first[i] else 0)
 
     # ------------------------------------------------------------ queries
+    def _generated(self) -> tuple[int, int]:
+        """(count, size) of a run of generated messages, (0, 0) otherwise (or if the config is odd)."""
+        count, size = self.config.get("count"), self.config.get("size")
+        if type(count) is int and type(size) is int and count > 0 and 0 <= size <= MAX_TRACE_MESSAGE_BYTES:
+            return count, size
+        return 0, 0
+
     def message_wire(self, i: int) -> bytes | None:
         """Wire bytes of message column ``i``: kept, or re-made for generated messages, or None."""
         if i < len(self.msg_data) and (self.msg_data[i] or self.msg_start[i] == self.msg_end[i]):
             return self.msg_data[i]
-        count, size = int(self.config.get("count") or 0), int(self.config.get("size") or 0)
+        count, size = self._generated()
         if count and self._codec is not None and i < len(self.msg_id):
             try:
                 return self._codec.encode(generated_message(self.msg_id[i], size))
@@ -403,7 +465,7 @@ class StreamModel(QObject):
             self.frame_payload[i] or self.frame_start[i] == self.frame_end[i]
         ):
             return self.frame_payload[i]
-        count, size = int(self.config.get("count") or 0), int(self.config.get("size") or 0)
+        count, size = self._generated()
         if count and i < len(self.frame_intact) and self.frame_intact[i]:
             return generated_message(self.frame_index[i], size)
         return None

@@ -114,8 +114,9 @@ class AuthConfig:
             raise ValueError("challenge_bytes must be between 16 and 128")
         if not 64 <= self.max_preauth_frame_bytes <= 256:
             raise ValueError("the pre-authentication frame limit must be between 64 and 256 bytes")
-        if self.deadline_s <= 0:
-            raise ValueError("deadline_s must be positive")
+        if not (isinstance(self.deadline_s, int | float) and 0 < self.deadline_s <= 3600):
+            # NaN fails this test too: a NaN deadline would never expire (a slowloris forever).
+            raise ValueError(f"the deadline must be between 0 and 3600 seconds, not {self.deadline_s}")
 
     @property
     def effective_digest(self) -> str:

@@ -110,6 +110,7 @@ REASONS: dict[str, str] = {
     "abandoned": "the attacker hung up on purpose once it had what it wanted",
     "socket_error": "a socket error ended the connection",
     "internal_error": "an unexpected error ended the connection (caught in the worker)",
+    "busy": "the server is at its connection limit - refused at once (#BUSY#) and closed",
     "no_verdict": (
         "answer sent; the lesson's exchange has no verdict message, so only the server knows (it prints it)"
     ),

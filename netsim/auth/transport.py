@@ -9,7 +9,11 @@ Robustness rules, all enforced here:
 * the whole exchange has one deadline: a peer trickling one byte at a time is cut off;
 * no exception escapes a worker: each ends as an :class:`~netsim.auth.events.AuthVerdict`
   with a reason code;
-* no daemon threads: :meth:`AuthServer.stop` closes the listener and joins every thread.
+* no daemon threads: :meth:`AuthServer.stop` closes the listener and joins every thread;
+* the server holds nothing per connection once it has ended (finished threads are dropped, only
+  the last :data:`RECENT_RESULTS` results are kept, plus counters), and at most
+  ``max_concurrent`` connections are served at once: one past the cap gets a ``#BUSY#`` frame
+  and is closed at once (a ``busy`` verdict, counted in :attr:`AuthServer.refused_count`).
 """
 
 from __future__ import annotations
@@ -53,6 +57,10 @@ POLL_S = 0.05  # how often blocked calls look at the stop flag
 PREAUTH_RECV_BYTES = 512  # small reads before authentication: nothing big is ever pulled in
 CHAT_RECV_BYTES = 4096
 JOIN_TIMEOUT_S = 5.0
+RECENT_RESULTS = 256  # results kept for inspection; older ones live on only in the counters
+DEFAULT_MAX_CONCURRENT = 64
+LISTEN_BACKLOG = max(128, socket.SOMAXCONN)  # a burst of connects must not wait for a SYN retry
+BUSY = b"#BUSY#"
 
 
 class DeadlineExceeded(Exception):
@@ -286,22 +294,30 @@ class AuthServer:
         port: int = 0,
         gate: Gate | None = None,
         max_connections: int | None = None,
+        max_concurrent: int = DEFAULT_MAX_CONCURRENT,
         chat_idle_s: float = 5.0,
         who: str = "server",
     ) -> None:
+        if max_concurrent < 1:
+            raise ValueError(f"max_concurrent must be at least 1, not {max_concurrent}")
         self.config = config
         self._key = key
         self.recorder = recorder
         self._host, self._port = host, port
         self._gate = gate
         self._max = max_connections
+        self._max_concurrent = max_concurrent
         self._chat_idle_s = chat_idle_s
         self.who = who
         self._stop = threading.Event()
         self._lock = threading.Condition()
-        self._threads: list[threading.Thread] = []
+        self._threads: list[threading.Thread] = []  # live handlers only (pruned on every accept)
         self._accepted_count = 0
-        self.results: list[ConnectionResult] = []
+        self._active = 0
+        self.finished_count = 0  # connections served to the end (results may have forgotten some)
+        self.accepted_count = 0  # of those, how many authenticated
+        self.refused_count = 0  # turned away at the concurrency cap
+        self.results: deque[ConnectionResult] = deque(maxlen=RECENT_RESULTS)
         self._listener: socket.socket | None = None
         self._accept_thread: threading.Thread | None = None
 
@@ -317,7 +333,7 @@ class AuthServer:
         try:
             listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             listener.bind((self._host, self._port))
-            listener.listen(16)
+            listener.listen(LISTEN_BACKLOG)
             listener.settimeout(POLL_S)
         except OSError:
             listener.close()
@@ -341,12 +357,40 @@ class AuthServer:
                     self.recorder.emit(failed_call(now_ns(), "server", "accept", exc))
                 break
             with self._lock:
-                self._accepted_count += 1
-                thread = threading.Thread(
-                    target=self._handle, args=(sock, int(peer[1])), name=f"auth-server-conn-{peer[1]}"
-                )
-                self._threads.append(thread)
-            thread.start()
+                self._threads = [t for t in self._threads if t.is_alive()]
+                busy = self._active >= self._max_concurrent
+                if busy:
+                    self.refused_count += 1
+                else:
+                    self._accepted_count += 1
+                    self._active += 1
+                    thread = threading.Thread(
+                        target=self._handle, args=(sock, int(peer[1])), name=f"auth-server-conn-{peer[1]}"
+                    )
+                    self._threads.append(thread)
+            if busy:
+                self._refuse(sock, int(peer[1]))
+                continue
+            try:
+                thread.start()
+            except RuntimeError as exc:  # "can't start new thread": refuse this one, keep serving
+                with self._lock:
+                    self._threads.remove(thread)
+                    self._active -= 1
+                    self.refused_count += 1
+                self.recorder.emit(failed_call(now_ns(), "server", "thread", exc))
+                self._refuse(sock, int(peer[1]))
+
+    def _refuse(self, sock: socket.socket, conn: int) -> None:
+        """Past the cap: one short ``#BUSY#`` frame (never blocking), then close."""
+        self.recorder.emit(AuthVerdict(now_ns(), "server", conn, self.who, False, "busy"))
+        with sock:
+            try:
+                sock.setblocking(False)
+                framed = self.config.protocol != LESSON  # the lesson's form has no frames
+                sock.send(LengthPrefixCodec(self.config.length_format).encode(BUSY) if framed else BUSY)
+            except OSError:
+                pass  # the peer is gone already, or its window is full: closing says enough
 
     def _handle(self, sock: socket.socket, conn: int) -> None:
         fc: FramedConn | None = None
@@ -392,6 +436,9 @@ class AuthServer:
         finally:
             with self._lock:
                 self.results.append(result)
+                self.finished_count += 1
+                self.accepted_count += result.accepted
+                self._active -= 1
                 self._lock.notify_all()
 
     def _chat(self, fc: FramedConn) -> None:
@@ -409,7 +456,19 @@ class AuthServer:
     def wait_results(self, count: int, timeout_s: float) -> bool:
         """Block until ``count`` connections have finished (or the timeout)."""
         with self._lock:
-            return self._lock.wait_for(lambda: len(self.results) >= count, timeout=timeout_s)
+            return self._lock.wait_for(lambda: self.finished_count >= count, timeout=timeout_s)
+
+    @property
+    def active(self) -> int:
+        """Connections being served right now."""
+        with self._lock:
+            return self._active
+
+    @property
+    def thread_count(self) -> int:
+        """Handler threads the server still holds (live ones, plus any finished since the last accept)."""
+        with self._lock:
+            return len(self._threads)
 
     def wait_stop(self, timeout_s: float | None = None) -> bool:
         """Block until another thread calls :meth:`stop` (or the timeout)."""

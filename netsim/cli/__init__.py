@@ -22,9 +22,11 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "netsim.cli.bench",
     "netsim.lessons.servers.cli",
     "netsim.lessons.addresses.cli",
+    "netsim.lessons.tracing.cli",
     "netsim.lessons.clientserver.cli",
     "netsim.lessons.relay.cli",
     "netsim.lessons.sticky.quiz_cli",
+    "netsim.lessons.classroom.cli",
 )
 
 

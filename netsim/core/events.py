@@ -13,9 +13,11 @@ sizes before it), and ``datagram`` numbers each datagram.
 from __future__ import annotations
 
 import base64
+import binascii
 import dataclasses
 import errno as _errno
 import importlib
+import math
 import threading
 import time
 from dataclasses import dataclass
@@ -231,17 +233,129 @@ def event_to_dict(event: Event) -> dict[str, Any]:
     return out
 
 
-def event_from_dict(raw: dict[str, Any]) -> Event:
+# Limits for values read back from a file (a trace is hostile until checked).
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1  # what an array('q') column holds
+MAX_OFFSET = 2**53  # stream offsets: exact as floats too, which the views compute with
+MAX_STR_CHARS = 1 << 20
+MAX_CONFIG_DEPTH = 8
+MAX_CONFIG_ITEMS = 1_000_000
+
+
+def _check_int(where: str, value: Any) -> int:
+    if type(value) is not int:
+        raise ValueError(f"{where} should be int, not {_show(value)}")
+    if not INT_MIN <= value <= INT_MAX:
+        raise ValueError(f"{where} is out of range ({_show(value)})")
+    return value
+
+
+def _show(value: Any) -> str:
+    """A short description of a hostile value for an error message."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:40]}… ({type(value).__name__})"
+
+
+def check_json_value(where: str, value: Any, *, depth: int = MAX_CONFIG_DEPTH) -> int:
+    """Check plain JSON data (a run's config): str keys, bounded nesting and size, sane numbers.
+
+    Returns how many items it holds; ValueError names what is wrong.
+    """
+    items = 1
+    stack: list[tuple[str, Any, int]] = [(where, value, 0)]
+    while stack:
+        path, v, level = stack.pop()
+        if isinstance(v, dict):
+            children = []
+            for k, child in v.items():
+                if not isinstance(k, str):
+                    raise ValueError(f"{path}: keys must be strings")
+                children.append((f"{path}.{k}", child))
+        elif isinstance(v, list):
+            children = [(f"{path}[{i}]", child) for i, child in enumerate(v)]
+        else:
+            if type(v) is int:
+                _check_int(path, v)
+            elif type(v) is float and not math.isfinite(v):
+                raise ValueError(f"{path} is not a finite number")
+            elif type(v) is str and len(v) > MAX_STR_CHARS:
+                raise ValueError(f"{path} is longer than {MAX_STR_CHARS} characters")
+            elif v is not None and type(v) not in (int, float, str, bool):
+                raise ValueError(f"{path} is not plain JSON data ({type(v).__name__})")
+            continue
+        if level >= depth and children:
+            raise ValueError(f"{path} is nested more than {depth} levels deep")
+        items += len(children)
+        if items > MAX_CONFIG_ITEMS:
+            raise ValueError(f"{where} holds more than {MAX_CONFIG_ITEMS} items")
+        stack.extend((p, c, level + 1) for p, c in children)
+    return items
+
+
+def _field_value(where: str, annotation: str, value: Any) -> Any:
+    """``value`` read from a file, checked against the field's annotation (ValueError if wrong)."""
+    if annotation == "int":
+        return _check_int(where, value)
+    if annotation == "str":
+        if type(value) is not str:
+            raise ValueError(f"{where} should be a string, not {_show(value)}")
+        if len(value) > MAX_STR_CHARS:
+            raise ValueError(f"{where} is longer than {MAX_STR_CHARS} characters")
+        return value
+    if annotation == "bool":
+        if type(value) is not bool:
+            raise ValueError(f"{where} should be true or false, not {_show(value)}")
+        return value
+    if annotation == "float":
+        if type(value) not in (int, float) or not math.isfinite(value) or abs(value) > 1e300:
+            raise ValueError(f"{where} should be a finite number, not {_show(value)}")
+        return float(value)
+    if annotation == "bytes":
+        if not isinstance(value, dict) or set(value) != {"b64"} or type(value["b64"]) is not str:
+            raise ValueError(f'{where} should be bytes ({{"b64": "..."}}), not {_show(value)}')
+        try:
+            return base64.b64decode(value["b64"], validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ValueError(f"{where} is not valid base64 ({exc})") from exc
+    if annotation == "list[str]":
+        if not isinstance(value, list) or not all(type(v) is str for v in value):
+            raise ValueError(f"{where} should be a list of strings, not {_show(value)}")
+        check_json_value(where, value)
+        return value
+    if annotation == "Any":  # plain JSON, bounded like a config
+        check_json_value(where, value)
+        return value
+    if annotation == "dict[str, Any]":
+        if not isinstance(value, dict):
+            raise ValueError(f"{where} should be an object, not {_show(value)}")
+        check_json_value(where, value)
+        return value
+    raise ValueError(f"{where}: cannot check a field of type {annotation}")
+
+
+def event_from_dict(raw: Any) -> Event:
+    """The event ``raw`` (one parsed JSON Lines record) describes, every field checked.
+
+    Each field must have the type its dataclass declares (ints within 64 bits, bytes as
+    ``{"b64": ...}``, a config as bounded plain JSON); stream ranges must be
+    ``0 <= start <= end <= MAX_OFFSET``.  Anything else is a ValueError saying what is wrong.
+    """
+    if not isinstance(raw, dict):
+        raise ValueError(f"an event should be a JSON object, not {_show(raw)}")
+    kind = raw.get("type")
     try:
-        cls = event_type(raw["type"])
-    except KeyError as exc:
-        raise ValueError(f"unknown event type: {raw.get('type')!r}") from exc
+        cls = event_type(kind) if isinstance(kind, str) else None
+    except KeyError:
+        cls = None
+    if cls is None:
+        raise ValueError(f"unknown event type: {_show(kind)}")
     kwargs: dict[str, Any] = {}
     for f in dataclasses.fields(cls):
         if f.name not in raw:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise ValueError(f"{cls.kind}.{f.name} is missing")
             continue
-        value = raw[f.name]
-        if isinstance(value, dict) and set(value) == {"b64"}:
-            value = base64.b64decode(value["b64"])
-        kwargs[f.name] = value
+        kwargs[f.name] = _field_value(f"{cls.kind}.{f.name}", str(f.type), raw[f.name])
+    start, end = kwargs.get("start"), kwargs.get("end")
+    if isinstance(start, int) and isinstance(end, int) and not 0 <= start <= end <= MAX_OFFSET:
+        raise ValueError(f"{cls.kind}: the range [{start}, {end}) is not a stream range")
     return cls(**kwargs)

@@ -10,8 +10,9 @@ be the start of a multi-byte delimiter, e.g. the ``\r`` of ``\r\n``) — so the 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from netsim.framing.base import DecoderBase, Span
+from netsim.framing.base import DecoderBase
 from netsim.framing.errors import FrameTooLargeError, FramingError
 
 DEFAULT_DELIMITER = b"\n"
@@ -128,7 +129,7 @@ class DelimiterDecoder(DecoderBase):
             f"limit is {self._limit}"
         )
 
-    def _decode(self, data: bytes, out: list[Span]) -> None:
+    def _decode(self, data: bytes, out: list[Any], spans: bool) -> None:
         delimiter = self._delimiter
         width = len(delimiter)
         limit = self._limit
@@ -152,7 +153,10 @@ class DelimiterDecoder(DecoderBase):
                 break
             if j - i > limit:
                 raise self._too_large(j - i, complete=True)
-            out.append((origin + i, origin + j + width, bytes(work[i:j])))
+            if spans:
+                out.append((origin + i, origin + j + width, bytes(work[i:j])))
+            else:
+                out.append(bytes(work[i:j]) if j > i else b"")
             i = scan = j + width
         tail = len(work) - i
         if tail > limit:

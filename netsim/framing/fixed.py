@@ -8,9 +8,13 @@ rule (or a length field), otherwise the receiver cannot tell padding from data.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from netsim.framing.base import DecoderBase, Span
+from netsim.framing.base import DecoderBase
 from netsim.framing.errors import FrameTooLargeError
+
+MAX_FIXED_FRAME_BYTES = 16 * 1024 * 1024
+"""Largest fixed frame: a decoder buffers up to one frame, so the size is a memory bound too."""
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,10 @@ class FixedLengthCodec:
             raise ValueError(f"frame_bytes must be an int, not {self.frame_bytes!r}")
         if self.frame_bytes < 1:
             raise ValueError(f"frame_bytes must be at least 1, not {self.frame_bytes}")
+        if self.frame_bytes > MAX_FIXED_FRAME_BYTES:
+            raise ValueError(
+                f"frame_bytes must be at most {MAX_FIXED_FRAME_BYTES} (16 MiB), not {self.frame_bytes}"
+            )
 
     @property
     def spec(self) -> str:
@@ -56,7 +64,7 @@ class FixedLengthDecoder(DecoderBase):
         self._fed = 0
         self._start = 0
 
-    def _decode(self, data: bytes, out: list[Span]) -> None:
+    def _decode(self, data: bytes, out: list[Any], spans: bool) -> None:
         size = self._size
         base = self._fed
         n = len(data)
@@ -68,11 +76,17 @@ class FixedLengthDecoder(DecoderBase):
             buf += data[:i]
             if len(buf) < size:
                 return
-            out.append((self._start, base + i, bytes(buf).rstrip(b"\0")))
+            message = bytes(buf).rstrip(b"\0")
+            out.append((self._start, base + i, message) if spans else message)
             buf.clear()
-        while i + size <= n:
-            out.append((base + i, base + i + size, data[i : i + size].rstrip(b"\0")))
-            i += size
+        if spans:
+            while i + size <= n:
+                out.append((base + i, base + i + size, data[i : i + size].rstrip(b"\0")))
+                i += size
+        else:
+            while i + size <= n:
+                out.append(data[i : i + size].rstrip(b"\0"))
+                i += size
         if i < n:
             buf += data[i:]
             self._start = base + i

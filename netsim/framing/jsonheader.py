@@ -5,6 +5,11 @@
 Extra header fields (``filename``, ``md5``...) travel alongside ``size``.  Every check — header
 length limit, valid JSON object, a non-negative int ``size``, body limit — happens as soon as
 the part it concerns has arrived, before the body is buffered.
+
+A header is hostile until parsed: its size is bounded by its length prefix (checked before any
+of it is buffered) and its nesting depth by a scan before ``json.loads`` (a header of 2,000
+``[`` would otherwise raise ``RecursionError``).  Every parse failure is a
+:class:`~netsim.framing.errors.MalformedFrameError`, never another exception.
 """
 
 from __future__ import annotations
@@ -14,11 +19,13 @@ import struct
 from dataclasses import dataclass
 from typing import Any
 
-from netsim.framing.base import DecoderBase, Span
+from netsim.framing.base import DecoderBase
 from netsim.framing.errors import FrameTooLargeError, MalformedFrameError
 
 DEFAULT_MAX_HEADER_BYTES = 8192
 DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
+MAX_HEADER_DEPTH = 32
+"""Deepest nesting of arrays/objects a header may have (``{"size": 1}`` is depth 1)."""
 
 _HEADER_LENGTH = struct.Struct("!I")
 
@@ -78,6 +85,33 @@ class JsonHeaderCodec:
         return JsonHeaderDecoder(self.max_header_bytes, self.max_body_bytes)
 
 
+def header_depth(raw: bytes) -> int:
+    """Deepest ``[``/``{`` nesting in ``raw``, ignoring brackets inside JSON strings.
+
+    Cheap for ordinary headers: with fewer brackets than the limit no scan is needed.
+    """
+    if raw.count(b"[") + raw.count(b"{") <= MAX_HEADER_DEPTH:
+        return raw.count(b"[") + raw.count(b"{")
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth = max(0, depth - 1)
+    return deepest
+
+
 class JsonHeaderDecoder(DecoderBase):
     __slots__ = ("_buf", "_header", "_header_len", "_max_body", "_max_header", "_size", "_start")
 
@@ -92,10 +126,17 @@ class JsonHeaderDecoder(DecoderBase):
         self._size = -1  # body size of the pending frame, once the header is parsed
 
     def _parse_header(self, raw: bytes) -> dict[str, Any]:
+        depth = header_depth(raw)
+        if depth > MAX_HEADER_DEPTH:
+            raise MalformedFrameError(
+                f"frame header nests arrays/objects {depth} deep; limit is {MAX_HEADER_DEPTH}"
+            )
         try:
             header = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
             raise MalformedFrameError(f"frame header is not UTF-8 JSON: {exc}") from None
+        except (RecursionError, MemoryError, OverflowError, TypeError) as exc:  # belt and braces
+            raise MalformedFrameError(f"frame header cannot be parsed: {type(exc).__name__}") from None
         if not isinstance(header, dict):
             raise MalformedFrameError(f"frame header is JSON but not an object: {raw[:80]!r}")
         size = header.get("size")
@@ -109,7 +150,7 @@ class JsonHeaderDecoder(DecoderBase):
             raise FrameTooLargeError(f"frame header announces {size} bytes; limit is {self._max_body}")
         return header
 
-    def _decode(self, data: bytes, out: list[Span]) -> None:
+    def _decode(self, data: bytes, out: list[Any], spans: bool) -> None:
         buf = self._buf
         buf += data
         pos = 0
@@ -135,7 +176,8 @@ class JsonHeaderDecoder(DecoderBase):
             if have < total:
                 break
             body = bytes(buf[pos + total - self._size : pos + total])
-            out.append((self._start, self._start + total, JsonFrame(self._header, body)))
+            frame = JsonFrame(self._header, body)
+            out.append((self._start, self._start + total, frame) if spans else frame)
             self._start += total
             pos += total
             self._header_len = -1

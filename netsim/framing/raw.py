@@ -7,8 +7,9 @@ This is deliberately wrong for TCP (a byte stream): run it and watch two sends m
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from netsim.framing.base import DecoderBase, Span
+from netsim.framing.base import DecoderBase
 
 
 @dataclass(frozen=True)
@@ -40,11 +41,11 @@ class RawDecoder(DecoderBase):
         super().__init__()
         self._fed = 0
 
-    def _decode(self, data: bytes, out: list[Span]) -> None:
+    def _decode(self, data: bytes, out: list[Any], spans: bool) -> None:
         if data:
             start = self._fed
             self._fed = start + len(data)
-            out.append((start, self._fed, data))
+            out.append((start, self._fed, data) if spans else data)
 
     def _pending(self) -> tuple[bytes, int | None] | None:
         return None

@@ -25,7 +25,7 @@ CODEC_SPECS: tuple[str, ...] = (
 VALID_SPELLINGS = (
     "none | length | length:FMT (a struct integer format: !B !H !I !Q !i ..., or the lesson's "
     "native i / =i) | delimiter | delimiter:ESCAPED (escapes \\n \\r \\t \\0 \\\\ \\xNN, "
-    "e.g. delimiter:\\r\\n) | fixed:N (N >= 1) | json"
+    "e.g. delimiter:\\r\\n) | fixed:N (1 <= N <= 16777216) | json"
 )
 
 
@@ -60,6 +60,8 @@ def make_codec(spec: str) -> Codec:
         if name == "fixed":
             if not colon or not arg.isascii() or not arg.isdigit():
                 raise ValueError("fixed needs a frame size in bytes, e.g. fixed:16")
+            if len(arg) > 12:
+                raise ValueError(f"fixed frame size {arg[:12]}... is far too large")
             return FixedLengthCodec(int(arg))
     except ValueError as exc:
         raise _bad(spec, str(exc)) from None

@@ -27,6 +27,8 @@ LESSONS: tuple[str, ...] = (
     "addresses",
     "clientserver",
     "relay",
+    "tracing",
+    "classroom",
 )
 
 # Lesson -> the module defining its own event types (lessons using only the core's have none).
@@ -36,6 +38,8 @@ EVENT_MODULES: dict[str, str] = {
     "servers": "netsim.lessons.servers.events",
     "clientserver": "netsim.lessons.clientserver.events",
     "relay": "netsim.lab.relay",  # shared: the sticky lab records through the relay too
+    "tracing": "netsim.lessons.tracing.events",
+    "classroom": "netsim.lessons.classroom.events",
 }
 
 

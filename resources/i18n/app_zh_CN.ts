@@ -233,6 +233,10 @@
         <translation>打开记录文件(&amp;O)…</translation>
     </message>
     <message>
+        <source>&amp;Trace programs…</source>
+        <translation>跟踪程序(&amp;T)…</translation>
+    </message>
+    <message>
         <location filename="../../app/main_window.py" line="297" />
         <source>Export run as &amp;trace…</source>
         <translation>导出为记录文件(&amp;T)…</translation>
@@ -450,6 +454,10 @@
         <source>lost</source>
         <translation>丢失</translation>
     </message>
+    <message>
+        <source>b'' (closed)</source>
+        <translation>b''（已关闭）</translation>
+    </message>
 </context>
 <context>
     <name>StickyPanel</name>
@@ -465,8 +473,8 @@
     </message>
     <message>
         <location filename="../../app/panels/sticky_panel.py" line="245" />
-        <source>send(b'hello') and send(b'world') arrive in one recv(1024): b'helloworld'.</source>
-        <translation>send(b'hello') 和 send(b'world') 被一次 recv(1024) 收到：b'helloworld'。</translation>
+        <source>As in the lesson: the server sends b'hello' and b'world'; the client's first recv(1024) gets b'helloworld', the second b'' (closed).</source>
+        <translation>和课程里一样：服务端发送 b'hello' 和 b'world'；客户端第一次 recv(1024) 得到 b'helloworld'，第二次得到 b''（已关闭）。</translation>
     </message>
     <message>
         <location filename="../../app/panels/sticky_panel.py" line="248" />
@@ -774,6 +782,30 @@
         <translation>无法打开记录文件</translation>
     </message>
     <message>
+        <source>Bytes past the first {mb} MB are not kept (offsets are).</source>
+        <translation>超过前 {mb} MB 的字节内容未保留（偏移量仍保留）。</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Cannot export the trace</source>
+        <translation>无法导出记录文件</translation>
+    </message>
+    <message>
+        <source>Drawing {name}…</source>
+        <translation>正在绘制 {name}…</translation>
+    </message>
+    <message>
+        <source>Open a trace</source>
+        <translation>打开记录文件</translation>
+    </message>
+    <message>
+        <source>Reading {name}…</source>
+        <translation>正在读取 {name}…</translation>
+    </message>
+    <message>
         <location filename="../../app/panels/sticky_panel.py" line="638" />
         <source>Replaying {path} (no sockets).</source>
         <translation>正在回放 {path}（不使用套接字）。</translation>
@@ -862,6 +894,50 @@
         <location filename="../../app/panels/sticky_panel.py" line="722" />
         <source>Stepping: press Space for the next socket call.</source>
         <translation>单步模式：按空格执行下一个套接字调用。</translation>
+    </message>
+    <message>
+        <source>The lesson's receiver: recv(4), then recv(size), trusted</source>
+        <translation>课程的接收代码：先 recv(4)，再 recv(size)，都信以为真</translation>
+    </message>
+    <message>
+        <source>Three 300,000-byte messages, struct.pack('i') headers, the lesson's receiver: recv(size) returns only part of a body, the next 'header' is message bytes, and the lesson's code fails.</source>
+        <translation>三条 300,000 字节的消息，用 struct.pack('i') 做报头，用课程的接收代码：recv(size) 只返回消息体的一部分，下一个“报头”其实是消息内容，课程的代码就此出错。</translation>
+    </message>
+    <message>
+        <source>Who sends</source>
+        <translation>谁发送</translation>
+    </message>
+    <message>
+        <source>Receiving code</source>
+        <translation>接收代码</translation>
+    </message>
+    <message>
+        <source>client → server</source>
+        <translation>客户端 → 服务端</translation>
+    </message>
+    <message>
+        <source>server → client (the lesson's demo)</source>
+        <translation>服务端 → 客户端（课程的演示）</translation>
+    </message>
+    <message>
+        <source>exact: whole messages</source>
+        <translation>精确：读完整条消息</translation>
+    </message>
+    <message>
+        <source>the lesson's: recv(4), recv(size)</source>
+        <translation>课程的：recv(4)、recv(size)</translation>
+    </message>
+    <message>
+        <source>The lesson's code, bugs included: size = recv(4); size = struct.unpack('i', size)[0]; msg = recv(size). Each recv() is believed to return everything. For framing none: one recv() = one message. Works for framing none and length prefixes.</source>
+        <translation>课程的代码，连同它的缺陷：size = recv(4); size = struct.unpack('i', size)[0]; msg = recv(size)。它相信每次 recv() 都返回了全部数据。不分帧时：一次 recv() 就是一条消息。适用于不分帧和长度前缀两种方式。</translation>
+    </message>
+    <message>
+        <source>The app's receiver: calls recv() until each message is complete.</source>
+        <translation>本程序的接收端：反复调用 recv()，直到每条消息完整。</translation>
+    </message>
+    <message>
+        <source>The lesson's code failed: {e}</source>
+        <translation>课程的代码出错了：{e}</translation>
     </message>
     <message>
         <source>Closing the sticky-packet lab</source>

@@ -209,6 +209,10 @@
         <translation>意外错误导致连接结束</translation>
     </message>
     <message>
+        <source>the server is at its connection limit — refused at once</source>
+        <translation>服务器已达到连接数上限 — 立即拒绝</translation>
+    </message>
+    <message>
         <location filename="../../app/panels/hmac_panel.py" line="363" />
         <source>The client knew the key, so its MAC of the fresh challenge matched.</source>
         <translation>客户端持有密钥，所以它对新挑战算出的 MAC 一致。</translation>

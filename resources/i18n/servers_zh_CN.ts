@@ -20,8 +20,8 @@
     </message>
     <message>
         <location filename="../../app/panels/servers_panel.py" line="408" />
-        <source>Non-blocking: busy loop</source>
-        <translation>非阻塞：忙等待循环</translation>
+        <source>Non-blocking: busy loop (fixed)</source>
+        <translation>非阻塞：忙等待循环（已修正）</translation>
     </message>
     <message>
         <location filename="../../app/panels/servers_panel.py" line="409" />
@@ -40,8 +40,8 @@
     </message>
     <message>
         <location filename="../../app/panels/servers_panel.py" line="423" />
-        <source>The lesson's setblocking(False) server: one thread asks every socket again and again and catches BlockingIOError. It never sleeps, so it burns a CPU.</source>
-        <translation>课程里的 setblocking(False) 服务端：一个线程一遍又一遍地询问每个套接字，捕获 BlockingIOError。它从不休眠，所以白白占满一个 CPU（空转）。</translation>
+        <source>The lesson's setblocking(False) server, fixed: one thread asks every socket again and again and catches BlockingIOError. It never sleeps, so it burns a CPU.</source>
+        <translation>课程里的 setblocking(False) 服务端（已修正）：一个线程一遍又一遍地询问每个套接字，捕获 BlockingIOError。它从不休眠，所以白白占满一个 CPU（空转）。</translation>
     </message>
     <message>
         <location filename="../../app/panels/servers_panel.py" line="427" />
@@ -90,8 +90,8 @@
     </message>
     <message>
         <location filename="../../app/panels/servers_panel.py" line="450" />
-        <source>Compare all four</source>
-        <translation>四种全部对比</translation>
+        <source>Compare all</source>
+        <translation>全部对比</translation>
     </message>
     <message>
         <location filename="../../app/panels/servers_panel.py" line="451" />
@@ -185,8 +185,8 @@
     </message>
     <message>
         <location filename="../../app/panels/servers_panel.py" line="468" />
-        <source>Press Run (one server) or Compare all four.</source>
-        <translation>按“运行”（一种服务端）或“四种全部对比”。</translation>
+        <source>Press Run (one server) or Compare all.</source>
+        <translation>按“运行”（一种服务端）或“全部对比”。</translation>
     </message>
     <message>
         <location filename="../../app/panels/servers_panel.py" line="484" />
@@ -242,6 +242,18 @@
         <location filename="../../app/panels/servers_panel.py" line="634" />
         <source>Cannot run</source>
         <translation>无法运行</translation>
+    </message>
+    <message>
+        <source>Non-blocking: the lesson's code, as written</source>
+        <translation>非阻塞：课程代码（原样）</translation>
+    </message>
+    <message>
+        <source>The lesson's setblocking(False) server exactly as written. On Linux a socket returned by accept() does not inherit non-blocking mode from the listening socket, so conn.recv() blocks the whole loop on the first client while the others wait.</source>
+        <translation>课程里的 setblocking(False) 服务端，一字未改。在 Linux 上，accept() 返回的套接字不会继承监听套接字的非阻塞模式，所以 conn.recv() 会在第一个客户端上阻塞整个循环，其他客户端只能等待。</translation>
+    </message>
+    <message>
+        <source>The lesson's code stalls: client {n} waited {ms} ms, because the loop sat in client 1's blocking recv() (accepted sockets do not inherit non-blocking mode on Linux).</source>
+        <translation>课程的代码卡住了：客户端 {n} 等了 {ms} 毫秒，因为循环停在客户端 1 的阻塞 recv() 上（在 Linux 上，accept() 返回的套接字不继承非阻塞模式）。</translation>
     </message>
     <message>
         <source>Closing the servers lab</source>

@@ -40,3 +40,14 @@ def _restore_app_font_and_palette() -> Iterator[None]:
     yield
     app.setFont(font)
     app.setPalette(palette)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _collect_garbage_on_the_gui_thread(qapp: object) -> Iterator[None]:
+    """As netsim-lab does (app/shell/gui_gc.py): worker threads never finalize Qt objects."""
+    from app.shell.gui_gc import GuiGarbageCollector
+
+    collector = GuiGarbageCollector()
+    collector.start()
+    yield
+    collector.stop()

@@ -1,6 +1,7 @@
 #server端
-import socket  # netsim: lesson lines 95-96 print this program collapsed onto one line; line breaks and indentation restored, tokens unchanged
 import os  # netsim: needed to read LESSON_HOST / LESSON_PORT
+import socket  # netsim: lesson lines 95-96 print this program collapsed onto one line; line breaks and indentation restored, tokens unchanged
+
 HOST = os.environ.get("LESSON_HOST", "127.0.0.1")  # netsim: bind address from env (lesson: '127.0.0.1')
 PORT = int(os.environ.get("LESSON_PORT", "9001"))  # netsim: port from env (lesson: 9001)
 sk = socket.socket()  # netsim: reflowed

@@ -1,6 +1,7 @@
 #server 端
-import socket
 import os  # netsim: needed to read LESSON_HOST / LESSON_PORT
+import socket
+
 HOST = os.environ.get("LESSON_HOST", "127.0.0.1")  # netsim: bind address from env (lesson: '127.0.0.1')
 PORT = int(os.environ.get("LESSON_PORT", "9001"))  # netsim: port from env (lesson: 9001)
 udp_sk = socket.socket(type=socket.SOCK_DGRAM)  #创建一个服务器的套接字

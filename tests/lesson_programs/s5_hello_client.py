@@ -1,7 +1,8 @@
 # client端
-import time
-import socket
 import os  # netsim: needed to read LESSON_HOST / LESSON_PORT
+import socket
+import time
+
 HOST = os.environ.get("LESSON_HOST", "127.0.0.1")  # netsim: server address from env (lesson: '127.0.0.1')
 PORT = int(os.environ.get("LESSON_PORT", "9001"))  # netsim: port from env (lesson: 9001)
 
@@ -12,4 +13,4 @@ msg1 = sk.recv(1024)
 msg2 = sk.recv(1024)
 print(msg1)         # -->b'helloworld'
 print(msg2)         # --> b''
-sk.close()                        
+sk.close()

@@ -1,7 +1,8 @@
 #clienet端
+import os  # netsim: needed to read LESSON_HOST / LESSON_PORT
 import socket
 import struct
-import os  # netsim: needed to read LESSON_HOST / LESSON_PORT
+
 HOST = os.environ.get("LESSON_HOST", "127.0.0.1")  # netsim: server address from env (lesson: '192.168.16.67')
 PORT = int(os.environ.get("LESSON_PORT", "9001"))  # netsim: port from env (lesson: 9001)
 

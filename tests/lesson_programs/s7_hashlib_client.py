@@ -1,6 +1,7 @@
-import socket
 import hashlib
 import os  # netsim: needed to read LESSON_HOST / LESSON_PORT / LESSON_KEY
+import socket
+
 HOST = os.environ.get("LESSON_HOST", "127.0.0.1")  # netsim: server address from env (lesson: '127.0.0.1')
 PORT = int(os.environ.get("LESSON_PORT", "9001"))  # netsim: port from env (lesson: 9001)
 

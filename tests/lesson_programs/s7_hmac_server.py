@@ -1,8 +1,9 @@
 #server端
 
-import os
 import hmac
+import os
 import socket
+
 HOST = os.environ.get("LESSON_HOST", "127.0.0.1")  # netsim: bind address from env (lesson: '127.0.0.1')
 PORT = int(os.environ.get("LESSON_PORT", "9001"))  # netsim: port from env (lesson: 9001)
 
@@ -13,7 +14,7 @@ sk.bind((HOST,PORT))  # netsim: address was ('127.0.0.1',9001)
 sk.listen()
 
 conn,addr = sk.accept()
-rand = os.urandom(32) 
+rand = os.urandom(32)
 conn.send(rand)
 
 hmac = hmac.new(secret_key,rand,digestmod=os.environ.get("LESSON_DIGEST", "md5"))  # netsim: digestmod is required since Python 3.8; the lesson relied on the old md5 default

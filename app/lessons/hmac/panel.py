@@ -438,6 +438,7 @@ class HmacPanel(LessonPanel):
             "abandoned": self.tr("the attacker hung up once it had what it wanted"),
             "socket_error": self.tr("a socket error ended the connection"),
             "internal_error": self.tr("an unexpected error ended the connection"),
+            "busy": self.tr("the server is at its connection limit — refused at once"),
             "no_verdict": self.tr("answer sent; the lesson's form sends no verdict, only the server knows"),
             "closed_no_verdict": self.tr(
                 "the server hung up after our answer — in the lesson's form the only sign of a refusal"

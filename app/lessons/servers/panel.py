@@ -3,8 +3,9 @@
 One timeline per run, drawn with QPainter: a row per client (grey while connected but
 waiting, coloured while being served, ticks for each request and reply) and a row for the
 server's threads (how much of a CPU they burn).  Counters give wall time, server CPU time and
-CPU %; the verdict says the lesson in a sentence.  Up to four runs stay on screen, on one time
-axis, so the default preset ("compare all") shows the four designs side by side.
+CPU %; the verdict says the lesson in a sentence.  Up to five runs stay on screen, on one time
+axis, so the default preset ("compare all") shows the five designs side by side - the lesson's
+non-blocking code as written beside the fixed busy loop and selectors.
 
 All socket work happens in :class:`netsim.lessons.servers.lab.ServersLab`'s worker threads; this widget
 starts and closes labs and draws what the bridge drains from their recorder.
@@ -42,6 +43,7 @@ from netsim.core.recorder import Recorder
 from netsim.lessons.servers import (
     BLOCKING,
     BUSY,
+    LESSON_NB,
     MAX_CLIENTS,
     MAX_REQUESTS,
     MAX_THINK_MS,
@@ -53,9 +55,10 @@ from netsim.lessons.servers import (
     ServersLab,
     ServersResult,
     ServersTimeline,
+    served_from,
 )
 
-MAX_RUNS = 4  # runs kept on screen (one per design fits a screenshot)
+MAX_RUNS = len(MODES)  # runs kept on screen: one per design
 
 
 class TimelineView(QWidget):
@@ -171,7 +174,7 @@ class TimelineView(QWidget):
             p.setFont(font)
             y += title_h + rh * 0.2
             for row in result.clients:
-                self._client_row(p, row, y, rh, x, label_w, run.last_ns)
+                self._client_row(p, row, y, rh, x, label_w, run.last_ns, served_from(row, run.mode))
                 y += rh * 1.25
             self._server_row(p, result, y, rh, left, x, span)
             y += rh * 1.25 + rh * 0.5
@@ -244,6 +247,7 @@ class TimelineView(QWidget):
         x: Callable[[int | None], float],
         label_w: float,
         now_ns: int,
+        served: int | None,
     ) -> None:
         p.setPen(self.theme.text_colour)
         label = self.texts.get("client", "client {n}").format(n=row.client)
@@ -251,11 +255,11 @@ class TimelineView(QWidget):
         if row.connected is None:
             return
         end_x = x(row.closed if row.closed is not None else now_ns)  # still connected: up to now
-        served_x = x(row.accepted) if row.accepted is not None else end_x
+        served_x = x(served) if served is not None else end_x
         start_x = x(row.connected)
         bar_top, bar_h = y + rh * 0.15, rh * 0.7
         p.fillRect(QRectF(start_x, bar_top, max(1.0, served_x - start_x), bar_h), self.theme.wait_colour)
-        if row.accepted is not None:
+        if served is not None:
             colour = self.theme.message_colour(row.client - 1)
             p.fillRect(QRectF(served_x, bar_top, max(1.0, end_x - served_x), bar_h), colour)
         dark = self.theme.text_colour
@@ -450,7 +454,8 @@ class ServersPanel(LessonPanel):
         return {
             BLOCKING: self.tr("Blocking"),
             THREADED: self.tr("Threaded (socketserver)"),
-            BUSY: self.tr("Non-blocking: busy loop"),
+            BUSY: self.tr("Non-blocking: busy loop (fixed)"),
+            LESSON_NB: self.tr("Non-blocking: the lesson's code, as written"),
             SELECTORS: self.tr("Non-blocking: selectors"),
         }
 
@@ -465,8 +470,13 @@ class ServersPanel(LessonPanel):
                 "at once. Here every handler thread is joined when the server shuts down."
             ),
             BUSY: self.tr(
-                "The lesson's setblocking(False) server: one thread asks every socket again and "
+                "The lesson's setblocking(False) server, fixed: one thread asks every socket again and "
                 "again and catches BlockingIOError. It never sleeps, so it burns a CPU."
+            ),
+            LESSON_NB: self.tr(
+                "The lesson's setblocking(False) server exactly as written. On Linux a socket returned "
+                "by accept() does not inherit non-blocking mode from the listening socket, so "
+                "conn.recv() blocks the whole loop on the first client while the others wait."
             ),
             SELECTORS: self.tr(
                 "The fix: the same single thread and non-blocking sockets, but selectors makes it "
@@ -492,7 +502,7 @@ class ServersPanel(LessonPanel):
         self._think_label.setText(self.tr("Think time:"))
         self._think.setSuffix(self.tr(" ms"))
         self._run_button.setText(self.tr("Run"))
-        self._compare_button.setText(self.tr("Compare all four"))
+        self._compare_button.setText(self.tr("Compare all"))
         self._reset_button.setText(self.tr("Reset"))
         self._counter_names["wall"].setText(self.tr("Wall time"))
         self._counter_names["cpu"].setText(self.tr("Server CPU time"))
@@ -510,7 +520,7 @@ class ServersPanel(LessonPanel):
             "cpu": self.tr("server CPU use"),
             "wait": self.tr("waited {ms} ms"),
             "ms": self.tr("ms"),
-            "empty": self.tr("Press Run (one server) or Compare all four."),
+            "empty": self.tr("Press Run (one server) or Compare all."),
         }
         self._update_explanation()
         self._refresh()
@@ -555,6 +565,11 @@ class ServersPanel(LessonPanel):
             return self.tr(
                 "Concurrent: every client was answered at once (longest wait {ms} ms), one thread each."
             ).format(ms=ms)
+        if result.mode == LESSON_NB:
+            return self.tr(
+                "The lesson's code stalls: client {n} waited {ms} ms, because the loop sat in client 1's "
+                "blocking recv() (accepted sockets do not inherit non-blocking mode on Linux)."
+            ).format(n=longest.client if longest else "–", ms=ms)
         if result.mode == BUSY:
             return self.tr(
                 "Busy loop: the server burns a CPU doing nothing — {pct} % of a CPU, "
@@ -682,10 +697,9 @@ class ServersPanel(LessonPanel):
             label.setFont(self.theme.font(1.0))
         self._explanation.setFont(self.theme.font(1.05))
         self._view.set_scale(factor)
-        self._table.setMaximumHeight(int(200 * factor))
+        self._table.setMaximumHeight(int(240 * factor))  # a header and one row per design
         self._refresh()
         self._side.setMaximumWidth(int(560 * factor))
-        self._side.setMinimumWidth(int(300 * factor))
 
     def run(self) -> None:
         try:
@@ -721,7 +735,7 @@ class ServersPanel(LessonPanel):
         self._refresh()
 
     def run_default_preset(self) -> None:
-        """The lesson in one picture: the four designs, one after another, on one time axis."""
+        """The lesson in one picture: the five designs, one after another, on one time axis."""
         self.reset()
         self._mode.setCurrentIndex(0)
         self._clients.setValue(3)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import html
+import os
+import shutil
+from collections.abc import Iterable, Iterator, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent, QTextDocument
@@ -17,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QProgressDialog,
     QPushButton,
     QRadioButton,
     QSpinBox,
@@ -38,10 +42,12 @@ from app.widgets.ribbon import RibbonView
 from app.widgets.stream_model import StreamModel
 from netsim.core.events import Event
 from netsim.core.recorder import Recorder
-from netsim.core.trace import Trace, TraceFormatError
+from netsim.core.trace import Trace, TraceLoader, max_trace_mb
 from netsim.framing import make_codec
 from netsim.lessons.sticky import QUEUES_AVAILABLE, QUEUES_MISSING_REASON, Scenario, StreamLab
+from netsim.lessons.sticky.lab import LESSON_BUG
 from netsim.lessons.sticky.presets import PRESETS, PRESETS_BY_ID
+from netsim.lessons.sticky.scenario import RECEIVERS, SENDERS, check_trace_config
 
 # (spec, label source) - labels are translated in retranslate()
 FRAMINGS = ("none", "length", "length:!H", "length:i", "delimiter", "fixed:32", "json")
@@ -49,17 +55,28 @@ GUI_RECORD_BYTES = 16 * 1024 * 1024
 RECV_SIZE_MAX = 64 * 1024 * 1024  # the largest recv() size the CLI takes (one buffer held whole)
 WORKER_NICE = 10  # socket workers yield the CPU to the GUI thread (see StreamLab)
 WORKER_YIELD_S = 0.0002  # and step aside for the GIL every few messages (see StreamLab)
+# Per message through the panel: the recorder's columns and the model's (tests/perf/memory_bench.py).
+GUI_MEMORY_PER_MESSAGE_BYTES = 200
+PROGRESS_STEPS = 1000  # the progress dialog's range: reading is the first half, drawing the second
+PROGRESS_DELAY_MS = 400
+DRAW_BUDGET_S = 0.015  # per 25 ms tick while an opened trace is drawn (the window stays usable)
 
 
 class StickyPanel(LessonPanel):
     panel_id = "sticky"
+    lazy_events = True  # the model reads batches at its own pace
 
     def __init__(self, theme: Theme | None = None, parent: QWidget | None = None) -> None:
         super().__init__(theme, parent)
         self.lab: StreamLab | None = None
         self.recorder: Recorder | None = None
-        self._trace: Trace | None = None  # a trace opened from a file
-        self._replay_path: str | None = None  # the file on screen, until a live run or Reset
+        self._trace_path: str | None = None  # the trace file on screen, if one was opened
+        self._replay_path: str | None = None  # "Replaying …" stays until a live run or Reset
+        self._replay_dropped = False  # that trace's bytes past GUI_RECORD_BYTES were not kept
+        self._trace_load: TraceLoader | None = None
+        self._drawing: tuple[list[int], int] | None = None  # (events drawn, of how many)
+        self.trace_dialog: QProgressDialog | None = None
+        self.max_trace_mb = max_trace_mb()
         self.model = StreamModel(self)
         self.prev_model = StreamModel(self)
         self.has_previous = False
@@ -103,9 +120,21 @@ class StickyPanel(LessonPanel):
         self.send_mode = QComboBox()
         self.send_mode.addItem("", "separate")
         self.send_mode.addItem("", "burst")
-        for combo in (self.preset_combo, self.framing, self.send_mode):
+        self.sender_combo = QComboBox()  # which end sends (the lesson's hello/world: the server)
+        for end in SENDERS:
+            self.sender_combo.addItem("", end)
+        self.receiver_combo = QComboBox()  # the app's exact receiver, or the lesson's own code
+        for kind in RECEIVERS:
+            self.receiver_combo.addItem("", kind)
+        for combo in (
+            self.preset_combo,
+            self.framing,
+            self.send_mode,
+            self.sender_combo,
+            self.receiver_combo,
+        ):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(12)
+            combo.setMinimumContentsLength(9)
         self.send_delay = QDoubleSpinBox()
         self.send_delay.setRange(0, 5000)
         self.send_delay.setDecimals(0)
@@ -160,6 +189,10 @@ class StickyPanel(LessonPanel):
         grid.addWidget(self.nodelay, 4, 0)
         grid.addWidget(lab("rcvbuf"), 4, 2)
         grid.addWidget(self.rcvbuf, 4, 3)
+        grid.addWidget(lab("sender"), 6, 0)
+        grid.addWidget(self.sender_combo, 6, 1)
+        grid.addWidget(lab("receiver"), 6, 2)
+        grid.addWidget(self.receiver_combo, 6, 3)
         for column in (1, 3, 5):
             grid.setColumnStretch(column, 1)
         for key, label in self.form_labels.items():
@@ -261,6 +294,7 @@ class StickyPanel(LessonPanel):
         top.addWidget(split, 1)
         for combo in (self.transport, self.send_mode):
             combo.currentIndexChanged.connect(self._controls_changed)
+        self.receiver_combo.currentIndexChanged.connect(self._update_receiver_tip)
 
     # =========================================================== translation
     def title(self) -> str:
@@ -271,7 +305,10 @@ class StickyPanel(LessonPanel):
         return {
             "hello-world": (
                 self.tr("Two sends, a slow receiver (sticky packets)"),
-                self.tr("send(b'hello') and send(b'world') arrive in one recv(1024): b'helloworld'."),
+                self.tr(
+                    "As in the lesson: the server sends b'hello' and b'world'; the client's first recv(1024) gets "
+                    "b'helloworld', the second b'' (closed)."
+                ),
             ),
             "half-packet": (
                 self.tr("Half packet: recv(4) on a longer message"),
@@ -305,6 +342,13 @@ class StickyPanel(LessonPanel):
                 self.tr("The lesson's header: struct.pack('i', n)"),
                 self.tr(
                     "The lesson's native 'i' header works here, but its byte order and size depend on the machine."
+                ),
+            ),
+            "lesson-recv-trusted": (
+                self.tr("The lesson's receiver: recv(4), then recv(size), trusted"),
+                self.tr(
+                    "Three 300,000-byte messages, struct.pack('i') headers, the lesson's receiver: recv(size) "
+                    "returns only part of a body, the next 'header' is message bytes, and the lesson's code fails."
                 ),
             ),
             "udp-boundaries": (
@@ -389,6 +433,11 @@ class StickyPanel(LessonPanel):
         )
         self.send_mode.setItemText(0, self.tr("one send per message"))
         self.send_mode.setItemText(1, self.tr("one sendall burst"))
+        self.sender_combo.setItemText(0, self.tr("client → server"))
+        self.sender_combo.setItemText(1, self.tr("server → client (the lesson's demo)"))
+        self.receiver_combo.setItemText(0, self.tr("exact: whole messages"))
+        self.receiver_combo.setItemText(1, self.tr("the lesson's: recv(4), recv(size)"))
+        self._update_receiver_tip()
         labels = {
             "preset": self.tr("Preset"),
             "transport": self.tr("Transport"),
@@ -399,6 +448,8 @@ class StickyPanel(LessonPanel):
             "recv_delay": self.tr("Receiver delay before each recv (ms)"),
             "recv_size": self.tr("recv() size (bytes)"),
             "rcvbuf": self.tr("SO_RCVBUF (0 = default)"),
+            "sender": self.tr("Who sends"),
+            "receiver": self.tr("Receiving code"),
         }
         for key, text in labels.items():
             self.form_labels[key].setText(text)
@@ -412,6 +463,8 @@ class StickyPanel(LessonPanel):
         self.tabs.setTabText(1, self.tr("Event log"))
         self.ribbon.lane_names = (self.tr("send()"), self.tr("recv()"), self.tr("app gets"))
         self.prev_ribbon.lane_names = self.ribbon.lane_names
+        self.ribbon.role_names = {"client": self.tr("client"), "server": self.tr("server")}
+        self.prev_ribbon.role_names = self.ribbon.role_names
         self.ribbon.wire_name = self.prev_ribbon.wire_name = self.tr("wire")
         self.wire.retranslate()
         self.quiz.retranslate()
@@ -447,8 +500,17 @@ class StickyPanel(LessonPanel):
         self.tabs.setMinimumHeight(int(180 * factor))
         # Spin boxes ask for room for their largest value; a narrower floor keeps the grid
         # within a 1280-pixel projector at zoom (the values shown are short).
-        for spin in (self.count_spin, self.size_spin, self.rcvbuf, self.recv_size):
-            spin.setMinimumWidth(int(70 * factor))
+        wire = self.wire
+        for spin in (
+            self.count_spin,
+            self.size_spin,
+            self.rcvbuf,
+            self.recv_size,
+            *(wire.delay, wire.jitter, wire.rate, wire.loss, wire.dup, wire.reorder, wire.seed),
+        ):
+            spin.setMinimumWidth(int(60 * factor))
+        wire.network.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        wire.network.setMinimumContentsLength(12)
         self.buffers.set_scale(factor)
         self.log_view.viewport().update()  # error rows take the theme's colour
         self.quiz.bar.set_scale()
@@ -502,6 +564,8 @@ class StickyPanel(LessonPanel):
         self.recv_size.setValue(sc.recv_bytes)
         self.nodelay.setChecked(sc.nodelay)
         self.rcvbuf.setValue(sc.rcvbuf)
+        self.sender_combo.setCurrentIndex(self.sender_combo.findData(sc.sender))
+        self.receiver_combo.setCurrentIndex(self.receiver_combo.findData(sc.receiver))
         self.wire.set_from(sc)
 
     def scenario(self) -> Scenario:
@@ -523,6 +587,7 @@ class StickyPanel(LessonPanel):
                     parsed.append(part.encode("utf-8"))
             messages = tuple(parsed)
             count, size = 0, 64
+        udp = self.transport.currentData() == "udp"
         return Scenario(
             transport=self.transport.currentData(),
             messages=messages or (b"",),
@@ -535,11 +600,14 @@ class StickyPanel(LessonPanel):
             recv_bytes=self.recv_size.value(),
             nodelay=self.nodelay.isChecked(),
             rcvbuf=self.rcvbuf.value(),
+            # Over UDP the client sends and every recvfrom() is one datagram: these two do not apply.
+            sender="client" if udp else str(self.sender_combo.currentData()),
+            receiver="exact" if udp else str(self.receiver_combo.currentData()),
             record_bytes_limit=GUI_RECORD_BYTES,
             **self.wire.values(),
         )
 
-    def _feed(self, batch: list) -> None:  # type: ignore[type-arg]
+    def _feed(self, batch: Sequence[Event]) -> None:
         if not self.quiz.feed(batch):  # the quiz holds back what follows the first recv()
             self.model.feed(batch)
 
@@ -549,7 +617,12 @@ class StickyPanel(LessonPanel):
 
     def _update_lesson(self) -> None:
         if self._replay_path is not None:
-            self.lesson.setText(self.tr("Replaying {path} (no sockets).").format(path=self._replay_path))
+            text = self.tr("Replaying {path} (no sockets).").format(path=self._replay_path)
+            if self._replay_dropped:
+                text += " " + self.tr("Bytes past the first {mb} MB are not kept (offsets are).").format(
+                    mb=GUI_RECORD_BYTES // (1024 * 1024)
+                )
+            self.lesson.setText(text)
             return
         pid = self.preset_combo.currentData()
         self.lesson.setText(self.preset_titles()[pid][1] if pid else "")
@@ -586,8 +659,21 @@ class StickyPanel(LessonPanel):
     def _controls_changed(self) -> None:
         udp = self.transport.currentData() == "udp"
         self.nodelay.setEnabled(not udp)
+        self.sender_combo.setEnabled(not udp)
+        self.receiver_combo.setEnabled(not udp)
         self.wire.set_transport(self.transport.currentData())
         self.send_delay.setEnabled(self.send_mode.currentData() == "separate")
+
+    def _update_receiver_tip(self) -> None:
+        if self.receiver_combo.currentData() == "lesson":
+            tip = self.tr(
+                "The lesson's code, bugs included: size = recv(4); size = struct.unpack('i', size)[0]; "
+                "msg = recv(size). Each recv() is believed to return everything. For framing none: one "
+                "recv() = one message. Works for framing none and length prefixes."
+            )
+        else:
+            tip = self.tr("The app's receiver: calls recv() until each message is complete.")
+        self.receiver_combo.setToolTip(tip)
 
     def framing_spec(self) -> str:
         """The chosen framing spec: a listed one, or one typed in the box."""
@@ -618,6 +704,8 @@ class StickyPanel(LessonPanel):
             return
         try:
             scenario = self.scenario()
+            # The panel keeps what it draws as well as the recording: refuse what would not fit.
+            scenario.check_memory(per_message=GUI_MEMORY_PER_MESSAGE_BYTES)
             recorder = Recorder()
             lab = StreamLab(
                 scenario,
@@ -629,6 +717,7 @@ class StickyPanel(LessonPanel):
         except ValueError as exc:
             QMessageBox.warning(self, self.tr("Cannot run this scenario"), str(exc))
             return
+        self._cancel_trace_load()
         self._stop_lab()
         if keep_previous and (self.model.finished or self.model.msg_start):
             # The run that becomes "before" gets everything it recorded, even if it was cut short.
@@ -647,7 +736,7 @@ class StickyPanel(LessonPanel):
         self.model.reset()
         self._rebind_model()
         self.lab, self.recorder = lab, recorder
-        self._trace = None
+        self._trace_path = None
         self._end_replay()
         self.bridge.attach(recorder)
         self.buffers.new_run()
@@ -688,8 +777,9 @@ class StickyPanel(LessonPanel):
         if self.quiz.active:
             self.quiz.quiz_button.setChecked(False)  # ends the quiz
         self._then.clear()
+        self._cancel_trace_load()
         self.recorder = None
-        self._trace = None
+        self._trace_path = None
         self._end_replay()
         self._stop_lab()
         self.bridge.attach(None)
@@ -709,11 +799,19 @@ class StickyPanel(LessonPanel):
 
     def is_idle(self) -> bool:
         # The tick lets go of a lab only once its last event has reached the model and the views.
-        return self.lab is None and not self._then and self.model.backlog == 0 and not self.helper_busy
+        return (
+            self.lab is None
+            and not self._then
+            and self.model.backlog == 0
+            and self._trace_load is None
+            and self._drawing is None
+            and not self.helper_busy
+        )
 
     def stop_work(self) -> None:
         self.quiz.stop()
         self._then.clear()
+        self._cancel_trace_load()
         self._stop_lab()
 
     def key_widget(self) -> QWidget | None:
@@ -728,31 +826,117 @@ class StickyPanel(LessonPanel):
 
     def export_trace(self, path: str) -> None:
         """Save the run on screen (a live run, or the trace opened from a file) as JSON Lines."""
-        trace = (
-            self._trace if self._trace is not None else Trace(self.recorder.events) if self.recorder else None
-        )
-        if trace is None:
+        if self._trace_path is not None:
+            # An opened trace was checked whole, and only what is shown was kept: copy the file.
+            try:
+                if not os.path.exists(path) or not os.path.samefile(self._trace_path, path):
+                    shutil.copyfile(self._trace_path, path)
+            except OSError as exc:
+                QMessageBox.warning(self, self.tr("Cannot export the trace"), str(exc))
+            return
+        if self.recorder is None:
             QMessageBox.information(self, self.tr("Nothing to export"), self.tr("Run a scenario first."))
             return
-        trace.save(path)
+        Trace(self.recorder.events).save(path)
 
     def open_trace(self, path: str) -> None:
-        try:
-            trace = Trace.load(path)
-        except (OSError, TraceFormatError) as exc:
-            QMessageBox.warning(self, self.tr("Cannot open the trace"), str(exc))
+        """Open a trace file: read and check it in a worker thread, then draw it a slice per tick.
+
+        A progress dialog (shown only if this takes a moment) can cancel either step.
+        """
+        self._cancel_trace_load()
+        loader = TraceLoader(
+            path, max_mb=self.max_trace_mb, keep_bytes=GUI_RECORD_BYTES, validate_config=check_trace_config
+        )
+        dialog = QProgressDialog(self)
+        dialog.setWindowTitle(self.tr("Open a trace"))
+        dialog.setLabelText(self.tr("Reading {name}…").format(name=os.path.basename(path)))
+        dialog.setCancelButtonText(self.tr("Cancel"))
+        dialog.setRange(0, PROGRESS_STEPS)
+        dialog.setAutoReset(False)
+        dialog.setAutoClose(False)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(PROGRESS_DELAY_MS)  # a small file never flashes a dialog
+        dialog.setValue(0)
+        dialog.canceled.connect(self._cancel_trace_load)
+        self._trace_load = loader
+        self.trace_dialog = dialog
+        loader.start()
+
+    def _cancel_trace_load(self) -> None:
+        loader, self._trace_load = self._trace_load, None
+        if loader is not None:
+            loader.cancel()
+            loader.join()
+        if self._drawing is not None:  # cancelled while drawing: show nothing rather than half a run
+            self._drawing = None
+            self.model.reset()
+            self.model.changed.emit()
+        self._close_trace_dialog()
+
+    def _close_trace_dialog(self) -> None:
+        dialog, self.trace_dialog = self.trace_dialog, None
+        if dialog is not None:
+            dialog.canceled.disconnect(self._cancel_trace_load)  # closing it is not cancelling
+            dialog.hide()
+            dialog.deleteLater()
+
+    def _poll_trace_load(self) -> None:
+        """On the tick: follow the loader's progress, then the drawing's; show the result."""
+        if self.trace_dialog is not None and self.trace_dialog.wasCanceled():
+            self._cancel_trace_load()  # however it was cancelled (button, Esc, close box)
             return
+        loader = self._trace_load
+        if loader is not None:
+            done, total = loader.progress
+            if self.trace_dialog is not None and total:
+                self.trace_dialog.setValue(min(PROGRESS_STEPS - 1, PROGRESS_STEPS * done // total // 2))
+            if not loader.finished:
+                return
+            loader.join()
+            self._trace_load = None
+            if loader.trace is None:
+                self._close_trace_dialog()
+                if loader.error:
+                    QMessageBox.warning(self, self.tr("Cannot open the trace"), loader.error)
+                return
+            self._show_trace(loader.path, loader.trace)
+        if self._drawing is not None:
+            drawn, total = self._drawing
+            if self.model.loading:
+                if self.trace_dialog is not None and total:
+                    half = PROGRESS_STEPS // 2
+                    self.trace_dialog.setValue(min(PROGRESS_STEPS - 1, half + half * drawn[0] // total))
+                return
+            self._drawing = None
+            self._close_trace_dialog()
+            self._refresh_texts()
+
+    def _show_trace(self, path: str, trace: Trace) -> None:
+        dialog, self.trace_dialog = self.trace_dialog, None  # keep it open while drawing
         self.reset()
-        try:  # show the settings the run was made with
+        self.trace_dialog = dialog
+        if dialog is not None:
+            dialog.setLabelText(self.tr("Drawing {name}…").format(name=os.path.basename(path)))
+        try:  # show the settings the run was made with (checked while loading)
             self._loading = True
-            self.set_controls(Scenario.from_dict(trace.config))
-        except (TypeError, ValueError):
+            self.set_controls(check_trace_config(trace.config))
+        except ValueError:
             pass
         finally:
             self._loading = False
-        self._trace = trace
-        self.model.load(trace.events)
+        self._trace_path = path
+        drawn = [0]
+
+        def counted(events: Iterable[Event]) -> Iterator[Event]:
+            for n, ev in enumerate(events, start=1):
+                drawn[0] = n
+                yield ev
+
+        self._drawing = (drawn, len(trace))
+        self.model.feed_source(counted(trace.events))  # the trace is let go once it is drawn
         self._replay_path = path
+        self._replay_dropped = bool(trace.bytes_dropped)
         self._update_lesson()
         self._refresh_texts()
 
@@ -761,7 +945,8 @@ class StickyPanel(LessonPanel):
         self._feed(batch)
 
     def on_tick(self) -> None:
-        self.model.process()
+        self._poll_trace_load()
+        self.model.process(budget_s=DRAW_BUDGET_S if self.model.loading else 0.004)
         if self.lab is not None:
             pending = self.lab.gate.pending()
             sides = {p.endpoint: p.call for p in pending}
@@ -884,7 +1069,10 @@ class StickyPanel(LessonPanel):
                     self.tr("✗ The application did NOT get the messages that were sent."),
                     self.theme.bad_colour,
                 )
-            if m.errors:
+            lesson = [e for e in m.errors if LESSON_BUG in e]
+            if lesson:  # the lesson's code failed: that is the point of the run, say it first
+                text += "  " + self.tr("The lesson's code failed: {e}").format(e=lesson[0])
+            elif m.errors:
                 error = with_explanation(m.errors[0], m.error_notes[0] if m.error_notes else "")
                 text += "  " + self.tr("Error: {e}").format(e=error)
             self.verdict.setText(f"<span style='color:{colour.name()}'>{text}</span>")

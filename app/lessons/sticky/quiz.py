@@ -13,6 +13,7 @@ The panel needs three small hooks: ``feed`` (instead of feeding its model direct
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -302,7 +303,7 @@ class QuizController(QObject):
         self.bar.show_running(self.round, self.score, self.asked)
         self._poll.start()
 
-    def feed(self, batch: list[Event]) -> bool:
+    def feed(self, batch: Sequence[Event]) -> bool:
         """Called with each event batch: True if the quiz kept it (the panel then feeds nothing)."""
         if not self.holding:
             return False

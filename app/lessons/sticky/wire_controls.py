@@ -119,6 +119,7 @@ class WireControls(QWidget):
                     "- TCP would resend them - so loss applies to UDP only."
                 )
             )
+        self.note.setVisible(bool(self.note.text()))  # no empty row in the form without a relay
 
     # ----------------------------------------------------------------- state
     @property

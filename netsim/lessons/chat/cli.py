@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from typing import Any
 
@@ -34,7 +35,16 @@ def register(sub: Any) -> None:
             f"One of: {', '.join(CODEC_SPECS)}. The lesson's programs: none for 四 and 六, length:i for 五",
         )
         p.add_argument("--lesson", type=int, choices=sorted(LESSONS), default=None, help=LESSON_HELP)
-        p.add_argument("--timeout", type=float, default=0.0, metavar="S", help="give up after S idle seconds")
+        p.add_argument(
+            "--timeout",
+            type=float,
+            default=0.0,
+            metavar="S",
+            help="give up after S idle seconds"
+            if role == "client"
+            else "close a client idle for S seconds, or one that leaves a frame unfinished for S seconds "
+            "(the server itself goes on; default 0 = no deadline)",
+        )
         if role == "server":
             p.add_argument("--once", action="store_true", help="exit after the first conversation")
         p.set_defaults(func=run, role=role)
@@ -45,6 +55,12 @@ def run(args: argparse.Namespace) -> int:
         codec = make_codec(args.framing or "delimiter")
     except ValueError as exc:
         print(f"netsim chat-{args.role}: {exc}", file=sys.stderr)
+        return 2
+    if not (math.isfinite(args.timeout) and 0 <= args.timeout <= 86_400) or not 0 <= args.port <= 65535:
+        print(
+            f"netsim chat-{args.role}: --timeout must be 0..86400 seconds and --port 0..65535",
+            file=sys.stderr,
+        )
         return 2
     opts = ChatOptions(
         role=args.role,

@@ -172,7 +172,7 @@ def run_lesson_chat(opts: ChatOptions, section: int, codec: Codec | None, stdin_
         with socket.socket(family, socket.SOCK_STREAM) as sock:
             if opts.role == "server":
                 sock.bind((opts.host, opts.port))
-                sock.listen()
+                sock.listen(socket.SOMAXCONN)
                 bound = sock.getsockname()[1]
                 turns.say(f"TCP server listening on {opts.host}:{bound} ({codec.label}) - {where}")
                 _serve(turns, sock, opts)
@@ -194,9 +194,13 @@ def _serve(turns: _Turns, sock: socket.socket, opts: ChatOptions) -> None:
     with selectors.DefaultSelector() as sel:
         sel.register(sock, selectors.EVENT_READ)
         while True:
-            if not sel.select(opts.timeout_s or None):
-                raise ChatError(f"no client for {opts.timeout_s} s; giving up")
-            conn, addr = sock.accept()
+            # Deadlines belong to a conversation, never to the server: it waits for the next client.
+            if not sel.select(None):
+                continue
+            try:
+                conn, addr = sock.accept()
+            except (BlockingIOError, ConnectionAbortedError):
+                continue
             with conn:
                 turns.say(f"client connected from {addr[0]}:{addr[1]}")
                 try:
@@ -206,6 +210,12 @@ def _serve(turns: _Turns, sock: socket.socket, opts: ChatOptions) -> None:
                     why = "error"
                 except ConnectionResetError:
                     turns.say("the client reset the connection")
+                    why = "error"
+                except ChatError as exc:  # this conversation's deadline: the server goes on
+                    turns.say(str(exc))
+                    why = "timeout"
+                except OSError as exc:
+                    turns.say(f"connection failed: {explain_os_error(exc, opts.host, opts.port)}")
                     why = "error"
                 turns.say(f"conversation ended ({why})")
             if opts.once or why == "eof":

@@ -162,6 +162,18 @@ class LoopbackCapture:
             if server:
                 self._server_port = port
 
+    def _belongs(self, d: Decoded) -> bool:
+        """Is this segment the lab's?  Both ends must be lab ports: ``lo`` carries every other
+        program's loopback traffic too, and a port number alone can be one end of someone else's
+        connection.  A SYN to the server's port opens a lab connection before ``connect()`` has
+        returned the client's port, so it makes its source port a lab port."""
+        if d.sport in self._ports and d.dport in self._ports:
+            return True
+        if d.dport == self._server_port and d.flags & SYN and not d.flags & ACK:
+            self._ports.add(d.sport)
+            return True
+        return False
+
     def set_cause(self, cause: str) -> None:
         with self._lock:
             self._cause = cause
@@ -222,7 +234,7 @@ class LoopbackCapture:
         if d is None:
             return
         with self._lock:
-            if d.sport not in self._ports and d.dport not in self._ports:
+            if not self._belongs(d):
                 return
             rel_seq, rel_ack = self._relative.relative(d)
             seg = SegmentSeen(

@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 import threading
+from collections.abc import Iterable
 from typing import Any, TextIO
 
 from netsim.auth import macs
@@ -31,7 +32,7 @@ from netsim.auth.machines import (
     READS_EXACT,
     AuthConfig,
 )
-from netsim.auth.transport import AuthServer, run_client
+from netsim.auth.transport import DEFAULT_MAX_CONCURRENT, AuthServer, run_client
 from netsim.core.events import Event, SocketFailed
 from netsim.core.recorder import Recorder
 from netsim.lessons.hmac.scenarios import LESSON_SCENARIOS, SCENARIOS, Setup, run_scenario
@@ -99,11 +100,56 @@ def describe(event: Event) -> str | None:
     return None
 
 
-def _print_events(events: list[Event], out: TextIO) -> None:
-    for event in events:
-        line = describe(event)
-        if line is not None:
-            print(line, file=out, flush=True)
+def _print_events(events: Iterable[Event], out: TextIO) -> None:
+    lines = [line for line in map(describe, events) if line is not None]
+    if lines:  # one write per batch: a burst of connections must not cost a syscall per line
+        out.write("\n".join(lines) + "\n")
+        out.flush()
+
+
+MAX_HELD_EVENTS = 5_000
+"""Events the auth-server CLI holds while its output is blocked (a slow terminal, a full pipe);
+past it, step lines are dropped and counted (verdicts are kept up to twice as many)."""
+
+
+class BoundedRecorder(Recorder):
+    """A recorder whose undrained backlog is bounded: a flood of connections while stdout is
+    slow must not grow the server's memory without limit."""
+
+    def __init__(self, limit: int = MAX_HELD_EVENTS) -> None:
+        super().__init__(keep=False)
+        self._limit = limit
+        self._held = 0
+        self._dropped = 0
+        self._guard = threading.Lock()
+
+    def emit(self, event: Event) -> None:
+        with self._guard:
+            full = self._held >= (2 * self._limit if isinstance(event, AuthVerdict) else self._limit)
+            if full:
+                self._dropped += 1
+                return
+            self._held += 1
+        super().emit(event)
+
+    def drain(self) -> list[Event]:
+        batch = super().drain()
+        with self._guard:
+            self._held = max(0, self._held - len(batch))
+        return batch
+
+    def take_dropped(self) -> int:
+        """Events dropped since the last call."""
+        with self._guard:
+            dropped, self._dropped = self._dropped, 0
+        return dropped
+
+
+def _print_server_events(recorder: BoundedRecorder, out: TextIO) -> None:
+    _print_events(recorder.drain(), out)
+    dropped = recorder.take_dropped()
+    if dropped:
+        print(f"({dropped} event lines not shown: the output could not keep up)", file=out, flush=True)
 
 
 def step_to_json(event: AuthStep) -> dict[str, Any]:
@@ -175,6 +221,13 @@ def register(sub: Any) -> None:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=9001, help="port (default 9001, as in the lesson; 0 = any)")
     p.add_argument("--once", action="store_true", help="exit after the first connection has finished")
+    p.add_argument(
+        "--max-clients",
+        type=int,
+        default=DEFAULT_MAX_CONCURRENT,
+        metavar="N",
+        help=f"serve at most N connections at once; more get #BUSY# and are closed (default {DEFAULT_MAX_CONCURRENT})",
+    )
     p.add_argument(
         "--fixed-challenge",
         action="store_true",
@@ -284,10 +337,12 @@ def run_server(args: argparse.Namespace) -> int:
             segment_bytes=args.segment,
             segment_pause_s=args.pause,
         )
+        if not 1 <= args.max_clients <= 100_000:
+            raise ValueError(f"--max-clients must be between 1 and 100000, not {args.max_clients}")
     except ValueError as exc:
         print(f"netsim auth-server: {exc}", file=sys.stderr)
         return 2
-    recorder = Recorder(keep=False)
+    recorder = BoundedRecorder()
     server = AuthServer(
         config,
         args.key.encode(),
@@ -295,6 +350,7 @@ def run_server(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         max_connections=1 if args.once else None,
+        max_concurrent=args.max_clients,
     )
     try:
         host, port = server.start()
@@ -310,14 +366,14 @@ def run_server(args: argparse.Namespace) -> int:
     try:
         while True:
             done = server.wait_results(1, 0.1) if args.once else server.wait_stop(0.1)
-            _print_events(recorder.drain(), sys.stdout)
+            _print_server_events(recorder, sys.stdout)
             if done:
                 break
     except KeyboardInterrupt:
         print("stopping", file=sys.stderr)
     finally:
         server.stop()
-        _print_events(recorder.drain(), sys.stdout)
+        _print_server_events(recorder, sys.stdout)
     return 0
 
 

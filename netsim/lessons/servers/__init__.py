@@ -12,6 +12,7 @@ from netsim.lessons.servers.analysis import (
     ServersResult,
     ServersTimeline,
     gantt,
+    served_from,
 )
 from netsim.lessons.servers.events import (
     CLIENT_EVENTS,
@@ -29,6 +30,7 @@ from netsim.lessons.servers.lab import ServersLab
 from netsim.lessons.servers.scenario import (
     BLOCKING,
     BUSY,
+    LESSON_NB,
     MAX_CLIENTS,
     MAX_REQUESTS,
     MAX_THINK_MS,
@@ -43,6 +45,7 @@ __all__ = [
     "BUSY",
     "CLIENT_EVENTS",
     "CPU_RAMP",
+    "LESSON_NB",
     "MAX_CLIENTS",
     "MAX_REQUESTS",
     "MAX_THINK_MS",
@@ -66,4 +69,5 @@ __all__ = [
     "ServersResult",
     "ServersTimeline",
     "gantt",
+    "served_from",
 ]

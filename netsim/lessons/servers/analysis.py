@@ -16,7 +16,7 @@ from netsim.lessons.servers.events import (
     RequestSent,
     ServerCpuSampled,
 )
-from netsim.lessons.servers.scenario import BLOCKING, BUSY, SELECTORS, THREADED
+from netsim.lessons.servers.scenario import BLOCKING, BUSY, LESSON_NB, SELECTORS, THREADED
 
 
 @dataclass
@@ -48,6 +48,18 @@ class ClientRow:
         if self.connected is None or self.closed is None:
             return None
         return self.closed - self.connected
+
+
+def served_from(row: ClientRow, mode: str) -> int | None:
+    """When the server started serving this client, as a timeline draws it.
+
+    Usually the server's ``accept()``.  The lesson's non-blocking code accepts a client and then
+    sits in another client's blocking ``recv()``: accepted is not served, so its clients count as
+    waiting until their first answer.
+    """
+    if mode == LESSON_NB and row.first_reply is not None:
+        return row.first_reply
+    return row.accepted
 
 
 @dataclass(frozen=True)
@@ -122,6 +134,8 @@ VERDICTS: dict[str, str] = {
     BLOCKING: "one at a time: while the server talks to one client, the others wait in the listen backlog",
     THREADED: "one thread per client: every client is served at once (socketserver.ThreadingTCPServer)",
     BUSY: "busy loop: the server burns a CPU doing nothing",
+    LESSON_NB: "the lesson's code as written: accepted sockets stay blocking on Linux (accept() does not "
+    "pass on non-blocking mode), so the loop stalls in the first client's recv() while the others wait",
     SELECTORS: "selectors: one thread serves everyone and sleeps until a socket is ready",
 }
 
@@ -246,9 +260,10 @@ def gantt(result: ServersResult, width: int = 60) -> list[str]:
         if r.connected is not None:
             start = col(r.connected)
             end = col(r.closed if r.closed is not None else span_ns)
-            served_from = col(r.accepted) if r.accepted is not None else end + 1
+            served = served_from(r, result.mode)
+            served_col = col(served) if served is not None else end + 1
             for i in range(start, end + 1):
-                cells[i] = "#" if i >= served_from else "."
+                cells[i] = "#" if i >= served_col else "."
             for t in r.replies:
                 cells[col(t)] = "|"
         wait = f"{r.wait_ns / 1e6:7.1f} ms" if r.wait_ns is not None else "      - ms"

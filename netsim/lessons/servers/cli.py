@@ -27,11 +27,18 @@ from netsim.lessons.servers import (
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "servers",
-        help="serve many clients: blocking vs threaded vs non-blocking (busy loop or selectors)",
+        help="serve many clients: blocking vs threaded vs non-blocking (busy loop, the lesson's code as "
+        "written, or selectors)",
         description="Run one server design against N loopback clients; print who waited, who was "
         "served when, and how much CPU the server burned doing it.",
     )
-    p.add_argument("--mode", choices=MODES, default="blocking", help="server design (default: blocking)")
+    p.add_argument(
+        "--mode",
+        choices=MODES,
+        default="blocking",
+        help="server design (default: blocking); nonblocking-lesson is the lesson's loop as written, "
+        "accepted sockets left blocking, so it stalls on one client; nonblocking-busy is it fixed",
+    )
     p.add_argument(
         "--clients", type=int, default=3, metavar="N", help=f"clients, 1…{MAX_CLIENTS} (default 3)"
     )

@@ -16,11 +16,21 @@ The lesson (section 六, 并发的socketserver) shows three servers; this lab ru
     ``BlockingIOError``.  It works, and it spins: with nothing to do it asks every socket again
     at once, burning a whole CPU.  The server thread's CPU time (``time.thread_time()``) makes
     the cost a number.
+``nonblocking-lesson``
+    The lesson's non-blocking server *as written* (section 六, ``s6_nonblocking_server.py``): a
+    non-blocking listener, and the sockets ``accept()`` returns used as they come - on Linux
+    that is blocking (see below).  So the loop stalls in ``conn.recv(1024)`` on the first client
+    until that client speaks again, while every other client waits its turn; when a client has
+    left, its ``recv()`` returns ``b''`` at once, and the loop keeps it (it prints ``''`` and sends
+    ``b''``, as the lesson's code does).  What the lab adds, invisible to the behaviour: each
+    blocking ``recv()`` wakes every 50 ms (a socket timeout, retried) only to look at the stop
+    flag, and the lesson's endless ``while True`` ends once every client has left.
 ``nonblocking-selectors``
     The fix: the same single thread and the same non-blocking sockets, but
     ``selectors.DefaultSelector`` puts the thread to sleep until a socket is ready.
 
-Two corrections to the lesson's non-blocking server, both needed for it to work at all: on
+Two corrections to the lesson's non-blocking server in ``nonblocking-busy``, both needed for it to
+work as its text says: on
 Linux a socket returned by ``accept()`` does *not* inherit ``O_NONBLOCK`` from the listening
 socket (Python hands it back in blocking mode), so each connection is switched to non-blocking
 explicitly, or ``conn.recv()`` would block the whole loop on one quiet client; and ``recv()``
@@ -38,6 +48,7 @@ the busy loop's every fruitless ``accept()``/``recv()`` is a call of its own, wh
 from __future__ import annotations
 
 import functools
+import os
 import selectors
 import socket
 import socketserver
@@ -63,7 +74,7 @@ from netsim.lessons.servers.events import (
     RequestServed,
     ServerCpuSampled,
 )
-from netsim.lessons.servers.scenario import BLOCKING, BUSY, SELECTORS, THREADED, ServersConfig
+from netsim.lessons.servers.scenario import BLOCKING, BUSY, LESSON_NB, SELECTORS, THREADED, ServersConfig
 
 _CPU_SAMPLE_S = 0.05  # how often the server reports its CPU time
 _CLIENT_GAP_S = 0.01  # clients start this far apart, so they connect in order
@@ -195,9 +206,12 @@ class ServersLab(LabBase):
     def _run_single_thread(self) -> None:
         listener = self._listener()
         try:
-            body = {BLOCKING: self._serve_blocking, BUSY: self._serve_busy, SELECTORS: self._serve_selectors}[
-                self.config.mode
-            ]
+            body = {
+                BLOCKING: self._serve_blocking,
+                BUSY: self._serve_busy,
+                LESSON_NB: self._serve_lesson_nonblocking,
+                SELECTORS: self._serve_selectors,
+            }[self.config.mode]
             server = self._spawn(
                 "server", lambda: body(listener), name="netsim-servers-server", counted=False
             )
@@ -381,6 +395,91 @@ class ServersLab(LabBase):
                 c.sock.close()
             self._meter.update()
 
+    def _serve_lesson_nonblocking(self, listener: socket.socket) -> None:
+        """The lesson's loop as written: the listener is non-blocking, the accepted sockets are not.
+
+        The lesson's code, for comparison (``print(msg)`` aside)::
+
+            sk.setblocking(False)
+            conn_l = []
+            while True:
+                try:
+                    conn, addr = sk.accept()
+                    conn_l.append(conn)
+                except BlockingIOError:
+                    for conn in conn_l:
+                        try:
+                            msg = conn.recv(1024).decode('utf-8')
+                            conn.send(msg.upper().encode('utf-8'))
+                        except BlockingIOError:
+                            pass
+        """
+        thread = threading.current_thread().name
+        last = [time.monotonic()]
+        listener.setblocking(False)
+        conns: list[_LessonConn] = []
+        spins = 0
+        try:
+            while not self._clients_done.is_set():  # the lesson's `while True`, ended once all left
+                self._check()
+                now = time.monotonic()
+                if now - last[0] >= _CPU_SAMPLE_S:
+                    self._meter.spin(spins)
+                    spins = 0
+                    self._maybe_emit_cpu(last)
+                self.gate.wait("server", "accept()")
+                try:
+                    sock, addr = listener.accept()
+                except BlockingIOError:
+                    spins += 1
+                    for c in conns:
+                        try:
+                            spins += self._lesson_turn(c, thread, last)
+                        except BlockingIOError:  # only where accept() did pass O_NONBLOCK on
+                            spins += 1
+                    continue
+                # Used as accept() returned it.  Whether that is blocking is read from the
+                # descriptor itself, not assumed: on Linux it is (O_NONBLOCK is not inherited).
+                c = _LessonConn(sock, addr[1], blocking=os.get_blocking(sock.fileno()))
+                if c.blocking:
+                    sock.settimeout(POLL_S)  # still a blocking recv() to the loop: see _lesson_turn
+                conns.append(c)
+                self.recorder.emit(ConnAccepted(now_ns(), "server", c.port, thread))
+        finally:
+            self._meter.spin(spins)
+            for c in conns:  # the lab ends the endless loop: it closes what the lesson never does
+                c.sock.close()
+                if not c.left:
+                    self.recorder.emit(ConnClosed(now_ns(), "server", c.port, thread))
+            self._meter.update()
+
+    def _lesson_turn(self, c: _LessonConn, thread: str, last: list[float]) -> int:
+        """``msg = conn.recv(1024)``, ``conn.send(msg.upper())`` for one connection; returns spins."""
+        self.gate.wait("server", f"conn.recv({_RECV_BYTES}) [{c.port}]")
+        if c.blocking:
+            # A blocking recv(): it returns when the client speaks or leaves.  The 50 ms timeout
+            # only lets the lab see its stop flag; nothing else happens in the meantime.
+            while True:
+                self._check()
+                self._maybe_emit_cpu(last)
+                try:
+                    data = c.sock.recv(_RECV_BYTES)
+                    break
+                except TimeoutError:
+                    continue
+        else:
+            data = c.sock.recv(_RECV_BYTES)  # BlockingIOError: the lesson's except
+        reply = data.upper()
+        self.gate.wait("server", lambda: f"conn.send({reply!r}) [{c.port}]")
+        c.sock.send(reply)  # the lesson's send(); b'' after the client left
+        if not data:
+            if not c.left:
+                c.left = True  # it stays in the list, as in the lesson; its recv() no longer waits
+                self.recorder.emit(ConnClosed(now_ns(), "server", c.port, thread))
+            return 1
+        self.recorder.emit(RequestServed(now_ns(), "server", c.port, thread, len(data)))
+        return 0
+
     def _serve_selectors(self, listener: socket.socket) -> None:
         """The fix: the same loop, but the thread sleeps in select() until a socket is ready."""
         thread = threading.current_thread().name
@@ -472,6 +571,14 @@ class _Conn:
         except BlockingIOError:
             return
         del self.out[:sent]
+
+
+@dataclass
+class _LessonConn:
+    sock: socket.socket
+    port: int
+    blocking: bool  # as accept() returned it (Linux: True)
+    left: bool = False  # recv() returned b'': the client has gone (the lesson keeps the socket)
 
 
 class _EchoHandler(socketserver.BaseRequestHandler):

@@ -9,7 +9,9 @@ BLOCKING = "blocking"
 THREADED = "threaded"
 BUSY = "nonblocking-busy"
 SELECTORS = "nonblocking-selectors"
-MODES: tuple[str, ...] = (BLOCKING, THREADED, BUSY, SELECTORS)
+# The lesson's non-blocking server exactly as written: accepted sockets left blocking.
+LESSON_NB = "nonblocking-lesson"
+MODES: tuple[str, ...] = (BLOCKING, THREADED, BUSY, LESSON_NB, SELECTORS)
 
 MAX_CLIENTS = 20
 MAX_REQUESTS = 50

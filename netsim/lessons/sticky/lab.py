@@ -1,9 +1,20 @@
 """The stream lab: a real server and client on loopback, in worker threads, recorded.
 
-The client sends the scenario's messages; the server receives them with ``recv(recv_bytes)``
-and feeds every chunk to the scenario's decoder, so the trace holds, on one stream-offset axis,
-what ``send()`` put on the wire, what each ``recv()`` returned and what the receiving
-application believes the messages were.  A sampler thread reads the kernel's queues (~100 Hz).
+The sending end (the client, or the server with ``sender="server"`` as in the lesson's hello/world
+demo) sends the scenario's messages; the other end receives them with ``recv(recv_bytes)`` and
+feeds every chunk to the scenario's decoder, so the trace holds, on one stream-offset axis, what
+``send()`` put on the wire, what each ``recv()`` returned and what the receiving application
+believes the messages were.  A sampler thread reads the kernel's queues (~100 Hz).
+
+``receiver="lesson"`` replaces the decoder by the lesson's own reading code (section 五):
+``recv(4)`` trusted to return the whole header, then ``recv(size)`` trusted to return the whole
+body, each called once.  When a header or a body arrives in pieces, the application gets wrong
+messages, and the next "header" is message bytes: ``struct.unpack`` fails on a short one (the
+lesson's ``struct.error``), or it announces a negative or absurd size - the lesson's program
+would then crash (``recv()`` of a negative size raises) or ask for gigabytes.  That is recorded
+as the lesson's failure (a ``SocketFailed`` whose message starts with :data:`LESSON_BUG`), and the
+receiver stops there, as the lesson's program does: its connection is closed with the rest
+unread.
 
 Every blocking call uses a short socket timeout and re-checks the stop flag, so ``close()``
 always returns promptly; every thread is joined there, and a thread that will not stop is an
@@ -26,11 +37,12 @@ from netsim.core.events import (
     FrameDecoded,
     QueueSampled,
     SocketCalled,
+    SocketFailed,
     now_ns,
 )
 from netsim.core.gate import GateClosed
 from netsim.core.recorder import Recorder
-from netsim.framing import FramingError, JsonFrame, RawCodec, make_codec
+from netsim.framing import FramingError, JsonFrame, LengthPrefixCodec, RawCodec, make_codec
 from netsim.lab.base import JOIN_TIMEOUT_S, POLL_S, Lab, LabBase, Stopped
 from netsim.lab.kqueue import QUEUES_AVAILABLE, recv_queue_bytes, send_queue_bytes
 from netsim.lab.relay import Relay
@@ -43,6 +55,9 @@ _CALL_SAMPLES_MAX_MESSAGES = 2000  # sample queues at every call only for runs t
 _YIELD_EVERY = 32  # with gui_yield_s: messages between two pauses of a worker
 _DUP_IDLE_S = 0.1  # every datagram arrived but the wire duplicates: wait this long for late copies
 _WIRE_HOLD_S = 0.25  # a relay may hold a datagram back this long (reordering), past its delay
+
+LESSON_BUG = "the lesson's bug"  # how the lesson receiver's failures begin (CLI and GUI look for it)
+EOF_RESULT = "b'' - peer closed"  # SocketCalled.result of the recv() that returned b'' at EOF
 
 
 def preview(data: bytes, limit: int = 24) -> str:
@@ -66,10 +81,17 @@ class StreamLab(LabBase):
     ) -> None:
         self.scenario = scenario
         self.codec = make_codec(scenario.framing)  # a malformed spec fails here, before any socket
+        scenario.check_memory()  # a run too big to record is refused here, with the figures
+        if scenario.receiver == "lesson" and not isinstance(self.codec, RawCodec | LengthPrefixCodec):
+            raise ValueError(
+                "the lesson's receiver exists for framing none (one recv() = one message) and for "
+                "length prefixes (recv(4), then recv(size)); choose the exact receiver for "
+                f"{scenario.framing!r}"
+            )
         super().__init__(recorder, stepping=stepping)
         self.port: int | None = None
         self._ready = threading.Event()
-        self._sender_done = threading.Event()
+        self._client_done = threading.Event()  # the client thread has finished (sent, or failed)
         self._lock = threading.Lock()
         self._probes: dict[tuple[str, str], socket.socket] = {}
         self._datagrams_sent = 0
@@ -96,6 +118,8 @@ class StreamLab(LabBase):
         config = self.scenario.to_dict()
         config["codec_label"] = self.codec.label
         config["queues_available"] = QUEUES_AVAILABLE
+        # Who plays which part: views must not assume that the client is the one sending.
+        config["roles"] = {"sender": self.scenario.sender, "receiver": self.scenario.receiving_end}
         if self.scenario.wire:
             config["wire_seed"] = self.wire_seed
         return config
@@ -171,8 +195,11 @@ class StreamLab(LabBase):
         call = "socket()"
         try:
             sock.settimeout(POLL_S)
-            if sc.rcvbuf:
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, sc.rcvbuf)
+            if sc.sender == "client":
+                if sc.rcvbuf:  # set on the listener, so the accepted socket has it from the handshake on
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, sc.rcvbuf)
+            else:
+                self._sender_options(sock)
             self.recorder.emit(SocketCalled(now_ns(), "server", f"socket({kind})", -1, f"fd {sock.fileno()}"))
             call = f"bind(('{sc.host}', {sc.port}))"
             self._gate("server", call)
@@ -190,8 +217,11 @@ class StreamLab(LabBase):
                 conn, addr = self._accept(sock)
                 conn.settimeout(POLL_S)
                 self.recorder.emit(SocketCalled(now_ns(), "server", call, -1, f"from {addr[0]}:{addr[1]}"))
-                self._probe("server", "recv", conn)
-                self._receive_stream(conn)
+                if sc.sender == "client":
+                    self._receive(conn, "server")
+                else:
+                    self._probe("server", "send", conn)
+                    self._send_stream(conn, "server")
             else:
                 self._probe("server", "recv", sock)
                 self._ready.set()
@@ -199,12 +229,17 @@ class StreamLab(LabBase):
         except (Stopped, GateClosed):
             raise
         except FramingError as exc:
-            self._emit_fail("server", "decode", exc)
+            self._emit_fail("server", "decode" if sc.sender == "client" else "encode", exc)
         except OSError as exc:
             self._emit_fail("server", call, exc)
         finally:
             self._ready.set()  # never leave the client waiting for a server that failed
             if conn is not None:
+                if sc.sender == "server" and not self._stop.is_set() and not self.gate.closed:
+                    try:  # the sender's close() is a step of its own: it is what makes recv() return b''
+                        self.gate.wait("server", "conn.close()")
+                    except GateClosed:
+                        pass
                 self._close("server", conn, "conn.close()")
             self._close("server", sock)
 
@@ -215,50 +250,138 @@ class StreamLab(LabBase):
             try:
                 return sock.accept()
             except TimeoutError:
-                if self._sender_done.is_set():
+                if self._client_done.is_set():
                     try:  # a connection that arrived with the client's last breath
                         return sock.accept()
                     except TimeoutError:
                         raise Stopped from None  # the client failed first; its error is recorded
 
-    def _receive_stream(self, conn: socket.socket) -> None:
+    def _receive(self, conn: socket.socket, me: str) -> None:
+        """The receiving application on a connected TCP socket: the exact one, or the lesson's."""
+        self._probe(me, "recv", conn)
+        if self.scenario.receiver == "lesson" and isinstance(self.codec, LengthPrefixCodec):
+            self._receive_lesson(conn, me, self.codec)
+        else:  # framing none: the lesson's receiver is the naive one, one recv() = one message
+            self._receive_stream(conn, me)
+
+    def _recv_once(self, conn: socket.socket, me: str, size: int, offset: int) -> bytes | None:
+        """One ``recv(size)`` as the application calls it: recorded; ``None`` if it failed."""
+        call = f"recv({size})"
+        if self._sample_calls:
+            self._sample(me, "recv", conn)
+        self._gate(me, call)
+        try:
+            data = self._blocking(lambda: conn.recv(size))
+        except OSError as exc:
+            self._emit_fail(me, call, exc)
+            return None
+        if data:
+            self.recorder.emit(BytesReceived(now_ns(), me, offset, offset + len(data), self._keep(me, data)))
+        else:
+            self.recorder.emit(SocketCalled(now_ns(), me, call, 0, EOF_RESULT))
+        return data
+
+    def _receive_stream(self, conn: socket.socket, me: str) -> None:
         sc = self.scenario
         decoder = self.codec.decoder()
         delay_s = sc.receiver_delay_ms / 1000
         offset = 0
         frames = 0
-        call = f"recv({sc.recv_bytes})"
         while True:
             if delay_s and self._stop.wait(delay_s):
                 raise Stopped
-            if self._sample_calls:
-                self._sample("server", "recv", conn)
-            self._gate("server", call)
-            try:
-                data = self._blocking(lambda: conn.recv(sc.recv_bytes))
-            except OSError as exc:
-                self._emit_fail("server", call, exc)
+            data = self._recv_once(conn, me, sc.recv_bytes, offset)
+            if data is None:
                 return
             if not data:
-                self.recorder.emit(SocketCalled(now_ns(), "server", call, 0, "b'' - peer closed"))
                 break
             end = offset + len(data)
-            self.recorder.emit(BytesReceived(now_ns(), "server", offset, end, self._keep("server", data)))
             for start, stop, message in decoder.feed_spans(data):
-                frames = self._emit_frame(frames, start, stop, message)
+                frames = self._emit_frame(frames, start, stop, message, me)
                 if self._yield_s and not frames % _YIELD_EVERY:
                     time.sleep(self._yield_s)
             offset = end
         decoder.close()  # raises IncompleteFrameError if the peer stopped mid-frame
 
-    def _emit_frame(self, index: int, start: int, end: int, message: object) -> int:
+    def _receive_lesson(self, conn: socket.socket, me: str, codec: LengthPrefixCodec) -> None:
+        """The lesson's receiver, as written (section 五)::
+
+            size = conn.recv(4)                  # trusted to be the whole header
+            size = struct.unpack('i', size)[0]
+            msg = conn.recv(size)                # trusted to be the whole body
+
+        Each ``recv`` is called once and its result believed.  Its failures are the lesson's
+        (see the module docstring); ``b''`` where a header should start is the peer closing
+        (the lesson's peers say ``q`` first; ours just close), and ends the loop quietly.
+        """
+        sc = self.scenario
+        header = struct.Struct(codec.length_format)
+        fmt = codec.length_format
+        delay_s = sc.receiver_delay_ms / 1000
+        offset = 0
+        frames = 0
+        while True:
+            if delay_s and self._stop.wait(delay_s):
+                raise Stopped
+            head = self._recv_once(conn, me, header.size, offset)
+            if not head:
+                return  # None: the failure is recorded; b'': the peer closed
+            start = offset
+            offset += len(head)
+            try:
+                (size,) = header.unpack(head)
+            except struct.error as exc:
+                self._lesson_failure(
+                    me,
+                    f"struct.unpack({fmt!r}, {head!r})",
+                    "struct.error",
+                    f"recv({header.size}) was trusted to return the whole header but returned "
+                    f"{len(head)} B; the lesson's program dies here with struct.error: {exc}",
+                )
+                return
+            if size < 0:
+                self._lesson_failure(
+                    me,
+                    f"recv({size})",
+                    "ValueError",
+                    f"the header {head!r} at byte {start} is message bytes, read as the length {size}; "
+                    "the lesson's program dies here: recv() of a negative size raises ValueError",
+                )
+                return
+            if size > codec.max_frame_bytes:
+                self._lesson_failure(
+                    me,
+                    f"recv({size})",
+                    "garbage header",
+                    f"the header {head!r} at byte {start} is message bytes, read as the length "
+                    f"{size:,} B; the lesson's program would now ask recv() for that (a buffer of "
+                    f"{size / 1e6:,.0f} MB) and go on reading garbage - stopped here",
+                )
+                return
+            body = b""
+            if size:  # the lesson's recv(0) returns b'' at once: nothing to call
+                got = self._recv_once(conn, me, size, offset)
+                if got is None:
+                    return
+                body = got
+            offset += len(body)
+            frames = self._emit_frame(frames, start, offset, body, me)
+            if self._yield_s and not frames % _YIELD_EVERY:
+                time.sleep(self._yield_s)
+            if size and not body:
+                return  # the peer closed after a header
+
+    def _lesson_failure(self, me: str, call: str, error: str, why: str) -> None:
+        """Record the lesson's code failing, as the lesson's program would (then it stops)."""
+        self.failed = True
+        self.recorder.emit(SocketFailed(now_ns(), me, call, error, f"{LESSON_BUG}: {why}"))
+
+    def _emit_frame(self, index: int, start: int, end: int, message: object, me: str = "server") -> int:
         payload = message.body if isinstance(message, JsonFrame) else message
         assert isinstance(payload, bytes)
         sc = self.scenario
         intact = index < sc.message_count and payload == sc.message(index)
-        self.recorder.emit(
-            FrameDecoded(now_ns(), "server", index, start, end, self._keep("server", payload), intact)
-        )
+        self.recorder.emit(FrameDecoded(now_ns(), me, index, start, end, self._keep(me, payload), intact))
         return index + 1
 
     def _receive_datagrams(self, sock: socket.socket) -> None:
@@ -281,7 +404,7 @@ class StreamLab(LabBase):
             while True:  # wait for a datagram, or decide that none will come
                 if self._stop.is_set():
                     raise Stopped
-                if self._sender_done.is_set():
+                if self._client_done.is_set():
                     complete = len(seen) >= self._datagrams_sent
                     if complete and not sc.dup:
                         return
@@ -346,7 +469,15 @@ class StreamLab(LabBase):
         try:
             self._client_body()
         finally:
-            self._sender_done.set()
+            self._client_done.set()
+
+    def _sender_options(self, sock: socket.socket) -> None:
+        """The sender's socket options (on a listener they pass to the accepted socket)."""
+        sc = self.scenario
+        if sc.sndbuf:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, sc.sndbuf)
+        if sc.transport == "tcp" and sc.nodelay:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def _client_body(self) -> None:
         sc = self.scenario
@@ -367,10 +498,10 @@ class StreamLab(LabBase):
         call = "socket()"
         try:
             sock.settimeout(POLL_S)
-            if sc.sndbuf:
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, sc.sndbuf)
-            if tcp and sc.nodelay:
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if sc.sender == "client":
+                self._sender_options(sock)
+            elif sc.rcvbuf:  # before connect(), so the window scale is chosen for it
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, sc.rcvbuf)
             self.recorder.emit(SocketCalled(now_ns(), "client", f"socket({kind})", -1, f"fd {sock.fileno()}"))
             if tcp:
                 call = f"connect({address})"
@@ -379,18 +510,23 @@ class StreamLab(LabBase):
                 sock.connect(address)
                 sock.settimeout(POLL_S)
                 self.recorder.emit(SocketCalled(now_ns(), "client", call, -1, "connected"))
-                self._probe("client", "send", sock)
-                self._send_stream(sock)
+                if sc.sender == "client":
+                    call = "sendall()"
+                    self._probe("client", "send", sock)
+                    self._send_stream(sock, "client")
+                else:
+                    call = "recv()"
+                    self._receive(sock, "client")
             else:
                 self._send_datagrams(sock, address)
         except (Stopped, GateClosed):
             raise
         except FramingError as exc:
-            self._emit_fail("client", "encode", exc)
+            self._emit_fail("client", "encode" if sc.sender == "client" else "decode", exc)
         except OSError as exc:
             self._emit_fail("client", call, exc)
         finally:
-            self._sender_done.set()
+            self._client_done.set()
             if not self._stop.is_set() and not self.gate.closed:
                 try:
                     self.gate.wait("client", "close()")
@@ -414,7 +550,7 @@ class StreamLab(LabBase):
         self.relay = relay
         return relay.start()
 
-    def _send_stream(self, sock: socket.socket) -> None:
+    def _send_stream(self, sock: socket.socket, me: str) -> None:
         sc = self.scenario
         codec = self.codec
         offset = 0
@@ -432,15 +568,15 @@ class StreamLab(LabBase):
                 if size >= _BURST_BATCH or i == n - 1:
                     data = b"".join(batch)
                     label = "sendall(" + (f"{n} messages, " if n > 1 else "") + f"{len(data)} B)"
-                    self._gate("client", label)
+                    self._gate(me, label)
                     t = now_ns()  # a send is stamped when the application hands the bytes over
                     self._send_all(sock, data)
                     self.recorder.extend(
-                        BytesSent(t, "client", mid, s, e, h, self._keep("client", w), tr)
+                        BytesSent(t, me, mid, s, e, h, self._keep(me, w), tr)
                         for mid, s, e, w, h, tr in records
                     )
                     if self._sample_calls:
-                        self._sample("client", "send", sock)
+                        self._sample(me, "send", sock)
                     offset += size
                     batch, records, size = [], [], 0
             return
@@ -450,26 +586,26 @@ class StreamLab(LabBase):
                 raise Stopped
             wire = codec.encode(message)
             head, tail = codec.overhead(message)
-            self._gate("client", lambda w=wire: f"sendall({preview(w)})")  # type: ignore[misc]
+            self._gate(me, lambda w=wire: f"sendall({preview(w)})")  # type: ignore[misc]
             if sc.reset_after_bytes and offset + len(wire) > sc.reset_after_bytes:
-                self._abort(sock, wire[: max(0, sc.reset_after_bytes - offset)])
+                self._abort(sock, me, wire[: max(0, sc.reset_after_bytes - offset)])
                 return
             t = now_ns()
             self._send_all(sock, wire)
             if self._yield_s and not (i + 1) % _YIELD_EVERY:
                 time.sleep(self._yield_s)
             end = offset + len(wire)
-            self.recorder.emit(BytesSent(t, "client", i, offset, end, head, self._keep("client", wire), tail))
+            self.recorder.emit(BytesSent(t, me, i, offset, end, head, self._keep(me, wire), tail))
             if self._sample_calls:
-                self._sample("client", "send", sock)
+                self._sample(me, "send", sock)
             offset = end
 
-    def _abort(self, sock: socket.socket, partial: bytes) -> None:
+    def _abort(self, sock: socket.socket, me: str, partial: bytes) -> None:
         """Send part of a frame, then reset the connection: a peer that dies mid-frame."""
         self._send_all(sock, partial)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.recorder.emit(
-            SocketCalled(now_ns(), "client", "abort()", len(partial), "SO_LINGER 0: close sends RST")
+            SocketCalled(now_ns(), me, "abort()", len(partial), "SO_LINGER 0: close sends RST")
         )
 
     def _send_datagrams(self, sock: socket.socket, address: tuple[str, int]) -> None:

@@ -2,7 +2,8 @@
 
 Each one reproduces on every run, by construction rather than by luck: merges come from a
 reader that is late on purpose (the sender is done long before the first ``recv()``) or from
-a burst in one ``sendall``; splits come from a ``recv()`` smaller than the message.
+a burst in one ``sendall``; splits come from a ``recv()`` smaller than the message, or from a
+message larger than the receiver's ``SO_RCVBUF`` (no single ``recv()`` can return all of it).
 """
 
 from __future__ import annotations
@@ -26,8 +27,10 @@ PRESETS: tuple[Preset, ...] = (
     Preset(
         "hello-world",
         "Two sends, a slow receiver (sticky packets)",
-        "send(b'hello') and send(b'world') arrive in one recv(1024): b'helloworld'.",
-        Scenario(messages=_HELLO_WORLD, receiver_delay_ms=100, recv_bytes=1024),
+        "As in the lesson: the server sends b'hello' and b'world'; the client's first recv(1024) gets "
+        "b'helloworld', the second b'' (closed).",
+        # The lesson's direction: the server sends; the client sleeps 0.1 s, then calls recv(1024).
+        Scenario(messages=_HELLO_WORLD, receiver_delay_ms=100, recv_bytes=1024, sender="server"),
     ),
     Preset(
         "half-packet",
@@ -69,6 +72,15 @@ PRESETS: tuple[Preset, ...] = (
         "The lesson's header: struct.pack('i', n)",
         "The lesson's native 'i' header works here, but its byte order and size depend on the machine.",
         Scenario(messages=_HELLO_WORLD, receiver_delay_ms=100, recv_bytes=1024, framing="length:i"),
+    ),
+    Preset(
+        "lesson-recv-trusted",
+        "The lesson's receiver: recv(4), then recv(size), trusted",
+        "Three 300,000-byte messages, struct.pack('i') headers, the lesson's receiver: recv(size) returns "
+        "only part of a body, the next 'header' is message bytes, and the lesson's code fails.",
+        # SO_RCVBUF 64 KiB: the receive queue never holds a whole 300,000-byte body, so the lesson's
+        # one recv(size) cannot return it - on every run, not by luck of timing.
+        Scenario(count=3, size=300_000, framing="length:i", receiver="lesson", rcvbuf=65_536),
     ),
     Preset(
         "udp-boundaries",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from netsim.core.events import BytesReceived, BytesSent, FrameDecoded, SocketFailed
+from typing import Any
+
+from netsim.core.events import BytesReceived, BytesSent, FrameDecoded, SocketCalled, SocketFailed
 from netsim.core.trace import Analysis, Trace
 from netsim.lab.relay import DatagramDropped, DatagramForwarded, SegmentForwarded
+from netsim.lessons.sticky.wire import data_direction
 
 RIBBON_MAX_BYTES = 160  # draw the character ribbon only for streams this short
 TABLE_MAX_ROWS = 24
@@ -48,13 +51,40 @@ def _short(data: bytes, limit: int = 40) -> str:
 
 
 def render(trace: Trace, analysis: Analysis) -> str:
-    sends = [e for e in trace.events if isinstance(e, BytesSent)]
-    recvs = [e for e in trace.events if isinstance(e, BytesReceived)]
-    frames = [e for e in trace.events if isinstance(e, FrameDecoded)]
-    segments = [e for e in trace.events if isinstance(e, SegmentForwarded) and e.direction == "c2s"]
+    # One pass over the trace, keeping only what is printed: a run of ten million messages is
+    # never held as objects (the byte ribbon is drawn only for short streams).  Relay events and
+    # calls are kept as objects anyway, and of_type reads only those.
+    way = data_direction(trace.config)
+    segments = [e for e in trace.of_type(SegmentForwarded) if e.direction == way]
     udp = analysis.transport == "udp"
+    n_sends, n_recvs, n_frames = analysis.messages_sent, analysis.recv_calls, analysis.app_messages
+    keep_all = not udp and max(analysis.bytes_sent, analysis.bytes_received) <= RIBBON_MAX_BYTES
+    sends: list[BytesSent] = []
+    recvs: list[BytesReceived] = []
+    frames: list[FrameDecoded] = []
+    rows: dict[type, list[Any]] = {BytesSent: sends, BytesReceived: recvs, FrameDecoded: frames}
+    for e in trace.events:
+        lane = rows.get(type(e))
+        if lane is not None and (keep_all or len(lane) < TABLE_MAX_ROWS):
+            lane.append(e)
+        if not keep_all and min(len(sends), len(recvs), len(frames)) >= TABLE_MAX_ROWS:
+            break  # the tables are full: the rest is only counted (from the analysis)
+    # The lab's marker of the recv() that returned b'' (not imported: this module draws any trace).
+    eof = [e for e in trace.of_type(SocketCalled) if e.result == "b'' - peer closed"]
+    config = trace.config
+    sender = str(config.get("sender", "client"))
+    receiver = "client" if sender == "server" else "server"
     lines: list[str] = []
-    total = max([e.end for e in sends] + [e.end for e in recvs] + [0])
+    if config:
+        lines.append(
+            f"the {sender} sends, the {receiver} receives"
+            + (
+                " with the lesson's code: recv(4), then recv(size), each trusted once"
+                if config.get("receiver") == "lesson"
+                else ""
+            )
+        )
+    total = max([e.end for e in sends] + [e.end for e in recvs] + [0]) if keep_all else 0
     if not udp and 0 < total <= RIBBON_MAX_BYTES:
         lines.append("stream (1 column = 1 byte, | = a boundary):")
         wire = b"".join(e.data for e in sends)
@@ -69,15 +99,18 @@ def render(trace: Trace, analysis: Analysis) -> str:
         lines.append("")
     tracker = analysis.tracker
     lines.extend(_wire_lines(trace, segments, udp))
-    lines.append(f"{'datagrams sent' if udp else 'messages sent'}: {len(sends)}")
+    lines.append(f"{'datagrams sent' if udp else 'messages sent'}: {n_sends}")
     for e in sends[:TABLE_MAX_ROWS]:
         note = ""
         if not udp and e.msg_id < len(tracker.msg_chunks) and tracker.msg_chunks[e.msg_id] > 1:
             note = f"  SPLIT over {tracker.msg_chunks[e.msg_id]} recv() calls"
         lines.append(f"  #{e.msg_id + 1:<4} [{e.start}, {e.end})  {_short(e.data)}{note}")
-    if len(sends) > TABLE_MAX_ROWS:
-        lines.append(f"  … {len(sends) - TABLE_MAX_ROWS} more")
-    lines.append(f"{'recvfrom()' if udp else 'recv()'} calls: {len(recvs)}")
+    if n_sends > TABLE_MAX_ROWS:
+        lines.append(f"  … {n_sends - TABLE_MAX_ROWS} more")
+    lines.append(
+        f"{'recvfrom()' if udp else 'recv()'} calls: {n_recvs + len(eof)}"
+        + (" (the last one returned b'': the peer closed)" if eof else "")
+    )
     for i, r in enumerate(recvs[:TABLE_MAX_ROWS]):
         note = ""
         if udp and r.truncated:
@@ -87,14 +120,17 @@ def render(trace: Trace, analysis: Analysis) -> str:
             if last > first:
                 note = f"  MERGED: bytes of messages #{first + 1}..#{last + 1}"
         lines.append(f"  {i + 1:<5} [{r.start}, {r.end})  {_short(r.data)}{note}")
-    if len(recvs) > TABLE_MAX_ROWS:
-        lines.append(f"  … {len(recvs) - TABLE_MAX_ROWS} more")
-    lines.append(f"application messages: {len(frames)}")
+    if n_recvs > TABLE_MAX_ROWS:
+        lines.append(f"  … {n_recvs - TABLE_MAX_ROWS} more")
+    if eof:
+        total_bytes = analysis.bytes_received  # recv() offsets run from 0 without gaps
+        lines.append(f"  {n_recvs + 1:<5} [{total_bytes}, {total_bytes})  b''  the end of the stream")
+    lines.append(f"application messages: {n_frames}")
     for f in frames[:TABLE_MAX_ROWS]:
         lines.append(f"  {f.index + 1:<5} {_short(f.payload)}  {'ok' if f.intact else 'WRONG'}")
-    if len(frames) > TABLE_MAX_ROWS:
-        lines.append(f"  … {len(frames) - TABLE_MAX_ROWS} more")
-    failures = [e for e in trace.events if isinstance(e, SocketFailed)]
+    if n_frames > TABLE_MAX_ROWS:
+        lines.append(f"  … {n_frames - TABLE_MAX_ROWS} more")
+    failures = list(trace.of_type(SocketFailed))
     for x in failures:
         lines.append(f"error: {x.endpoint}: {x.call}: {x.message}")
     lines.append("")
@@ -125,9 +161,10 @@ def _wire_lines(trace: Trace, segments: list[SegmentForwarded], udp: bool) -> li
     if not udp:
         sizes = [e.end - e.start for e in segments]
         largest = max(sizes, default=0)
-        return [f"wire (relay): {len(segments)} segments client → server, largest {largest} B"]
-    forwarded = [e for e in trace.events if isinstance(e, DatagramForwarded) and e.direction == "c2s"]
-    dropped = [e for e in trace.events if isinstance(e, DatagramDropped) and e.direction == "c2s"]
+        way = "server → client" if data_direction(trace.config) == "s2c" else "client → server"
+        return [f"wire (relay): {len(segments)} segments {way}, largest {largest} B"]
+    forwarded = [e for e in trace.of_type(DatagramForwarded) if e.direction == "c2s"]
+    dropped = [e for e in trace.of_type(DatagramDropped) if e.direction == "c2s"]
 
     def numbers(items: list[int]) -> str:
         shown = ", ".join(f"#{i + 1}" for i in items[:12])

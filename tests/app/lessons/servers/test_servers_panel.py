@@ -9,7 +9,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app.lessons.servers.panel import ServersPanel
-from netsim.lessons.servers import BLOCKING, BUSY, MODES, SELECTORS, THREADED
+from netsim.lessons.servers import BLOCKING, BUSY, LESSON_NB, MODES, SELECTORS, THREADED
 
 TIMEOUT_MS = 15_000
 
@@ -52,6 +52,7 @@ def test_each_mode_draws_a_row_per_client_and_the_counters(
         BLOCKING: "One at a time",
         THREADED: "Concurrent",
         BUSY: "burns a CPU doing nothing",
+        LESSON_NB: "The lesson's code stalls",
         SELECTORS: "sleeps until a socket is ready",
     }[mode]
     assert expected in verdict
@@ -66,7 +67,7 @@ def test_blocking_rows_show_waiting_then_serving(qtbot: QtBot, panel: ServersPan
     assert second.connected < first.closed <= second.accepted  # grey (waiting), then coloured
 
 
-def test_default_preset_compares_all_four_and_busy_burns_more(qtbot: QtBot, panel: ServersPanel) -> None:
+def test_default_preset_compares_all_five_and_busy_burns_more(qtbot: QtBot, panel: ServersPanel) -> None:
     panel._think.setValue(30)  # the preset sets 100 ms; fine either way, this only checks the queue
     panel.run_default_preset()
     qtbot.waitUntil(panel.is_idle, timeout=TIMEOUT_MS * 2)
@@ -74,7 +75,7 @@ def test_default_preset_compares_all_four_and_busy_burns_more(qtbot: QtBot, pane
     by_mode = {r.mode: r for r in panel.results()}
     assert all(r.all_echoed for r in by_mode.values())
     assert by_mode[BUSY].server_cpu_s >= 5 * max(by_mode[SELECTORS].server_cpu_s, 0.001)
-    assert panel._table.rowCount() == 4
+    assert panel._table.rowCount() == len(MODES)
     panel.reset()
     assert panel.timeline_rows() == [] and panel._table.rowCount() == 0
 
@@ -120,10 +121,25 @@ def test_the_panel_speaks_chinese(qtbot, chinese) -> None:  # type: ignore[no-un
     widget = ServersPanel()
     qtbot.addWidget(widget)
     assert widget.title() == "并发服务多个客户端"
-    assert widget.mode_names()[BUSY] == "非阻塞：忙等待循环"
+    assert widget.mode_names()[BUSY] == "非阻塞：忙等待循环（已修正）"
     assert widget.timeline_rows() == []
     assert widget._view.texts["client"].format(n=2) == "客户端 2"
     widget.shutdown()
+
+
+def test_the_lessons_code_is_shown_beside_the_fixes_with_the_reason(
+    qtbot: QtBot, panel: ServersPanel
+) -> None:
+    order = list(MODES)
+    assert order.index(BUSY) < order.index(LESSON_NB) < order.index(SELECTORS)
+    choose(panel, LESSON_NB, clients=2, requests=2, think_ms=100)
+    assert "does not inherit non-blocking mode" in panel._explanation.text()
+    panel.run()
+    qtbot.waitUntil(panel.is_idle, timeout=TIMEOUT_MS)
+    (result,) = panel.results()
+    _first, second = result.clients
+    assert second.wait_ns is not None and second.wait_ns >= 50e6  # it waited on client 1's recv()
+    assert "client 2 waited" in panel.verdict_text()
 
 
 def test_figures_and_run_titles_fit_at_projector_size(qtbot: QtBot) -> None:

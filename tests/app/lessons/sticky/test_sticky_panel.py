@@ -107,6 +107,7 @@ def test_trace_export_and_replay(qtbot, panel, tmp_path) -> None:
     panel.reset()
     assert panel.model.split_messages == 0
     panel.open_trace(str(path))
+    wait_idle(qtbot, panel)
     assert panel.model.split_messages == split == 1
 
 
@@ -118,6 +119,7 @@ def test_replaying_line_goes_with_a_live_run_and_with_reset(qtbot, panel, tmp_pa
     path = tmp_path / "run.jsonl"
     panel.export_trace(str(path))
     panel.open_trace(str(path))
+    wait_idle(qtbot, panel)
     assert panel.lesson.text().startswith("Replaying")
     panel.retranslate()  # a language switch keeps saying it is a replay
     assert panel.lesson.text().startswith("Replaying")
@@ -125,6 +127,8 @@ def test_replaying_line_goes_with_a_live_run_and_with_reset(qtbot, panel, tmp_pa
     wait_idle(qtbot, panel)
     assert panel.lesson.text() == lesson
     panel.open_trace(str(path))
+    wait_idle(qtbot, panel)
+    assert panel.lesson.text().startswith("Replaying")
     panel.reset()
     assert "Replaying" not in panel.lesson.text()
 
@@ -204,6 +208,7 @@ def test_opened_trace_sets_controls_and_exports_again(qtbot, panel, tmp_path) ->
     panel.export_trace(str(first))
     panel.load_preset("hello-world", run=False)
     panel.open_trace(str(first))
+    wait_idle(qtbot, panel)
     assert panel.framing.currentData() == "delimiter"
     again = tmp_path / "b.jsonl"
     panel.export_trace(str(again))

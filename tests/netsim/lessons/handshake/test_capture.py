@@ -141,3 +141,21 @@ def test_live_capture_sees_each_frame_once() -> None:
     assert all(x.captured and x.frame for x in segs)
     assert segs[0].endpoint == "client" and segs[1].endpoint == "server"
     assert segs[3].payload == b"ping" and segs[3].rel_seq == 1
+
+
+def test_only_the_labs_connection_is_kept_from_everything_on_lo() -> None:
+    """``lo`` carries every program's loopback traffic: a segment with just one lab port is not the lab's."""
+    recorder = Recorder()
+    cap = LoopbackCapture(recorder)  # not started: frames are handed in directly
+    cap.add_port(5000, server=True)
+    cap._handle(make_frame(40000, 5000, SYN, 100, 0), 0)  # the lab's SYN: learns the client port
+    cap._handle(make_frame(5000, 40000, SYN | ACK, 900, 101), 0)
+    cap._handle(make_frame(5000, 41234, PSH | ACK, 1, 1, b"x"), 0)  # someone else's: 5000 is one end only
+    cap._handle(make_frame(40000, 6000, ACK, 1, 1), 0)  # the client's port number, another connection
+    cap._handle(make_frame(40000, 5000, ACK, 101, 901), 0)
+    segments = [e for e in recorder.events if isinstance(e, SegmentSeen)]
+    assert [(s.endpoint, s.flags) for s in segments] == [
+        ("client", SYN),
+        ("server", SYN | ACK),
+        ("client", ACK),
+    ]

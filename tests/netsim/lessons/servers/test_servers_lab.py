@@ -16,6 +16,7 @@ from netsim.core.recorder import Recorder
 from netsim.lessons.servers import (
     BLOCKING,
     BUSY,
+    LESSON_NB,
     MODES,
     SELECTORS,
     THREADED,
@@ -29,6 +30,7 @@ from netsim.lessons.servers import (
     ServersLab,
     ServersResult,
     gantt,
+    served_from,
 )
 
 
@@ -223,3 +225,63 @@ def test_step_mode_stops_every_worker_at_its_socket_calls(mode: str) -> None:
         assert released.index(connect) < released.index(send)
     assert any(label.startswith("server: conn.recv(1024)") for label in released)
     assert any(label.startswith("server: conn.send") for label in released)
+
+
+def test_the_lessons_nonblocking_code_stalls_on_the_first_client() -> None:
+    """Accepted sockets stay blocking (Linux): the loop waits in client 1's recv() while client 2 waits.
+
+    Client 2 is accepted while client 1 thinks; the loop then blocks in client 1's recv() until
+    client 1 speaks again, so client 2's first answer comes only after client 1's second request -
+    never while client 1 is quiet.  The fixed busy loop answers client 2 at once.
+    """
+    think_ms = 150
+    result, events = run_lab(LESSON_NB, clients=2, requests=3, think_ms=think_ms)
+    assert result.ok and result.all_echoed, result.failures
+    first, second = sorted(result.clients, key=lambda r: r.client)
+    assert first.requests and second.first_reply is not None and second.wait_ns is not None
+    assert second.first_reply > first.requests[1]  # served only once client 1 spoke again
+    assert second.wait_ns >= think_ms * 1e6 / 2  # measured stall: a think time, not a moment
+    # one thread, every connection accepted and seen to leave
+    assert len({r.thread for r in result.clients}) == 1
+    conns = {r.conn for r in result.clients}
+    assert {e.conn for e in events if isinstance(e, ConnClosed)} == conns
+    # drawn as waiting until its first answer, not from accept(): accepted is not served here
+    assert served_from(second, LESSON_NB) == second.first_reply
+    assert served_from(second, BLOCKING) == second.accepted
+    fixed, _ = run_lab(BUSY, clients=2, requests=3, think_ms=think_ms)
+    fixed_second = sorted(fixed.clients, key=lambda r: r.client)[1]
+    assert fixed_second.wait_ns is not None and fixed_second.wait_ns < second.wait_ns
+
+
+def test_the_lessons_accepted_socket_is_blocking_on_linux() -> None:
+    """The fact the mode rests on, read from a real descriptor (not assumed)."""
+    import os
+    import socket
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the inheritance of O_NONBLOCK differs outside Linux")
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.setblocking(False)
+        with socket.create_connection(listener.getsockname(), timeout=2):
+            deadline = time.monotonic() + 2
+            while True:
+                try:
+                    conn, _ = listener.accept()
+                    break
+                except BlockingIOError:
+                    assert time.monotonic() < deadline
+                    time.sleep(0.005)
+            with conn:
+                assert os.get_blocking(conn.fileno())  # the listener's O_NONBLOCK was not passed on
+
+
+def test_cli_runs_the_lessons_nonblocking_mode(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["servers", "--mode", "nonblocking-lesson", "--clients", "2", "--requests", "2", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert out["mode"] == "nonblocking-lesson" and out["all_echoed"]
+    assert "blocking" in out["verdict"]
+    assert out["per_client"][1]["wait_s"] > out["per_client"][0]["wait_s"]

@@ -240,10 +240,23 @@ def test_replay_of_a_damaged_trace_exits_2(capsys: pytest.CaptureFixture[str], t
     assert "line 2" in err
 
 
-def test_a_worker_that_dies_fails_the_run_at_once_with_its_error(capsys: pytest.CaptureFixture[str]) -> None:
-    """Issue 10, defect 7: the CLI used to wait for --timeout and say only "did not finish"."""
+def test_a_worker_that_dies_fails_the_run_at_once_with_its_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 10, defect 7: the CLI used to wait for --timeout and say only "did not finish".
+
+    ``--sndbuf 99999999999`` is now refused up front (exit 2, see test_scenario_validation); the
+    value is forced past the validation here so the sending worker still dies."""
+    real = netsim.lessons.sticky.cli.scenario_from_args
+
+    def unchecked(args: Any) -> Any:
+        sc = real(args)
+        object.__setattr__(sc, "sndbuf", 99999999999)  # frozen: bypass __post_init__'s range check
+        return sc
+
+    monkeypatch.setattr(netsim.lessons.sticky.cli, "scenario_from_args", unchecked)
     started = time.monotonic()
-    code, out, err = sticky(capsys, "--messages", "hello,world", "--sndbuf", "99999999999", "--json")
+    code, out, err = sticky(capsys, "--messages", "hello,world", "--json")
     assert time.monotonic() - started < 5.0
     assert code == 1
     assert "the run failed: client: " in err and "did not finish" not in err

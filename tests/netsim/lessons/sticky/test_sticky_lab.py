@@ -67,6 +67,7 @@ def test_every_preset_shows_its_lesson(p) -> None:
         "length-prefix": lambda: a.merged_chunks == 1 and a.app_messages_match,
         "delimiter": lambda: a.merged_chunks == 1 and a.app_messages_match,
         "lesson-native-i": lambda: a.app_messages_match,
+        "lesson-recv-trusted": lambda: a.app_messages == 1 and a.wrong_app_messages == 1 and bool(a.errors),
         "udp-boundaries": lambda: a.recv_calls == 2 and a.app_messages_match and a.merged_chunks == 0,
         "udp-truncation": lambda: a.truncated_datagrams == 2 and not a.app_messages_match,
         "udp-size-limit": lambda: a.messages_sent == 2 and "EMSGSIZE" in " ".join(a.errors),
@@ -251,9 +252,14 @@ def test_gui_friendly_workers_still_deliver_everything() -> None:
 
 
 def test_a_worker_that_dies_ends_the_run_at_once() -> None:
-    """Issue 10, defect 7: SO_SNDBUF past a C int killed the sender and the server waited forever."""
+    """Issue 10, defect 7: SO_SNDBUF past a C int killed the sender and the server waited forever.
+
+    Scenario now refuses that value up front; it is forced in here (past the validation) so the
+    worker still dies the way it did."""
     started = time.monotonic()
-    with StreamLab(Scenario(messages=(b"hello", b"world"), sndbuf=99999999999)) as lab:
+    sc = Scenario(messages=(b"hello", b"world"))
+    object.__setattr__(sc, "sndbuf", 99999999999)  # frozen: bypass __post_init__'s range check
+    with StreamLab(sc) as lab:
         lab.start()
         assert lab.wait(5.0), "the run hung after the sender died"
     assert time.monotonic() - started < 2.0

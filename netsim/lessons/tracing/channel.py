@@ -1,0 +1,253 @@
+"""netsim's end of the private channel: a UNIX socket the launchers report to, and a queue.
+
+One reader thread accepts every launcher's connection and cuts its byte stream into frames;
+frames (and strace's output lines, from their own reader threads) go into a
+:class:`SpillQueue`, which holds them in memory up to a bound and past it in a temporary file.
+So a slow viewer never blocks a traced program and nothing is dropped.  Parsing happens on the
+consumer's side, when it drains the queue.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import secrets
+import selectors
+import socket
+import struct
+import tempfile
+import threading
+from dataclasses import dataclass, field
+
+from netsim.lessons.tracing.launcher import ENV_SOCKET, ENV_TOKEN
+
+MAX_META_BYTES = 64 * 1024 * 1024
+MAX_BLOB_BYTES = 256 * 1024 * 1024
+SPILL_BOUND_BYTES = 64 * 1024 * 1024
+_HEADER = struct.Struct(">II")
+_ITEM = struct.Struct(">BiI")  # tag, source, payload length (in the spill file)
+_POLL_S = 0.05
+
+TAG_FRAME = 1  # one launcher frame, header included
+TAG_HELLO = 2  # a launcher connected: payload = its hello JSON
+TAG_CLOSED = 3  # a launcher's connection ended: payload = an error text, or empty
+TAG_STRACE = 4  # one line of strace output (source = program index)
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    tag: int
+    source: int  # launcher connection number, or the program index for strace lines
+    payload: bytes | bytearray
+
+
+class SpillQueue:
+    """A FIFO of :class:`Item` that spills to a temporary file past ``bound_bytes`` in memory.
+
+    ``put`` never blocks on the consumer.  Once anything is in the file, new items go there too
+    (so order holds) until the consumer has read the file to its end.
+    """
+
+    def __init__(self, bound_bytes: int = SPILL_BOUND_BYTES) -> None:
+        self._bound = bound_bytes
+        self._lock = threading.Lock()
+        self._mem: collections.deque[Item] = collections.deque()
+        self._mem_bytes = 0
+        self._file: tempfile._TemporaryFileWrapper[bytes] | None = None
+        self._file_read = 0
+        self._file_written = 0
+        self.spilled_items = 0
+        self.nonempty = threading.Event()
+
+    def put(self, item: Item) -> None:
+        with self._lock:
+            if self._file is None and self._mem_bytes + len(item.payload) <= self._bound:
+                self._mem.append(item)
+                self._mem_bytes += len(item.payload)
+            else:
+                if self._file is None:
+                    self._file = tempfile.NamedTemporaryFile(prefix="netsim-trace-spill-", suffix=".bin")  # noqa: SIM115 - closed when drained or on close()
+                    self._file_read = self._file_written = 0
+                self._file.seek(self._file_written)
+                self._file.write(_ITEM.pack(item.tag, item.source, len(item.payload)) + item.payload)
+                self._file_written = self._file.tell()
+                self.spilled_items += 1
+            self.nonempty.set()
+
+    def drain(self, max_bytes: int = 8 * 1024 * 1024) -> list[Item]:
+        """Everything queued, in order (at most about ``max_bytes`` from the file at once)."""
+        with self._lock:
+            out = list(self._mem)
+            self._mem.clear()
+            self._mem_bytes = 0
+            if self._file is not None:
+                f = self._file
+                f.seek(self._file_read)
+                taken = 0
+                while self._file_read < self._file_written and taken < max_bytes:
+                    tag, source, n = _ITEM.unpack(f.read(_ITEM.size))
+                    out.append(Item(tag, source, f.read(n)))
+                    self._file_read += _ITEM.size + n
+                    taken += n
+                if self._file_read >= self._file_written:
+                    f.close()
+                    self._file = None
+            if self._file is None:
+                self.nonempty.clear()
+            return out
+
+    def close(self) -> None:
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
+            self._mem.clear()
+
+
+@dataclass
+class _Conn:
+    number: int
+    sock: socket.socket
+    buf: bytearray = field(default_factory=bytearray)  # a frame header being read
+    frame: bytearray | None = None  # the frame being read, header included
+    got: int = 0
+    hello: bool = False
+
+
+class Collector:
+    """The UNIX socket the launchers connect to, read by one thread."""
+
+    def __init__(self, queue: SpillQueue) -> None:
+        self.queue = queue
+        self.token = secrets.token_hex(16)
+        self._dir = tempfile.TemporaryDirectory(prefix="netsim-trace-")
+        os.chmod(self._dir.name, 0o700)
+        self.path = os.path.join(self._dir.name, "channel.sock")
+        self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._listener.bind(self.path)
+        self._listener.listen(64)
+        self._listener.setblocking(False)
+        self._sel = selectors.DefaultSelector()
+        self._sel.register(self._listener, selectors.EVENT_READ, None)
+        self._conns: dict[int, _Conn] = {}
+        self._next = 0
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name="netsim-trace-collector")
+        self.error: str | None = None
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {ENV_SOCKET: self.path, ENV_TOKEN: self.token}
+
+    def start(self) -> None:
+        self._thread.start()
+
+    @property
+    def open_connections(self) -> int:
+        with self._lock:
+            return len(self._conns)
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.is_set():
+                for key, _ in self._sel.select(_POLL_S):
+                    if key.data is None:
+                        self._accept()
+                    else:
+                        self._read(key.data)
+        except Exception as exc:  # a bug here must not hang the run: say it, stop reading
+            self.error = f"trace channel failed: {type(exc).__name__}: {exc}"
+        finally:
+            with self._lock:
+                conns = list(self._conns.values())
+                self._conns.clear()
+            for c in conns:
+                self._drop(c, "", locked=True)
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                sock, _ = self._listener.accept()
+            except BlockingIOError:
+                return
+            sock.setblocking(False)
+            c = _Conn(self._next, sock)
+            self._next += 1
+            with self._lock:
+                self._conns[c.number] = c
+            self._sel.register(sock, selectors.EVENT_READ, c)
+
+    def _read(self, c: _Conn) -> None:
+        # The header first, then the whole frame read straight into its own buffer: the
+        # payload bytes are copied once here, however large the frame.
+        for _ in range(64):  # then let the other launchers have a turn
+            try:
+                if c.frame is None:
+                    data = c.sock.recv(_HEADER.size - len(c.buf))
+                    if not data:
+                        self._drop(c, "" if not c.buf else "ended inside a frame header")
+                        return
+                    c.buf += data
+                    if len(c.buf) < _HEADER.size:
+                        continue
+                    meta_len, blob_len = _HEADER.unpack_from(c.buf)
+                    if meta_len > MAX_META_BYTES or blob_len > MAX_BLOB_BYTES:
+                        self._drop(
+                            c, f"frame too large ({meta_len} + {blob_len} bytes): not a netsim launcher"
+                        )
+                        return
+                    c.frame = bytearray(_HEADER.size + meta_len + blob_len)
+                    c.frame[: _HEADER.size] = c.buf
+                    c.got = _HEADER.size
+                    c.buf.clear()
+                if c.got < len(c.frame):
+                    n = c.sock.recv_into(memoryview(c.frame)[c.got :])
+                    if n == 0:
+                        self._drop(c, f"ended inside a frame ({len(c.frame) - c.got} bytes missing)")
+                        return
+                    c.got += n
+                if c.got == len(c.frame):
+                    self._frame_done(c)
+                    if c.sock.fileno() < 0:
+                        return
+            except BlockingIOError:
+                return
+            except OSError as exc:
+                self._drop(c, f"read failed: {exc}")
+                return
+
+    def _frame_done(self, c: _Conn) -> None:
+        frame, c.frame, c.got = c.frame, None, 0
+        assert frame is not None
+        if not c.hello:
+            meta = bytes(frame[_HEADER.size :])
+            if self.token.encode() not in meta:
+                self._drop(c, "refused: wrong or missing token")
+                return
+            c.hello = True
+            self.queue.put(Item(TAG_HELLO, c.number, meta))
+        else:
+            self.queue.put(Item(TAG_FRAME, c.number, frame))
+
+    def _drop(self, c: _Conn, why: str, *, locked: bool = False) -> None:
+        if not locked:
+            with self._lock:
+                self._conns.pop(c.number, None)
+        try:
+            self._sel.unregister(c.sock)
+        except (KeyError, ValueError):
+            pass
+        c.sock.close()
+        if c.hello or why:
+            self.queue.put(Item(TAG_CLOSED, c.number, why.encode()))
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive() or self._thread.ident is not None:
+            self._thread.join(5.0)
+            if self._thread.is_alive():
+                raise RuntimeError("the trace collector thread did not stop")
+        self._sel.close()
+        self._listener.close()
+        self._dir.cleanup()
