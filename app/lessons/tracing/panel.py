@@ -305,6 +305,11 @@ class TracingPanel(LessonPanel):
         self._stop_button.setText(self.tr("Stop (F6)"))
         self._conn_label.setText(self.tr("Connection:"))
         self._tabs.setTabText(0, self.tr("Calls"))
+        # The ribbon's lane and role names (they stayed English in the Chinese interface).
+        self._ribbon.lane_names = (self.tr("send()"), self.tr("recv()"), self.tr("app gets"))
+        self._ribbon.role_names = {"client": self.tr("client"), "server": self.tr("server")}
+        self._ribbon.wire_name = self.tr("wire")
+        self._ribbon.update()
         for i, console in enumerate(self._consoles):
             console.retranslate()
             self._tabs.setTabText(i + 1, self.tr("Program {n}").format(n=i + 1))
@@ -588,7 +593,9 @@ class TracingPanel(LessonPanel):
         elif self._replayed:
             text = self.tr("Showing the trace {path}").format(path=self._replayed)
         elif self._events:
-            text = self.tr("Finished.") + (" " + " ".join(self._notes) if self._notes else "")
+            # One note per line (they ran together), each OS error with a sentence in the UI's language.
+            notes = [with_explanation(n, explain_text(n)) for n in self._notes]
+            text = "\n".join([self.tr("Finished."), *notes])
         else:
             text = self.tr("Choose the programs to trace with “Trace programs…”.")
         self._status.setText(text)
