@@ -190,9 +190,9 @@ class StickyPanel(LessonPanel):
         grid.addWidget(lab("rcvbuf"), 4, 2)
         grid.addWidget(self.rcvbuf, 4, 3)
         grid.addWidget(lab("sender"), 6, 0)
-        grid.addWidget(self.sender_combo, 6, 1)
-        grid.addWidget(lab("receiver"), 6, 2)
-        grid.addWidget(self.receiver_combo, 6, 3)
+        grid.addWidget(self.sender_combo, 6, 1, 1, 2)  # two columns each: their texts are long
+        grid.addWidget(lab("receiver"), 6, 3)
+        grid.addWidget(self.receiver_combo, 6, 4, 1, 2)
         for column in (1, 3, 5):
             grid.setColumnStretch(column, 1)
         for key, label in self.form_labels.items():
@@ -212,8 +212,12 @@ class StickyPanel(LessonPanel):
         for b in (self.run_btn, self.pause_btn, self.step_btn, self.reset_btn):
             buttons.addWidget(b)
         self.quiz = QuizController(self)  # "Predict the recv()": its button, its bar below the form
-        grid.addWidget(self.quiz.quiz_button, 4, 1)
-        grid.addLayout(buttons, 4, 4, 1, 2)
+        # The run buttons end the form on a row of their own: beside the other fields they made
+        # it ~110 px wider than a 1280-pixel window at 1.5x.
+        buttons.addSpacing(12)
+        buttons.addWidget(self.quiz.quiz_button)  # an action too: "Predict the recv()"
+        buttons.addStretch(1)
+        grid.addLayout(buttons, 7, 0, 1, 6)
         self.wire = WireControls()  # the network in the middle (a relay), when chosen
         grid.addWidget(self.wire, 5, 0, 1, 6)
         self.field_note = QLabel()  # a value the run would refuse, said beside the form
@@ -221,7 +225,7 @@ class StickyPanel(LessonPanel):
         self.field_note.setTextFormat(Qt.TextFormat.RichText)
         self.field_note.setWordWrap(True)
         self.field_note.setVisible(False)
-        grid.addWidget(self.field_note, 6, 0, 1, 6)
+        grid.addWidget(self.field_note, 8, 0, 1, 6)
 
         self.lesson = QLabel()
         self.lesson.setWordWrap(True)
@@ -511,6 +515,8 @@ class StickyPanel(LessonPanel):
             spin.setMinimumWidth(int(60 * factor))
         wire.network.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         wire.network.setMinimumContentsLength(12)
+        for label in wire.labels.values():  # labels wrap; the freed width goes to the fields
+            label.setMaximumWidth(int(105 * factor))
         self.buffers.set_scale(factor)
         self.log_view.viewport().update()  # error rows take the theme's colour
         self.quiz.bar.set_scale()
@@ -993,10 +999,12 @@ class StickyPanel(LessonPanel):
             margins = label.contentsMargins()
             frame = 2 * label.frameWidth() + margins.left() + margins.right()
             widths.append(int(doc.idealWidth()) + frame + 4)
-        room = self.scroll_area.viewport().width() - 40
-        fits = sum(widths) + 12 * len(widths) <= room
+        room = self.scroll_area.viewport().width() - 40 - 12 * len(widths)
+        # All on one line when they fit; else each gets its share of the row (two lines at most
+        # for the longest), not the narrow column a word-wrapped label picks for itself.
+        share = min(1.0, room / max(1, sum(widths)))
         for label, width in zip(shown, widths, strict=True):
-            label.setMinimumWidth(width if fits else 0)
+            label.setMinimumWidth(int(width * share))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
