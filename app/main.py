@@ -1,4 +1,6 @@
-"""``netsim-lab``: start the GUI, or render every panel to PNG with ``--screenshot DIR``."""
+"""``netsim-lab``: start the GUI, or render offscreen: every panel to PNG (``--screenshot DIR``),
+one panel's run to an animated GIF (``--animate FILE``), the teaching guide's pictures
+(``--docs-media DIR``); or install the desktop entry (``--install-desktop-entry``)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
     from app.shell.main_window import MainWindow
 
 
@@ -35,12 +39,39 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="DIR",
         help="run each panel's default preset offscreen, save one PNG per panel into DIR, and exit",
     )
-    p.add_argument("--panel", help="with --screenshot: only this panel id")
+    p.add_argument(
+        "--panel", help="with --screenshot: only this panel id; with --animate: the panel to record"
+    )
     p.add_argument(
         "--window-size",
         metavar="WxH",
         type=window_size,
-        help="with --screenshot: render in a window of exactly this size, e.g. 1280x720 (a projector)",
+        help="with --screenshot or --animate: render at exactly this size, e.g. 1280x720 (a projector)",
+    )
+    anim = p.add_argument_group("animated export")
+    anim.add_argument(
+        "--animate",
+        metavar="FILE",
+        help="record a real run of --panel's preset, replay it frame by frame offscreen, write an "
+        "animated GIF to FILE (or an MP4 if FILE ends in .mp4 and PyAV is installed), and exit",
+    )
+    anim.add_argument("--preset", help="with --animate: the preset to run (default: the panel's default)")
+    anim.add_argument("--fps", type=int, default=10, help="with --animate: frames per second (default 10)")
+    anim.add_argument(
+        "--seconds", type=float, default=4.0, help="with --animate: length of the clip (default 4)"
+    )
+    anim.add_argument(
+        "--docs-media",
+        metavar="DIR",
+        help="regenerate every picture and animation of docs/teaching*.md into DIR, and exit",
+    )
+    p.add_argument(
+        "--install-desktop-entry",
+        nargs="?",
+        const="install",
+        choices=("install", "print"),
+        help="install the .desktop entry and icon under $XDG_DATA_HOME (~/.local/share); "
+        "'print' only prints the entry",
     )
     p.add_argument(
         "--max-trace-mb",
@@ -89,13 +120,23 @@ def tune_interpreter() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.install_desktop_entry:
+        from app.shell.desktop import install_desktop_entry
+
+        return install_desktop_entry(print_only=args.install_desktop_entry == "print")
+    if args.animate:
+        problem = _animate_args_problem(args)
+        if problem:
+            print(f"netsim-lab: {problem}", file=sys.stderr)
+            return 2
     tune_interpreter()
     if args.max_trace_mb is not None:
         if not args.max_trace_mb > 0:
             print("netsim-lab: --max-trace-mb must be a positive number", file=sys.stderr)
             return 2
         os.environ["NETSIM_MAX_TRACE_MB"] = str(args.max_trace_mb)  # read by the panels that open traces
-    if args.screenshot:
+    offscreen = bool(args.screenshot or args.animate or args.docs_media)
+    if offscreen:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
@@ -111,6 +152,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     collector.start()
     app.setApplicationName("NetSim Lab")
     app.setOrganizationName("NetSim Lab")
+    app.setDesktopFileName("netsim-lab")  # Wayland and task bars match the window to netsim-lab.desktop
+    from app.shell.desktop import app_icon
+
+    app.setWindowIcon(app_icon())
+    if args.animate or args.docs_media:
+        return _offscreen_media(args, app)
     settings = QSettings("NetSim Lab", "netsim-lab")
     if args.screenshot:
         settings = QSettings(str(Path(args.screenshot) / ".settings.ini"), QSettings.Format.IniFormat)
@@ -139,6 +186,71 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.shutdown()
     collector.stop()
     return int(code)
+
+
+def _animate_args_problem(args: argparse.Namespace) -> str:
+    """What is wrong with ``--animate``'s options (before Qt starts), or ``""``."""
+    from app.shell.animation import ClipSettings, panel_classes
+
+    if not args.panel:
+        return "--animate needs --panel ID"
+    classes = panel_classes()
+    if args.panel not in classes:
+        return f"no panel {args.panel!r} (panels: {', '.join(classes)})"
+    try:
+        ClipSettings(fps=args.fps, seconds=args.seconds)
+    except ValueError as exc:
+        return str(exc)
+    return ""
+
+
+def _offscreen_media(args: argparse.Namespace, app: QApplication) -> int:
+    """``--animate`` and ``--docs-media``: no window, no saved preferences touched."""
+    from app.shell.animation import (
+        AnimationCancelled,
+        AnimationError,
+        ClipSettings,
+        export_animation,
+        make_panel,
+    )
+    from app.shell.i18n import Translations, system_language
+    from app.shell.theme import Theme
+
+    translations = Translations()
+    translations.install(args.lang or system_language())
+    theme = Theme(app, scale=args.scale or 1.0)
+    theme.apply(app)
+    if args.docs_media:
+        from app.shell.docs_media import regenerate
+
+        return regenerate(Path(args.docs_media), translations, theme)
+    settings = ClipSettings(fps=args.fps, seconds=args.seconds)
+    panel = make_panel(args.panel, theme)
+    if not panel.can_animate():
+        print(f"netsim-lab: the {args.panel} panel cannot replay a run frame by frame", file=sys.stderr)
+        panel.shutdown()
+        return 2
+    if args.preset is not None and args.preset not in dict(panel.presets()):
+        choices = ", ".join(p for p, _ in panel.presets()) or "none"
+        print(
+            f"netsim-lab: the {args.panel} panel has no preset {args.preset!r} (presets: {choices})",
+            file=sys.stderr,
+        )
+        panel.shutdown()
+        return 2
+    try:
+        report = export_animation(
+            panel,
+            args.animate,
+            size=args.window_size or (1280, 720),
+            preset_id=args.preset,
+            settings=settings,
+        )
+    except (AnimationError, AnimationCancelled, OSError) as exc:
+        print(f"netsim-lab: {exc}", file=sys.stderr)
+        return 1
+    print(report.summary())
+    return 0
 
 
 def _screenshots(window: MainWindow, out_dir: Path, only: str | None, size: tuple[int, int] | None) -> int:

@@ -14,7 +14,12 @@ A panel gets, from this base:
 * the theme (``self.theme``, a :class:`~app.shell.theme.Theme`): :meth:`apply_theme` runs on
   every change (zoom, contrast, palette);
 * scrolling: subclasses build their layout in ``self.content``, which sits in a
-  ``QScrollArea``; zoom makes the content bigger and the panel scrolls, the window never grows.
+  ``QScrollArea``; zoom makes the content bigger and the panel scrolls, the window never grows;
+* recording and replay for animated export (File ▸ Export animation…, ``--animate``):
+  :meth:`start_recording` keeps every event the bridge delivers until :meth:`stop_recording`
+  hands them over as a :class:`~netsim.core.trace.Trace`; a panel that can draw such a trace
+  as it stood at any instant implements :meth:`show_trace_until` and says so in
+  :meth:`can_animate`.  :class:`TraceCursor` does the bookkeeping of feeding it forward.
 
 Translations: ``self.tr()`` in a subclass uses the subclass's name as its context (PySide6
 looks the string up along the class's MRO, so ``pyside6-lupdate``'s lexical context matches).
@@ -28,7 +33,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from queue import Empty, SimpleQueue
 from typing import Any, ClassVar
@@ -38,7 +43,8 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from app.shell.bridge import Bridge
 from app.shell.theme import Theme
-from netsim.core.events import Event
+from netsim.core.events import Event, RunStarted
+from netsim.core.trace import Trace
 
 HELPER_JOIN_S = 20.0  # a lab's close() joins its workers with its own timeouts (15 s at most)
 
@@ -118,6 +124,47 @@ class _Helper:
                 return False
 
 
+def split_runs(events: Sequence[Event]) -> list[list[Event]]:
+    """A recording cut at each ``RunStarted`` (events before the first one start a run too)."""
+    runs: list[list[Event]] = []
+    for ev in events:
+        if isinstance(ev, RunStarted) or not runs:
+            runs.append([])
+        runs[-1].append(ev)
+    return runs
+
+
+class TraceCursor:
+    """Which events of a trace a replaying view has been given so far.
+
+    ``advance(t_ns)`` returns the events with ``t_ns`` up to ``t_ns`` that were not handed out
+    yet, in time order; ``restarted`` is True when the view must clear itself first (a new
+    trace, or a step back in time).  The events are sorted once: worker threads stamp their
+    events when they happen, and the bridge may deliver two threads' events a little out of order.
+    """
+
+    def __init__(self) -> None:
+        self._trace: Trace | None = None
+        self._events: list[Event] = []
+        self._next = 0
+        self._t_ns: int | None = None
+        self.restarted = False
+
+    def advance(self, trace: Trace, t_ns: int) -> list[Event]:
+        self.restarted = trace is not self._trace or self._t_ns is None or t_ns < self._t_ns
+        if trace is not self._trace:
+            self._trace = trace
+            self._events = sorted(trace.events, key=lambda ev: ev.t_ns)
+        if self.restarted:
+            self._next = 0
+        self._t_ns = t_ns
+        start = end = self._next
+        while end < len(self._events) and self._events[end].t_ns <= t_ns:
+            end += 1
+        self._next = end
+        return self._events[start:end]
+
+
 class LessonPanel(QWidget):
     """Base of every lesson panel (see the module docstring)."""
 
@@ -134,6 +181,8 @@ class LessonPanel(QWidget):
         self._helper = _Helper(f"{self.panel_id or 'panel'}-helper")
         self._generation = 0
         self._shut_down = False
+        self._recording: list[Event] | None = None
+        self.bridge.events_batch.connect(self._record)
 
         self.error_banner = QLabel()
         self.error_banner.setObjectName("errorBanner")
@@ -241,6 +290,42 @@ class LessonPanel(QWidget):
             bar.setValue(top)
         elif bottom > bar.value() + view:
             bar.setValue(bottom - view)
+
+    # ============================================================ animation
+    def can_animate(self) -> bool:
+        """True if :meth:`show_trace_until` can draw a recording of this panel's runs."""
+        return False
+
+    def show_trace_until(self, trace: Trace, t_ns: int) -> None:
+        """Show ``trace`` (a recording: one run or several, oldest first) as it stood at ``t_ns``.
+
+        Called with increasing ``t_ns`` frame after frame (a smaller one starts over): draw
+        everything that had happened by then, completely — a replay renders offscreen frame by
+        frame, so nothing may be left to later ticks or depend on the machine's speed.
+        """
+        raise NotImplementedError(f"{type(self).__name__} cannot replay a trace")
+
+    def start_recorded_run(self, preset_id: str | None) -> None:
+        """Start recording, then run preset ``preset_id`` (None: the default preset)."""
+        self.start_recording()
+        if preset_id is None:
+            self.run_default_preset()
+        else:
+            self.load_preset(preset_id, run=True)
+
+    def start_recording(self) -> None:
+        """Keep, from now on, every event the bridge delivers (what the panel draws)."""
+        self._recording = []
+
+    def stop_recording(self) -> Trace:
+        """The events delivered since :meth:`start_recording`, as one trace; recording stops."""
+        self.bridge.drain()
+        events, self._recording = self._recording or [], None
+        return Trace(events)
+
+    def _record(self, batch: list[Event]) -> None:
+        if self._recording is not None:
+            self._recording.extend(batch)
 
     # ============================================================ hooks
     def on_events(self, batch: list[Event]) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 import netsim
 from app.panels import PANELS
 from app.panels.base import LessonPanel
+from app.shell.desktop import app_icon
 from app.shell.i18n import LANGUAGES, Translations
 from app.shell.theme import Theme
 
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         self.translations = translations
         self.settings = settings if settings is not None else QSettings("NetSim Lab", "netsim-lab")
         self.theme = Theme(self)
+        self.setWindowIcon(app_icon())
         self.space_steps = SpaceSteps(self)
         self.panels: list[LessonPanel] = []
         self.panel_list = QListWidget()
@@ -163,6 +165,7 @@ class MainWindow(QMainWindow):
         self.act_trace_programs = self._action(self.trace_programs, "Ctrl+T")
         self.act_export_png = self._action(self.export_png, "Ctrl+Shift+P")
         self.act_export_trace = self._action(self.export_trace, QKeySequence.StandardKey.Save)
+        self.act_export_animation = self._action(self.export_animation, "Ctrl+Shift+A")
         self.act_quit = self._action(self.close, QKeySequence.StandardKey.Quit)
         # The run keys are window shortcuts, so they reach the current panel whatever has focus.
         # A text field keeps its Space (it claims typed characters first: Qt's ShortcutOverride);
@@ -197,7 +200,13 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         self.menu_file = bar.addMenu("")
-        for act in (self.act_open, self.act_trace_programs, self.act_export_trace, self.act_export_png):
+        for act in (
+            self.act_open,
+            self.act_trace_programs,
+            self.act_export_trace,
+            self.act_export_png,
+            self.act_export_animation,
+        ):
             self.menu_file.addAction(act)
         self.menu_file.addSeparator()
         self.menu_file.addAction(self.act_quit)
@@ -358,6 +367,45 @@ class MainWindow(QMainWindow):
         if path:
             (self.current_panel() or self.stack).grab().save(path, "PNG")
 
+    def export_animation(self) -> None:
+        """Record a run of the current panel, replay it frame by frame offscreen, write a GIF."""
+        from app.shell.animation import AnimationCancelled, AnimationError, mp4_available
+        from app.shell.animation_dialog import AnimationDialog, run_export
+
+        panel = self.current_panel()
+        if panel is None or not panel.can_animate():
+            self.statusBar().showMessage(self.tr("This panel cannot export an animation."), 5000)
+            return
+        dialog = AnimationDialog(panel, self)
+        if dialog.exec() != AnimationDialog.DialogCode.Accepted:
+            return
+        filters = self.tr("GIF animations (*.gif)")
+        if mp4_available():
+            filters += ";;" + self.tr("MP4 videos (*.mp4)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export the run as an animation"), f"{panel.panel_id}.gif", filters
+        )
+        if not path:
+            return
+        if not path.lower().endswith((".gif", ".mp4")):
+            path += ".gif"
+        try:
+            report = run_export(type(panel), self.theme, path, dialog, self)
+        except AnimationCancelled:
+            self.statusBar().showMessage(self.tr("Export cancelled; nothing was written."), 8000)
+        except (AnimationError, OSError, ValueError) as exc:
+            QMessageBox.warning(self, self.tr("Export animation"), str(exc))
+        else:
+            self.statusBar().showMessage(
+                self.tr("{path}: {frames} frames ({written} after merging unchanged ones), {kib} KiB").format(
+                    path=report.path,
+                    frames=report.frames_rendered,
+                    written=report.frames_written,
+                    kib=round(report.bytes_written / 1024),
+                ),
+                10000,
+            )
+
     def about(self) -> None:
         QMessageBox.about(
             self,
@@ -384,6 +432,7 @@ class MainWindow(QMainWindow):
         self.act_trace_programs.setText(self.tr("&Trace programs…"))
         self.act_export_trace.setText(self.tr("Export run as &trace…"))
         self.act_export_png.setText(self.tr("Export view as &PNG…"))
+        self.act_export_animation.setText(self.tr("Export &animation…"))
         self.act_quit.setText(self.tr("&Quit"))
         self.act_run.setText(self.tr("&Run"))
         self.act_step.setText(self.tr("&Step (Space, F10)"))

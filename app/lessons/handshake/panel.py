@@ -37,10 +37,11 @@ from app.lessons.handshake.views import (
     StateTimeline,
     scaled_font,
 )
-from app.panels.base import LessonPanel
+from app.panels.base import LessonPanel, TraceCursor
 from app.shell.theme import Theme
 from app.widgets.os_errors import explain, explain_text, with_explanation
 from netsim.core.events import Event, SocketFailed
+from netsim.core.trace import Trace
 from netsim.lessons.handshake.capture import write_pcap
 from netsim.lessons.handshake.lab import DEFAULT_SCENARIO, SCENARIOS, HandshakeLab
 
@@ -61,6 +62,7 @@ class HandshakePanel(LessonPanel):
         self._last_step = 0.0
         self._new_rows = False
         self._sized = False
+        self._replay_cursor = TraceCursor()
         self._build()
         self.retranslate()
         self.apply_theme(self.theme)
@@ -377,6 +379,36 @@ class HandshakePanel(LessonPanel):
         self.scenario_box.setCurrentIndex(list(SCENARIOS).index(DEFAULT_SCENARIO))
         self.speed.setValue(len(SPEED_INTERVALS_MS) - 1)
         self.run()
+
+    def presets(self) -> list[tuple[str, str]]:
+        return [(name, self.scenario_title(name)) for name in SCENARIOS]
+
+    def load_preset(self, preset_id: str, run: bool = True) -> None:
+        """Select scenario ``preset_id`` (a fresh connection); ``run``: step it at the chosen speed."""
+        names = list(SCENARIOS)
+        if preset_id not in names:
+            raise KeyError(preset_id)
+        self.reset()
+        self.scenario_box.setCurrentIndex(names.index(preset_id))
+        if run:
+            self.run()
+
+    def start_recorded_run(self, preset_id: str | None) -> None:
+        """An animation records at the fastest speed: its frames are spaced by the replay, not
+        by the pauses between live steps."""
+        self.speed.setValue(len(SPEED_INTERVALS_MS) - 1)
+        super().start_recorded_run(preset_id)
+
+    def can_animate(self) -> bool:
+        return True
+
+    def show_trace_until(self, trace: Trace, t_ns: int) -> None:
+        """The sequence diagram, state machine and timeline as they stood at ``t_ns``."""
+        new = self._replay_cursor.advance(trace, t_ns)
+        if self._replay_cursor.restarted:
+            self.reset()
+        self.on_events(new)
+        self._scroll_to_end()
 
     def is_idle(self) -> bool:
         busy = self._starting or (self._lab is not None and not self._lab.finished)

@@ -11,6 +11,7 @@ widget only calls its non-blocking methods and draws the events the bridge drain
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
@@ -34,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.panels.base import LessonPanel
+from app.panels.base import LessonPanel, TraceCursor
 from app.shell.theme import Theme
 from app.widgets.os_errors import describe
 from app.widgets.table_fit import ColumnFitter
@@ -49,6 +50,7 @@ from netsim.auth.events import (
 from netsim.auth.machines import FIXED_CHALLENGE, LESSON, MULTIPROCESSING, NETSIM, AuthConfig
 from netsim.core.events import CallPending, Event, RunFinished, SocketFailed
 from netsim.core.recorder import Recorder
+from netsim.core.trace import Trace
 from netsim.lessons.hmac.scenarios import AuthLab, Setup
 
 MP_VARIANT = "multiprocessing"
@@ -57,7 +59,16 @@ LESSON_SHA1 = "lesson-sha1"  # the lesson's own unframed form: sha1 hexdigest (i
 LESSON_CHOICES = (LESSON_HMAC, LESSON_SHA1)
 VARIANT_CHOICES: tuple[str, ...] = (*macs.VARIANTS, MP_VARIANT, *LESSON_CHOICES)
 NETSIM_ONLY_ATTACKS = ("replay", "reflection", "downgrade")  # they speak the framed protocol
-MAX_ROWS = 2000  # the step list keeps the latest rows; a run has a few dozen
+PRESET_SCENARIOS: dict[str, tuple[str, ...]] = {  # the Run button and the attack buttons
+    "good": ("good",),
+    "wrong-key": ("wrong-key",),
+    "replay": ("replay", "fixed-challenge-replay"),
+    "reflection": ("reflection",),
+    "downgrade": ("downgrade",),
+    "multi": ("multi",),
+}
+MAX_ROWS = 2000
+RECORD_STEP_S = 0.1  # a recorded run steps one socket call per 0.1 s: the replay shows each step  # the step list keeps the latest rows; a run has a few dozen
 
 
 def readable(data: bytes) -> str:
@@ -105,6 +116,9 @@ class HmacPanel(LessonPanel):
         self._recorder = Recorder(keep=False)
         self._lab = AuthLab(self._recorder)
         self.bridge.attach(self._recorder)
+        self._replay_cursor = TraceCursor()
+        self._auto_step_s: float | None = None  # set while a recorded run steps itself
+        self._last_auto_step = 0.0
         self._events: list[Event] = []  # what the step list shows, kept to re-render
         self._outcomes: list[ScenarioFinished] = []
         self._connections: dict[int, dict[str, str | bool]] = {}
@@ -820,6 +834,52 @@ class HmacPanel(LessonPanel):
     def run_default_preset(self) -> None:
         self.start_scenarios(["good"])
 
+    def presets(self) -> list[tuple[str, str]]:
+        names = self._scenario_names()
+        return [(preset, names[preset]) for preset in PRESET_SCENARIOS]
+
+    def load_preset(self, preset_id: str, run: bool = True) -> None:
+        """Run scenario ``preset_id`` with the keys and variants on the cards (as its button does)."""
+        scenarios = PRESET_SCENARIOS[preset_id]
+        if run:
+            if not self._lab.is_idle():
+                self.reset()
+            self.start_scenarios(list(scenarios))
+
+    def start_recorded_run(self, preset_id: str | None) -> None:
+        """Recorded in step mode, one call per :data:`RECORD_STEP_S`: run freely, the whole
+        exchange takes a few milliseconds and a replay at any frame rate would jump to the end."""
+        self.start_recording()
+        if not self._lab.is_idle():
+            self.reset()
+        if self.start_scenarios(list(PRESET_SCENARIOS[preset_id or "good"]), stepping=True):
+            self._auto_step_s = RECORD_STEP_S
+
+    def on_tick(self) -> None:
+        if self._auto_step_s is None:
+            return
+        lab = self._lab
+        if lab.is_idle():
+            self._auto_step_s = None
+            return
+        now = time.monotonic()
+        if lab.gate is not None and lab.gate.pending() and now - self._last_auto_step >= self._auto_step_s:
+            self._last_auto_step = now
+            lab.step()
+
+    def can_animate(self) -> bool:
+        return True
+
+    def show_trace_until(self, trace: Trace, t_ns: int) -> None:
+        """The steps, verdicts and connections as they stood at ``t_ns``."""
+        new = self._replay_cursor.advance(trace, t_ns)
+        if self._replay_cursor.restarted:
+            self._clear_views()
+            self._error = ""
+            self._status_key = "running"
+        self.on_events(new)
+        self._steps.scrollToBottom()
+
     def is_idle(self) -> bool:
         return self._lab.is_idle() and not self.helper_busy
 
@@ -858,6 +918,7 @@ class HmacPanel(LessonPanel):
         self.close_off_gui(old.close, self.tr("Closing the HMAC lab"))
 
     def reset(self) -> None:
+        self._auto_step_s = None
         self._new_lab()
         self._clear_views()
         self._status_key = "ready"

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.lessons.sticky.quiz import QuizController
 from app.lessons.sticky.wire_controls import WireControls
-from app.panels.base import LessonPanel
+from app.panels.base import LessonPanel, TraceCursor, split_runs
 from app.shell.theme import Theme
 from app.widgets.buffers import BuffersView
 from app.widgets.log_model import EventLogModel
@@ -82,6 +82,9 @@ class StickyPanel(LessonPanel):
         self.has_previous = False
         self._then: list[str] = []  # queued follow-ups (the default preset's framing comparison)
         self._loading = False
+        self._replay: tuple[Trace, list[Trace]] | None = None  # an animation's trace, cut into runs
+        self._replay_run = -1
+        self._replay_cursor = TraceCursor()
         self._build()
         self.retranslate()
         self.apply_theme(self.theme)
@@ -944,6 +947,42 @@ class StickyPanel(LessonPanel):
         self._replay_path = path
         self._replay_dropped = bool(trace.bytes_dropped)
         self._update_lesson()
+        self._refresh_texts()
+
+    # ============================================================= animation
+    def can_animate(self) -> bool:
+        return True
+
+    def show_trace_until(self, trace: Trace, t_ns: int) -> None:
+        """The ribbon as it stood at ``t_ns``.  A recording of two runs (the default preset: no
+        framing, then a length prefix) shows the earlier one whole as "Before" once the later
+        one has started, as the live panel does."""
+        if self._replay is None or self._replay[0] is not trace:
+            parts = split_runs(sorted(trace.events, key=lambda ev: ev.t_ns))
+            self._replay = (trace, [Trace(part) for part in parts] or [Trace()])
+            self._replay_run = -1
+        runs = self._replay[1]
+        current = max(
+            (i for i, run in enumerate(runs) if run.events and run.events[0].t_ns <= t_ns), default=0
+        )
+        if current != self._replay_run:
+            replay = self._replay
+            self.reset()
+            self._replay = replay
+            if current > 0:
+                self.prev_model.load(runs[current - 1].events)
+                self.has_previous = True
+                self.prev_ribbon.setVisible(True)
+            self._replay_run = current
+            self._replay_cursor = TraceCursor()
+        new = self._replay_cursor.advance(runs[current], t_ns)
+        if self._replay_cursor.restarted:
+            self.model.reset()
+            self.buffers.new_run()
+        self.model.feed(new)
+        while self.model.process(budget_s=1.0):  # all of it now: a frame never waits for a tick
+            pass
+        self.buffers.refresh()
         self._refresh_texts()
 
     # ================================================================= ticks
