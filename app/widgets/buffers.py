@@ -9,12 +9,13 @@ the receive queue was fullest - two messages lying side by side before one recv(
 
 from __future__ import annotations
 
+import html
 from bisect import bisect_right
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QBrush, QPainter, QPaintEvent, QPen, QPolygonF
-from PySide6.QtWidgets import QGraphicsView, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsView, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from app.shell.theme import Theme
 from app.widgets.ribbon import printable
@@ -185,7 +186,12 @@ class BuffersView(QWidget):
         # Repaint only what changed (the curves), not the axes around them every time.
         self.plot.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
         self._range = (100.0, 16.0)  # ms, bytes
-        self.legend = self.plot.addLegend(offset=(10, 5))
+        # The legend is a line of text above the plot, not a box inside it: inside, it covered
+        # the curve (the queues are fullest at the start, where a legend sits).
+        self.legend = QLabel()
+        self.legend.setObjectName("buffers_legend")
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setWordWrap(True)
         # A sample holds until the next one: draw steps, not slopes.
         self.send_curve = self.plot.plot([], [], stepMode="right")
         self.recv_curve = self.plot.plot([], [], stepMode="right")
@@ -193,11 +199,16 @@ class BuffersView(QWidget):
         self._set_pens()
         self.time_cursor.setVisible(False)
         self.plot.addItem(self.time_cursor)
+        # Time the run was held (paused, stepped) is cut out of the axis; a dotted line marks
+        # each cut, and the axis title says how much was cut.
+        self._cut_marks: list[pg.InfiniteLine] = []
+        self._time_label = ""
         self.time_cursor.sigPositionChanged.connect(self._cursor_moved)
         self.pipe = PipeView(model, theme=self.theme)
         self._following = True
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.legend)
         lay.addWidget(self.plot, 3)
         lay.addWidget(self.pipe, 2)
         self._throttle = QTimer(self)
@@ -214,21 +225,58 @@ class BuffersView(QWidget):
             self._throttle.start(STREAMING_REFRESH_MS if big else LIVE_REFRESH_MS)
 
     def retranslate(self) -> None:
-        self.legend.clear()
-        self.legend.setLabelTextColor(self.theme.text_colour)
-        self.legend.setLabelTextSize(f"{self.theme.point_size(0.9):.0f}pt")
-        self.legend.addItem(self.send_curve, self.tr("sender: kernel send queue (TIOCOUTQ)"))
-        self.legend.addItem(self.recv_curve, self.tr("receiver: kernel receive queue (FIONREAD)"))
-        self.plot.setLabel("bottom", self.tr("time (ms)"))
+        entries = (
+            (self.theme.side_colour("client"), self.tr("sender: kernel send queue (TIOCOUTQ)")),
+            (self.theme.side_colour("server"), self.tr("receiver: kernel receive queue (FIONREAD)")),
+        )
+        self.legend.setFont(self.theme.font(0.9))
+        self.legend.setText(
+            "&nbsp;&nbsp;&nbsp;".join(
+                f"<span style='color:{colour.name()}'>━━</span>&nbsp;{html.escape(text)}"
+                for colour, text in entries
+            )
+        )
+        self._label_time_axis()
         self.plot.getAxis("bottom").enableAutoSIPrefix(False)
         self.plot.setLabel("left", self.tr("bytes"))
         self.pipe.update()
+
+    def _label_time_axis(self) -> None:
+        held = sum(end - start for start, end in self.model.held)
+        if held > 0:
+            text = self.tr("time (ms) — {s} s paused or stepped cut out, at the dotted lines").format(
+                s=f"{held:.1f}"
+            )
+        else:
+            text = self.tr("time (ms)")
+        if text != self._time_label:
+            self._time_label = text
+            self.plot.setLabel("bottom", text)
+
+    def time_axis_label(self) -> str:
+        return self._time_label
+
+    def _draw_cuts(self) -> None:
+        """One dotted line per cut (held time), at the active time where the hold began."""
+        cuts = [self.model.active_time(start) * 1000 for start, _end in self.model.held]
+        while len(self._cut_marks) < len(cuts):
+            mark = pg.InfiniteLine(angle=90, movable=False)
+            mark.setPen(pg.mkPen(self.theme.muted_colour, width=1.5, style=Qt.PenStyle.DotLine))
+            self.plot.addItem(mark)
+            self._cut_marks.append(mark)
+        for k, mark in enumerate(self._cut_marks):
+            if k < len(cuts):
+                mark.setValue(cuts[k])
+            mark.setVisible(k < len(cuts))
+        self._label_time_axis()
 
     def _set_pens(self) -> None:
         width = 3 * max(1.0, self.theme.line_width / max(self.theme.scale, 0.1))
         self.send_curve.setPen(pg.mkPen(self.theme.side_colour("client"), width=width))
         self.recv_curve.setPen(pg.mkPen(self.theme.side_colour("server"), width=width))
         self.time_cursor.setPen(pg.mkPen(self.theme.header_colour, width=2, style=Qt.PenStyle.DashLine))
+        for mark in getattr(self, "_cut_marks", []):
+            mark.setPen(pg.mkPen(self.theme.muted_colour, width=1.5, style=Qt.PenStyle.DotLine))
 
     def set_scale(self, factor: float) -> None:
         self._set_pens()
@@ -252,7 +300,7 @@ class BuffersView(QWidget):
     def _cursor_moved(self) -> None:
         if self.time_cursor.isVisible():
             self._following = False
-            self.pipe.set_time(float(self.time_cursor.value()) / 1000)
+            self.pipe.set_time(self.model.real_time(float(self.time_cursor.value()) / 1000))
 
     def new_run(self) -> None:
         self._range = (100.0, 16.0)
@@ -264,7 +312,10 @@ class BuffersView(QWidget):
     def _grow_ranges(self) -> None:
         """Ranges that grow fourfold: the axes (costly to redraw) change only a few times per run."""
         m = self.model
-        t_ms = max(m.send_t[-1] if len(m.send_t) else 0.0, m.recv_t[-1] if len(m.recv_t) else 0.0) * 1000
+        t_ms = (
+            m.active_time(max(m.send_t[-1] if len(m.send_t) else 0.0, m.recv_t[-1] if len(m.recv_t) else 0.0))
+            * 1000
+        )
         top = max(max(m.send_q, default=0), max(m.recv_q, default=0), 1)
         x_max, y_max = self._range
         if m.finished:
@@ -280,14 +331,15 @@ class BuffersView(QWidget):
 
     def refresh(self) -> None:
         m = self.model
-        self.send_curve.setData([t * 1000 for t in m.send_t], m.send_q)
-        self.recv_curve.setData([t * 1000 for t in m.recv_t], m.recv_q)
+        self.send_curve.setData(m.active_times_ms(m.send_t), m.send_q)
+        self.recv_curve.setData(m.active_times_ms(m.recv_t), m.recv_q)
+        self._draw_cuts()
         self._grow_ranges()
         if m.finished and self._following:
             peak = m.peak_recv_queue_time()
             t = peak if peak is not None else m.duration
             self.time_cursor.blockSignals(True)
-            self.time_cursor.setValue(t * 1000)
+            self.time_cursor.setValue(m.active_time(t) * 1000)
             self.time_cursor.setVisible(True)
             self.time_cursor.blockSignals(False)
             self.pipe.set_time(t)

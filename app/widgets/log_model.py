@@ -97,4 +97,8 @@ class EventLogModel(QAbstractTableModel):
             return self.tr("port {n}").format(n=rest)
         if head == "from" and rest:
             return self.tr("from {address}").format(address=rest)
+        if result == "dropped (loss)":
+            return self.tr("dropped (lost on the way)")
+        if result == "dropped (mtu)":
+            return self.tr("dropped (larger than the MTU)")
         return result

@@ -19,6 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from app.widgets.os_errors import describe, explain
 from netsim.core.events import (
     BytesReceived,
     BytesSent,
@@ -122,8 +123,13 @@ class StreamModel(QObject):
         self.log: list[tuple[float, str, str, int, str]] = []
         self.log_dropped = 0
         self.errors: list[str] = []
+        self.error_notes: list[str] = []  # per error: a translated sentence, or ""
         self.finished = False
         self.finish_reason = ""
+        # Time the run was held at the gate (paused or stepped): per endpoint, from its
+        # CallPending until its next own event; merged, in seconds since the run started.
+        self.held: list[tuple[float, float]] = []
+        self._waiting_since: dict[str, float] = {}
 
     # ------------------------------------------------------------ derived
     @property
@@ -326,7 +332,8 @@ class StreamModel(QObject):
                     self.eof_at = self.received_bytes
             elif isinstance(ev, SocketFailed):
                 self.errors.append(f"{ev.endpoint}: {ev.call}: {ev.message}")
-                self._log(ev.t_ns, ev.endpoint, ev.call, -1, f"{ev.error}: {ev.message}")
+                self.error_notes.append(explain(ev))  # the same error in the UI's language
+                self._log(ev.t_ns, ev.endpoint, ev.call, -1, describe(ev))
                 if ev.endpoint == self.sending_end and ev.call.startswith("sendto("):
                     self.failed_sends.append((len(self.msg_start) + len(self.failed_sends), ev.message))
             elif isinstance(ev, SegmentForwarded):
@@ -346,7 +353,8 @@ class StreamModel(QObject):
                         ev.t_ns, ev.endpoint, f"datagram #{ev.index + 1}", ev.size, f"dropped ({ev.reason})"
                     )
             elif isinstance(ev, CallPending):
-                pass
+                self._waiting_since.setdefault(ev.endpoint, self.t_s(ev.t_ns))
+                continue
             elif isinstance(ev, RunStarted):
                 self._clear(ev.config)
                 self.t0_ns = ev.t_ns
@@ -355,7 +363,66 @@ class StreamModel(QObject):
                 self.finished = True
                 self.finish_reason = ev.reason
                 self.tracker.finish()
+                for since in self._waiting_since.values():
+                    self._add_held(since, self.t_s(ev.t_ns))
+                self._waiting_since.clear()
+                continue
+            # The endpoint's own next event: its call went ahead (the sampler's readings carry an
+            # endpoint too, but go on while the call waits).
+            if ev.endpoint in self._waiting_since and not isinstance(ev, QueueSampled):
+                self._add_held(self._waiting_since.pop(ev.endpoint), self.t_s(ev.t_ns))
         self._sync_merged()
+
+    def _add_held(self, start: float, end: float) -> None:
+        if end <= start:
+            return
+        held = self.held
+        i = bisect_right(held, (start, float("inf")))
+        if i > 0 and held[i - 1][1] >= start:  # overlaps the one before: merge
+            i -= 1
+            start = held[i][0]
+            end = max(end, held[i][1])
+            del held[i]
+        while i < len(held) and held[i][0] <= end:  # swallow the ones it covers
+            end = max(end, held[i][1])
+            del held[i]
+        held.insert(i, (start, end))
+
+    def held_before(self, t: float) -> float:
+        """Seconds of held (paused / stepped) time before ``t``."""
+        total = 0.0
+        for start, end in self.held:
+            if start >= t:
+                break
+            total += min(end, t) - start
+        return total
+
+    def active_time(self, t: float) -> float:
+        """``t`` (seconds since the start) with the held time before it cut out."""
+        return t - self.held_before(t)
+
+    def active_times_ms(self, times: Iterable[float]) -> list[float]:
+        """:meth:`active_time` of each of ``times`` (ascending), in milliseconds, in one pass."""
+        if not self.held:
+            return [t * 1000 for t in times]
+        out = []
+        held, i, cut = self.held, 0, 0.0
+        for t in times:
+            while i < len(held) and held[i][1] <= t:
+                cut += held[i][1] - held[i][0]
+                i += 1
+            inside = max(0.0, t - held[i][0]) if i < len(held) and held[i][0] < t else 0.0
+            out.append((t - cut - inside) * 1000)
+        return out
+
+    def real_time(self, active: float) -> float:
+        """The inverse of :meth:`active_time`; a cut point maps to the end of its hold."""
+        t = active
+        for start, end in self.held:
+            if start > t:
+                break
+            t += end - start
+        return t
 
     def _append_id(self, name: str, value: int) -> None:
         """Message numbers: 4 bytes each, widened to 8 the first time one does not fit."""

@@ -40,10 +40,10 @@ from netsim.auth.transport import (
     ConnectionResult,
     DeadlineExceeded,
     Stopped,
-    connect,
+    connect_or_report,
     failure_reason,
 )
-from netsim.core.events import SocketFailed, now_ns
+from netsim.core.events import failed_call, now_ns
 from netsim.core.gate import Gate, GateClosed
 from netsim.core.recorder import Recorder
 
@@ -174,7 +174,7 @@ def _flush(hs: LessonServer | LessonClient, rc: RawConn, *, segmented: bool) -> 
         except OSError as exc:
             # A lesson client that answered a short challenge may hang up while the slow server
             # is still sending; its answer is already here, so the server goes on to read it.
-            rc.recorder.emit(SocketFailed(now_ns(), rc.endpoint, "send", type(exc).__name__, str(exc)))
+            rc.recorder.emit(failed_call(now_ns(), rc.endpoint, "send", exc))
             if hs.finished or not (segmented and isinstance(hs, LessonServer)):
                 raise
 
@@ -199,7 +199,7 @@ def drive_lesson(hs: LessonServer | LessonClient, rc: RawConn, config: AuthConfi
     except Exception as exc:  # every failure becomes a verdict, never a dead thread
         reason = "eof" if isinstance(exc, ShortRead) else failure_reason(exc)
         if reason in ("socket_error", "internal_error"):
-            rc.recorder.emit(SocketFailed(now_ns(), rc.endpoint, "handshake", type(exc).__name__, str(exc)))
+            rc.recorder.emit(failed_call(now_ns(), rc.endpoint, "handshake", exc))
         hs.fail(reason)
         for action in hs.take_actions():
             if isinstance(action, Note):
@@ -283,12 +283,8 @@ def run_lesson_client(
     means the server went on talking (accepted); a close means it hung up (the lesson's refusal).
     """
     result = ClientResult(who=who)
-    try:
-        sock = connect(address, config.deadline_s)
-    except OSError as exc:
-        recorder.emit(SocketFailed(now_ns(), who, "connect", type(exc).__name__, str(exc)))
-        recorder.emit(AuthVerdict(now_ns(), who, 0, who, False, "socket_error"))
-        result.reason = "socket_error"
+    sock = connect_or_report(address, config.deadline_s, recorder, result)
+    if sock is None:
         return result
     with sock:
         result.conn = int(sock.getsockname()[1])
@@ -372,6 +368,6 @@ def _converse(
         if not result.replies:
             hs.conclude(False, "closed_no_verdict")
     except (DeadlineExceeded, Stopped, GateClosed, OSError) as exc:
-        rc.recorder.emit(SocketFailed(now_ns(), rc.endpoint, "chat", type(exc).__name__, str(exc)))
+        rc.recorder.emit(failed_call(now_ns(), rc.endpoint, "chat", exc))
         if not result.replies:
             hs.conclude(False, failure_reason(exc))

@@ -42,7 +42,7 @@ from netsim.auth.machines import (
     client_handshake,
     server_handshake,
 )
-from netsim.core.events import SocketFailed, now_ns
+from netsim.core.events import failed_call, now_ns
 from netsim.core.gate import Gate, GateClosed
 from netsim.core.recorder import Recorder
 from netsim.framing import (
@@ -234,7 +234,7 @@ def drive(hs: Handshake, fc: FramedConn) -> bool:
     except Exception as exc:  # every failure becomes a verdict, never a dead thread
         reason = failure_reason(exc)
         if reason in ("socket_error", "internal_error"):
-            fc.recorder.emit(SocketFailed(now_ns(), fc.endpoint, "handshake", type(exc).__name__, str(exc)))
+            fc.recorder.emit(failed_call(now_ns(), fc.endpoint, "handshake", exc))
         if not hs.finished:
             _flush_notes(hs, fc)
         hs.fail(reason)
@@ -354,9 +354,7 @@ class AuthServer:
                 continue
             except OSError as exc:
                 if not self._stop.is_set():
-                    self.recorder.emit(
-                        SocketFailed(now_ns(), "server", "accept", type(exc).__name__, str(exc))
-                    )
+                    self.recorder.emit(failed_call(now_ns(), "server", "accept", exc))
                 break
             with self._lock:
                 self._threads = [t for t in self._threads if t.is_alive()]
@@ -380,7 +378,7 @@ class AuthServer:
                     self._threads.remove(thread)
                     self._active -= 1
                     self.refused_count += 1
-                self.recorder.emit(SocketFailed(now_ns(), "server", "thread", type(exc).__name__, str(exc)))
+                self.recorder.emit(failed_call(now_ns(), "server", "thread", exc))
                 self._refuse(sock, int(peer[1]))
 
     def _refuse(self, sock: socket.socket, conn: int) -> None:
@@ -434,7 +432,7 @@ class AuthServer:
                     self._chat(fc)
                 result = ConnectionResult(conn, self.who, accepted, hs.reason, bytes_read=fc.bytes_read)
         except Exception as exc:  # belt and braces: drive() already turns failures into verdicts
-            self.recorder.emit(SocketFailed(now_ns(), "server", "handle", type(exc).__name__, str(exc)))
+            self.recorder.emit(failed_call(now_ns(), "server", "handle", exc))
         finally:
             with self._lock:
                 self.results.append(result)
@@ -523,6 +521,22 @@ def connect(address: tuple[str, int], timeout_s: float) -> socket.socket:
     return socket.create_connection(address, timeout=timeout_s)
 
 
+def connect_or_report(
+    address: tuple[str, int], timeout_s: float, recorder: Recorder, result: ClientResult
+) -> socket.socket | None:
+    """The client's socket to ``address``, or None when it cannot connect: then the failure
+    (:class:`SocketFailed` and a ``socket_error`` :class:`AuthVerdict`) is recorded and
+    ``result.reason`` says so."""
+    who = result.who
+    try:
+        return connect(address, timeout_s)
+    except OSError as exc:
+        recorder.emit(failed_call(now_ns(), who, "connect", exc))
+        recorder.emit(AuthVerdict(now_ns(), who, 0, who, False, "socket_error"))
+        result.reason = "socket_error"
+        return None
+
+
 def run_client(
     config: AuthConfig,
     key: bytes,
@@ -545,12 +559,8 @@ def run_client(
 
         return run_lesson_client(config, key, address, recorder, who=who, chat=chat, gate=gate, stop=stop)
     result = ClientResult(who=who)
-    try:
-        sock = connect(address, config.deadline_s)
-    except OSError as exc:
-        recorder.emit(SocketFailed(now_ns(), who, "connect", type(exc).__name__, str(exc)))
-        recorder.emit(AuthVerdict(now_ns(), who, 0, who, False, "socket_error"))
-        result.reason = "socket_error"
+    sock = connect_or_report(address, config.deadline_s, recorder, result)
+    if sock is None:
         return result
     with sock:
         result.conn = int(sock.getsockname()[1])
@@ -581,5 +591,5 @@ def run_client(
                         break
                     result.replies.append(reply)
             except (DeadlineExceeded, Stopped, GateClosed, FramingError, OSError) as exc:
-                recorder.emit(SocketFailed(now_ns(), who, "chat", type(exc).__name__, str(exc)))
+                recorder.emit(failed_call(now_ns(), who, "chat", exc))
     return result

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
+import errno as _errno
 import importlib
 import math
 import threading
@@ -133,13 +134,31 @@ class TcpStateChanged(Event):
 
 @dataclass(frozen=True, slots=True)
 class SocketFailed(Event):
-    """A call failed; ``error`` is the exception class name, ``message`` the readable text."""
+    """A call failed; ``error`` is the exception class name, ``message`` the readable text.
+
+    ``errno_name`` is the symbolic errno (``"ECONNREFUSED"``): the GUI keys its translated
+    explanation on it (errno numbers differ between systems; the names do not).  Empty in
+    traces recorded before it existed, and for errors that are not ``OSError``s.
+    """
 
     call: str
     error: str
     message: str
     errno: int = 0
+    errno_name: str = ""
     kind: ClassVar[str] = "SocketFailed"
+
+
+def failed_call(t_ns: int, endpoint: str, call: str, exc: BaseException) -> SocketFailed:
+    """``SocketFailed`` for ``exc``: its class, ``str(exc)``, its errno and the errno's name."""
+    code = exc.errno if isinstance(exc, OSError) and isinstance(exc.errno, int) else 0
+    return SocketFailed(t_ns, endpoint, call, type(exc).__name__, str(exc), code, errno_name(exc))
+
+
+def errno_name(exc: BaseException) -> str:
+    """``"ECONNREFUSED"`` for an ``OSError`` carrying that errno; ``""`` otherwise."""
+    code = exc.errno if isinstance(exc, OSError) else None
+    return _errno.errorcode.get(code, "") if isinstance(code, int) else ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar, runtime_checkable
 
-from netsim.core.events import RunFinished, RunStarted, SocketFailed, now_ns
+from netsim.core.events import RunFinished, RunStarted, SocketFailed, errno_name, now_ns
 from netsim.core.gate import Gate, GateClosed, PendingCall
 from netsim.core.recorder import Recorder
 
@@ -268,7 +268,9 @@ class LabBase:
         """Record a failed call as ``SocketFailed`` (errno name + strerror for an ``OSError``)."""
         self.failed = True
         message, code = error_text(exc)
-        self.recorder.emit(SocketFailed(now_ns(), endpoint, call, type(exc).__name__, message, code))
+        self.recorder.emit(
+            SocketFailed(now_ns(), endpoint, call, type(exc).__name__, message, code, errno_name(exc))
+        )
 
     def _check(self) -> None:
         """Raise :class:`Stopped` if the lab is stopping."""

@@ -37,7 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from netsim.core.events import Event, SocketFailed, now_ns, register_event
+from netsim.core.events import Event, SocketFailed, errno_name, now_ns, register_event
 from netsim.core.recorder import Recorder
 
 MSS_PRESETS: dict[str, int] = {"Ethernet": 1448, "the minimum": 536, "loopback": 65_483}
@@ -345,7 +345,7 @@ class Relay:
         message = (exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)) or type(
             exc
         ).__name__
-        self._emit(SocketFailed(now_ns(), "relay", call, type(exc).__name__, message, code))
+        self._emit(SocketFailed(now_ns(), "relay", call, type(exc).__name__, message, code, errno_name(exc)))
 
     def _jitter(self, rng: random.Random) -> int:
         j = self.config.jitter_ns

@@ -23,6 +23,10 @@
         <source>bytes</source>
         <translation>字节</translation>
     </message>
+    <message>
+        <source>time (ms) — {s} s paused or stepped cut out, at the dotted lines</source>
+        <translation>时间（毫秒）—— 暂停或单步等待的 {s} 秒已从时间轴上剪掉，位置见虚线</translation>
+    </message>
 </context>
 <context>
     <name>EventLogModel</name>
@@ -110,6 +114,14 @@
         <location filename="../../app/models/log_model.py" line="95" />
         <source>from {address}</source>
         <translation>来自 {address}</translation>
+    </message>
+    <message>
+        <source>dropped (lost on the way)</source>
+        <translation>被丢弃（途中丢失）</translation>
+    </message>
+    <message>
+        <source>dropped (larger than the MTU)</source>
+        <translation>被丢弃（超过 MTU）</translation>
     </message>
 </context>
 <context>
@@ -931,6 +943,14 @@
         <source>Closing the sticky-packet lab</source>
         <translation>关闭粘包实验</translation>
     </message>
+    <message>
+        <source>recv() size {n} is refused: recv(0) reads nothing and returns b&apos;&apos; at once, which the receiver would take for the end of the stream. Give at least 1 byte.</source>
+        <translation>recv() 大小 {n} 不被接受：recv(0) 什么也读不到，会立即返回 b&apos;&apos;，接收端会把它当成数据流结束。请至少填 1 字节。</translation>
+    </message>
+    <message>
+        <source>app got {n} messages · {sent} sent</source>
+        <translation>应用收到 {n} 条消息 · 发出 {sent} 条</translation>
+    </message>
 </context>
 <context>
     <name>LessonPanel</name>
@@ -941,6 +961,41 @@
     <message>
         <source>A helper thread did not stop within {s} s.</source>
         <translation>辅助线程未能在 {s} 秒内停止。</translation>
+    </message>
+</context>
+<context>
+    <name>OsErrors</name>
+    <message>
+        <source>Connection refused: nothing is listening on that address and port.</source>
+        <translation>连接被拒绝：该地址和端口上没有程序在监听。</translation>
+    </message>
+    <message>
+        <source>Address already in use: another socket holds this port (perhaps one in TIME-WAIT; SO_REUSEADDR lets a server bind again).</source>
+        <translation>地址已被占用：另一个套接字占着这个端口（可能处于 TIME-WAIT 状态；设置 SO_REUSEADDR 后服务端可以重新绑定）。</translation>
+    </message>
+    <message>
+        <source>Connection reset: the other end aborted the connection (an RST), e.g. it closed with unread data or its program ended.</source>
+        <translation>连接被重置：对端中止了连接（发出 RST），例如它关闭时还有未读数据，或者它的程序已经结束。</translation>
+    </message>
+    <message>
+        <source>Broken pipe: this end wrote to a connection the other end had already closed.</source>
+        <translation>管道已断开：本端向一个对端已经关闭的连接写入了数据。</translation>
+    </message>
+    <message>
+        <source>Message too long: one UDP datagram cannot carry this many bytes (65,507 at most over IPv4).</source>
+        <translation>消息过长：一个 UDP 数据报装不下这么多字节（IPv4 上最多 65,507 字节）。</translation>
+    </message>
+    <message>
+        <source>Address not available: this machine has no such address to bind to.</source>
+        <translation>地址不可用：本机没有这个地址，无法绑定。</translation>
+    </message>
+    <message>
+        <source>Connection aborted by this machine before it was accepted.</source>
+        <translation>连接在被 accept() 之前就被本机中止了。</translation>
+    </message>
+    <message>
+        <source>Timed out: no answer came within the time limit.</source>
+        <translation>超时：在限定时间内没有收到回应。</translation>
     </message>
 </context>
 </TS>

@@ -294,6 +294,26 @@
         <source>Starting the handshake lab</source>
         <translation>启动握手实验</translation>
     </message>
+    <message>
+        <source>client</source>
+        <translation>客户端</translation>
+    </message>
+    <message>
+        <source>server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
 </context>
 <context>
     <name>SegmentDetails</name>
@@ -397,6 +417,22 @@
         <location filename="../../app/panels/handshake_views.py" line="677" />
         <source>No bytes: this segment was modelled from the state table, not captured.</source>
         <translation>没有字节：该报文段是根据状态转换表模拟的，并非捕获所得。</translation>
+    </message>
+    <message>
+        <source>client</source>
+        <translation>客户端</translation>
+    </message>
+    <message>
+        <source>server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>listener</source>
+        <translation>监听套接字</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
     </message>
 </context>
 <context>
@@ -503,6 +539,26 @@
         <location filename="../../app/panels/handshake_views.py" line="502" />
         <source>server</source>
         <translation>服务器</translation>
+    </message>
+    <message>
+        <source>read from the segments captured on lo</source>
+        <translation>根据在 lo 接口上捕获的报文段得出</translation>
+    </message>
+    <message>
+        <source>as the kernel reported it (a state shorter than one poll may be missing)</source>
+        <translation>来自内核的报告（持续时间短于一次轮询的状态可能漏掉）</translation>
+    </message>
+    <message>
+        <source>modelled from the state table, not observed</source>
+        <translation>根据状态表推演，并非实际观察到</translation>
+    </message>
+    <message>
+        <source>The FINs crossed: each end closed before the other&apos;s FIN came, so both took the CLOSING path.</source>
+        <translation>两个 FIN 交叉了：双方都在收到对方的 FIN 之前关闭，所以都走了 CLOSING 路径。</translation>
+    </message>
+    <message>
+        <source>The FINs did not cross this time: one FIN arrived before the other end&apos;s close(), so the kernel took the ordinary path, not the textbook CLOSING path (on loopback the race is rarely won).</source>
+        <translation>这次两个 FIN 没有交叉：一个 FIN 在另一端调用 close() 之前就到了，所以内核走的是普通路径，而不是教科书上的 CLOSING 路径（在回环接口上，这场竞争很少能赢）。</translation>
     </message>
 </context>
 <context>

@@ -193,5 +193,29 @@
         <source>Closing the traced programs</source>
         <translation>关闭被跟踪的程序</translation>
     </message>
+    <message>
+        <source>send()</source>
+        <translation>send()</translation>
+    </message>
+    <message>
+        <source>recv()</source>
+        <translation>recv()</translation>
+    </message>
+    <message>
+        <source>app gets</source>
+        <translation>应用收到</translation>
+    </message>
+    <message>
+        <source>client</source>
+        <translation>客户端</translation>
+    </message>
+    <message>
+        <source>server</source>
+        <translation>服务端</translation>
+    </message>
+    <message>
+        <source>wire</source>
+        <translation>线路</translation>
+    </message>
 </context>
 </TS>

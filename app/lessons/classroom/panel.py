@@ -56,6 +56,7 @@ from app.lessons.classroom.views import COLUMNS, LaneView, StudentTable
 from app.panels.base import LessonPanel
 from app.shell.bridge import Bridge
 from app.shell.theme import Theme
+from app.widgets.os_errors import explain, with_explanation
 from netsim.core.events import Event, RunFinished, SocketFailed
 from netsim.core.recorder import Recorder
 from netsim.lessons.classroom.demo import DemoClass
@@ -628,7 +629,7 @@ class ClassroomPanel(LessonPanel):
                     self.tr("The server stopped: {why}").format(why=self._server.died or ev.reason)
                 )
             elif isinstance(ev, SocketFailed):
-                self._show_error(f"{ev.endpoint}: {ev.call}: {ev.message}")
+                self._show_error(with_explanation(f"{ev.endpoint}: {ev.call}: {ev.message}", explain(ev)))
 
     def _do_broadcast(self) -> None:
         text = self._broadcast_text.text().strip()

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.panels.base import LessonPanel
 from app.shell.theme import Theme
+from app.widgets.os_errors import explain, with_explanation
 from netsim.core.events import Event, SocketFailed
 from netsim.core.trace import Trace
 from netsim.lessons.clientserver.analysis import ConnectionView, connections
@@ -335,7 +336,7 @@ class ClientServerPanel(LessonPanel):
             if isinstance(ev, ServerListening):
                 self._url = ev.url
             elif isinstance(ev, SocketFailed):
-                self._error = f"{ev.endpoint}: {ev.message}"
+                self._error = with_explanation(f"{ev.endpoint}: {ev.message}", explain(ev))
         self._events.extend(batch)
         if len(self._events) > MAX_EVENTS:
             cut = len(self._events) - MAX_EVENTS

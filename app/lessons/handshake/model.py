@@ -20,6 +20,20 @@ from netsim.core.events import (
 from netsim.lessons.handshake.tcpstate import SegmentSeen, State, StateModelled
 
 SIDES = ("client", "server")
+FIN, ACK = 0x01, 0x10
+
+
+@dataclass(frozen=True, slots=True)
+class ClosePath:
+    """How one end really closed, as far as the run shows it.
+
+    ``source``: ``captured`` (read from the segments on lo: exact), ``kernel`` (the states the
+    kernel reported; a state shorter than one poll can be missing) or ``modelled`` (the state
+    table's prediction, nothing observed).
+    """
+
+    states: tuple[State, ...]
+    source: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +64,7 @@ class HandshakeRun:
     timeline: list[TcpStateChanged] = field(default_factory=list)
     model_state: dict[str, str] = field(default_factory=lambda: {"client": "CLOSED", "server": "CLOSED"})
     last_transition: dict[str, StateModelled] = field(default_factory=dict)
+    model_history: dict[str, list[State]] = field(default_factory=dict)
     pending: dict[str, CallPending] = field(default_factory=dict)
     calls_done: int = 0
     finished: RunFinished | None = None
@@ -85,6 +100,11 @@ class HandshakeRun:
                 self.rows.append(Row("state", ev.endpoint, ev))
         elif isinstance(ev, StateModelled):
             self.model_state[ev.endpoint] = ev.next
+            history = self.model_history.setdefault(ev.endpoint, [])
+            if not history:
+                history.append(State(ev.prev))
+            if history[-1].value != ev.next:
+                history.append(State(ev.next))
             if ev.prev != ev.next or ev.sent:
                 self.last_transition[ev.endpoint] = ev
         elif isinstance(ev, RunFinished):
@@ -97,6 +117,83 @@ class HandshakeRun:
             return {side: State.from_kernel(self.kernel[side]) for side in SIDES}
         return {side: State(self.model_state[side]) for side in SIDES}
 
+    def close_path(self, side: str) -> ClosePath | None:
+        """The teardown ``side`` went through: from the captured FINs when there are any, else
+        from the kernel's reports, else the model's; ``None`` while nobody has closed."""
+        captured = [seg for seg in self.segments if seg.captured and seg.endpoint in SIDES]
+        if any(seg.flags & FIN for seg in captured):
+            states = _close_from_segments(side, captured)
+            return ClosePath(states, "captured") if len(states) > 1 else None
+        if self.kernel_source:
+            seen: list[State] = []
+            for ev in self.timeline:
+                if ev.endpoint == side:
+                    st = State.from_kernel(ev.state)
+                    if not seen or seen[-1] is not st:
+                        seen.append(st)
+            if State.ESTABLISHED in seen:
+                after = seen[seen.index(State.ESTABLISHED) :]
+                if len(after) > 1:
+                    return ClosePath(tuple(after), "kernel")
+            return None
+        history = self.model_history.get(side, [])
+        if State.ESTABLISHED in history:
+            after = history[len(history) - 1 - history[::-1].index(State.ESTABLISHED) :]
+            if len(after) > 1:
+                return ClosePath(tuple(after), "modelled")
+        return None
+
+    def fins_crossed(self) -> bool | None:
+        """Did both ends send their FIN before the other's arrived?  ``None``: not observed."""
+        paths = [self.close_path(side) for side in SIDES]
+        if any(p is None or p.source == "modelled" for p in paths):
+            return None
+        if all(p is not None and p.source == "captured" for p in paths):
+            return all(p is not None and State.CLOSING in p.states for p in paths)
+        # From the kernel's polls (CLOSING can pass between two polls; TIME-WAIT lasts 60 s):
+        # both ends in TIME-WAIT means both closed first - what `netsim handshake` reports.
+        if all(p is not None and State.TIME_WAIT in p.states for p in paths):
+            return True
+        return False if self.finished is not None else None
+
     def arrows(self) -> list[tuple[str, str, bool]]:
         """``(sender, flags, captured)`` per segment, for tests and summaries."""
         return [(s.endpoint, s.flag_text, s.captured) for s in self.segments]
+
+
+def _close_from_segments(side: str, segments: list[SegmentSeen]) -> tuple[State, ...]:
+    """Replay the teardown of ``side`` from captured segments (sent by either end, in order).
+
+    The capture's order alone cannot tell crossed FINs apart (both are on the wire at once);
+    the acknowledgement numbers can: a FIN sent after the peer's FIN arrived acknowledges it.
+    """
+    peer = "server" if side == "client" else "client"
+    ours = next((i for i, seg in enumerate(segments) if seg.endpoint == side and seg.flags & FIN), None)
+    theirs = next((i for i, seg in enumerate(segments) if seg.endpoint == peer and seg.flags & FIN), None)
+
+    def acks_fin_of(fin_index: int, seg: SegmentSeen) -> bool:
+        fin = segments[fin_index]
+        return seg.endpoint != fin.endpoint and bool(seg.flags & ACK) and seg.rel_ack >= fin.rel_seq + 1
+
+    if ours is not None and (theirs is None or not acks_fin_of(theirs, segments[ours])):
+        # We sent our FIN before theirs had reached us: the active close.
+        path = [State.ESTABLISHED, State.FIN_WAIT_1]
+        before_theirs = segments[ours + 1 : theirs] if theirs is not None and theirs > ours else []
+        if theirs is None:
+            if any(acks_fin_of(ours, seg) for seg in segments[ours + 1 :]):
+                path.append(State.FIN_WAIT_2)
+        elif any(acks_fin_of(ours, seg) for seg in before_theirs):
+            path += [State.FIN_WAIT_2, State.TIME_WAIT]  # our FIN acked first: the ordinary close
+        elif acks_fin_of(ours, segments[theirs]):
+            path.append(State.TIME_WAIT)  # their FIN acked ours: straight to TIME-WAIT
+        else:
+            path += [State.CLOSING, State.TIME_WAIT]  # the FINs crossed
+        return tuple(path)
+    if theirs is None:
+        return (State.ESTABLISHED,)
+    path = [State.ESTABLISHED, State.CLOSE_WAIT]
+    if ours is not None:
+        path.append(State.LAST_ACK)
+        if any(acks_fin_of(ours, seg) for seg in segments[ours + 1 :]):
+            path.append(State.CLOSED)
+    return tuple(path)

@@ -9,6 +9,7 @@ Events reach the views through the base's bridge; the base's tick (30 ms) drives
 
 from __future__ import annotations
 
+import html
 import time
 
 from PySide6.QtCore import Qt, QTimer
@@ -38,7 +39,8 @@ from app.lessons.handshake.views import (
 )
 from app.panels.base import LessonPanel, TraceCursor
 from app.shell.theme import Theme
-from netsim.core.events import Event
+from app.widgets.os_errors import explain, explain_text, with_explanation
+from netsim.core.events import Event, SocketFailed
 from netsim.core.trace import Trace
 from netsim.lessons.handshake.capture import write_pcap
 from netsim.lessons.handshake.lab import DEFAULT_SCENARIO, SCENARIOS, HandshakeLab
@@ -128,11 +130,17 @@ class HandshakePanel(LessonPanel):
         pending_row = QHBoxLayout()
         pending_row.addWidget(self.client_pending, 1)
         pending_row.addWidget(self.server_pending, 1)
+        self.error_note = QLabel()  # the last failed call: the system's text and our sentence
+        self.error_note.setObjectName("error_note")
+        self.error_note.setTextFormat(Qt.TextFormat.RichText)
+        self.error_note.setWordWrap(True)
+        self.error_note.setVisible(False)
 
         self.sequence = SequenceDiagram(self.run_model, theme=self.theme)
         self.sequence.segment_clicked.connect(self._on_segment_clicked)
         self.sequence_scroll = QScrollArea()
         self.sequence_scroll.setWidgetResizable(True)
+        self.sequence_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.sequence_scroll.setWidget(self.sequence)
         self.details = SegmentDetails(theme=self.theme)
         self.machine = StateMachineView(self.run_model, theme=self.theme)
@@ -167,6 +175,7 @@ class HandshakePanel(LessonPanel):
         layout.addWidget(self.capture_banner)
         layout.addWidget(self.kernel_banner)
         layout.addLayout(pending_row)
+        layout.addWidget(self.error_note)
         layout.addWidget(main, 1)
 
     # ---- texts -------------------------------------------------------------------------------
@@ -287,14 +296,29 @@ class HandshakePanel(LessonPanel):
             text = (
                 self.tr("Run finished.")
                 if run.finished.ok
-                else self.tr("Run stopped: %1").replace("%1", run.finished.reason)
+                else self.tr("Run stopped: %1").replace("%1", self._reason_text(run.finished.reason))
             )
             self.client_pending.setText(text)
             self.server_pending.setText("")
+        failures = [row.event for row in run.rows if isinstance(row.event, SocketFailed)]
+        if failures:
+            last = failures[-1]
+            who = self.tr("client") if last.endpoint == "client" else self.tr("server")
+            text = "✗ " + with_explanation(f"{who} {last.call}: {last.message}", explain(last))
+            colour = self.theme.bad_colour.name()
+            self.error_note.setText(f"<span style='color:{colour}'>{html.escape(text)}</span>")
+        self.error_note.setVisible(bool(failures))
         self.pcap_button.setEnabled(any(s.captured for s in run.segments))
         self.pcap_button.setToolTip(
             "" if self.pcap_button.isEnabled() else self.tr("Nothing captured: pcap export needs capture")
         )
+
+    def _reason_text(self, reason: str) -> str:
+        """The core's one-word reasons translated; a worker's error text with our sentence beside it."""
+        words = {"done": self.tr("done"), "stopped": self.tr("stopped"), "failed": self.tr("failed")}
+        if reason in words:
+            return words[reason]
+        return with_explanation(reason, explain_text(reason))
 
     def _pending_text(self, side: str) -> str:
         name = self.tr("Client") if side == "client" else self.tr("Server")

@@ -10,7 +10,17 @@ import math
 from typing import ClassVar
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+)
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from app.lessons.handshake.model import SIDES, HandshakeRun
@@ -45,15 +55,31 @@ def fit_text(
     *,
     bold: bool = False,
     mono: bool = False,
+    shorter: tuple[str, ...] = (),
+    elide: Qt.TextElideMode = Qt.TextElideMode.ElideMiddle,
 ) -> str:
-    """Set the largest font (down to 70 % of ``factor``) in which ``text`` fits; elide if it still does not."""
-    f = factor
-    while True:
-        p.setFont(scaled_font(theme, f, bold=bold, mono=mono))
-        fm = p.fontMetrics()
-        if fm.horizontalAdvance(text) <= width or f <= factor * 0.7:
-            return fm.elidedText(text, Qt.TextElideMode.ElideMiddle, int(width))
-        f -= factor * 0.05
+    """Set the largest font (down to 70 % of ``factor``) in which ``text`` fits; else try each of
+    ``shorter`` (the same thing said in fewer characters) the same way; elide only the last."""
+    for candidate in (text, *shorter):
+        f = factor
+        while True:
+            p.setFont(scaled_font(theme, f, bold=bold, mono=mono))
+            fm = p.fontMetrics()
+            if fm.horizontalAdvance(candidate) <= width:
+                return candidate
+            if f <= factor * 0.7:
+                break
+            f -= factor * 0.05
+    return p.fontMetrics().elidedText((text, *shorter)[-1], elide, int(width))
+
+
+# The names `ss` prints, for a band too narrow for the kernel's own name.
+SS_NAMES = {
+    "ESTABLISHED": "ESTAB",
+    "SYN_RECV": "SYN-RECV",
+    "FIN_WAIT1": "FIN-WAIT-1",
+    "FIN_WAIT2": "FIN-WAIT-2",
+}
 
 
 def arrow_head(p: QPainter, tip: QPointF, frm: QPointF, size: float, colour: QColor) -> None:
@@ -70,12 +96,18 @@ def arrow_head(p: QPainter, tip: QPointF, frm: QPointF, size: float, colour: QCo
 
 
 def segment_label(seg: SegmentSeen, absolute: bool) -> str:
+    return segment_labels(seg, absolute)[0]
+
+
+def segment_labels(seg: SegmentSeen, absolute: bool) -> tuple[str, ...]:
+    """The arrow's label, then shorter forms of it for a narrow pane (never cut mid-number)."""
     seq, ack = (seg.seq, seg.ack) if absolute else (seg.rel_seq, seg.rel_ack)
-    text = f"[{seg.flag_text}]  seq={seq}"
-    if seg.flags & 0x10:
-        text += f"  ack={ack}"
-    text += f"  len={seg.payload_len}"
-    return text
+    ack_part = f" ack={ack}" if seg.flags & 0x10 else ""
+    full = f"[{seg.flag_text}]  seq={seq}" + ack_part.replace(" ", "  ") + f"  len={seg.payload_len}"
+    compact = f"[{seg.flag_text}] seq={seq}{ack_part}" + (
+        f" len={seg.payload_len}" if seg.payload_len else ""
+    )
+    return full, compact, f"[{seg.flag_text}]"
 
 
 class SequenceDiagram(QWidget):
@@ -118,7 +150,10 @@ class SequenceDiagram(QWidget):
 
     def refresh(self) -> None:
         self.setMinimumHeight(self.content_height())
-        self.setMinimumWidth(int(520 * self.scale))
+        # Narrow enough for its pane at a projector's 1280 px and 1.5x zoom: the panel shows it
+        # without a horizontal scroll bar, and the labels shrink or elide to fit (they were cut
+        # at the pane's edge, the server's lifeline off view).
+        self.setMinimumWidth(int(240 * self.scale))
         self.updateGeometry()
         self.update()
 
@@ -139,7 +174,7 @@ class SequenceDiagram(QWidget):
 
     def lifeline_x(self) -> tuple[float, float]:
         w = self.width()
-        return w * 0.30, w * 0.70
+        return w * 0.24, w * 0.76
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         y = event.position().y()
@@ -165,19 +200,17 @@ class SequenceDiagram(QWidget):
         # headers
         names = {"client": self.tr("Client"), "server": self.tr("Server")}
         for x, side in ((cx, "client"), (sx, "server")):
-            box = QRectF(x - 90 * s, 8 * s, 180 * s, 48 * s)
+            # as wide as there is room: the two boxes must not overlap each other or the edges
+            half = min(90 * s, (sx - cx) / 2 - 4 * s, x - 2 * s, self.width() - x - 2 * s)
+            box = QRectF(x - half, 8 * s, 2 * half, 48 * s)
             p.setPen(QPen(self.theme.side_colour(side), 2.5 * s))
             p.setBrush(tint(self.theme.side_colour(side), 30))
             p.drawRoundedRect(box, 8 * s, 8 * s)
             p.setPen(self.theme.text_colour)
-            p.setFont(scaled_font(self.theme, 1.25, bold=True))
-            p.drawText(box.adjusted(0, 2 * s, 0, -22 * s), Qt.AlignmentFlag.AlignCenter, names[side])
-            p.setFont(scaled_font(self.theme, 0.9))
-            p.drawText(
-                box.adjusted(0, 24 * s, 0, -2 * s),
-                Qt.AlignmentFlag.AlignCenter,
-                self.run.highlighted()[side].value,
-            )
+            name = fit_text(p, names[side], box.width() - 8 * s, self.theme, 1.25, bold=True)
+            p.drawText(box.adjusted(0, 2 * s, 0, -22 * s), Qt.AlignmentFlag.AlignCenter, name)
+            state = fit_text(p, self.run.highlighted()[side].value, box.width() - 8 * s, self.theme, 0.9)
+            p.drawText(box.adjusted(0, 24 * s, 0, -2 * s), Qt.AlignmentFlag.AlignCenter, state)
         y = self.HEADER * s + 6 * s
         self._row_rects = []
         for row in self.run.rows:
@@ -206,8 +239,8 @@ class SequenceDiagram(QWidget):
     def _call_rect(self, side: str, x: float, y: float, h: float) -> QRectF:
         s = self.scale
         if side == "client":
-            return QRectF(4 * s, y, x - 16 * s, h)
-        return QRectF(x + 12 * s, y, self.width() - x - 16 * s, h)
+            return QRectF(2 * s, y, x - 12 * s, h)
+        return QRectF(x + 10 * s, y, self.width() - x - 12 * s, h)
 
     @staticmethod
     def _call_align(side: str) -> Qt.AlignmentFlag:
@@ -222,16 +255,30 @@ class SequenceDiagram(QWidget):
         x = cx if side == "client" else sx
         if isinstance(ev, SocketFailed):
             p.setPen(self.theme.side_colour("server"))
-            text = f"✗ {ev.call}  {ev.message.split(':')[0]}"
+            what = ev.errno_name or ev.message.split(":")[0]
+            text = f"✗ {ev.call}  {what}"
+            shorter: tuple[str, ...] = (f"✗ {ev.call.split('(')[0]}()  {what}", f"✗ {what}")
         elif isinstance(ev, SocketCalled):
             p.setPen(self.theme.text_colour)
             text = ev.call
             if ev.call.startswith(("recv", "accept", "bind")) and ev.result:
                 text += f" → {ev.result}"
+            shorter = ()
         else:
             return
         rect = self._call_rect(side, x, y, h)
-        p.drawText(rect, self._call_align(side), fit_text(p, text, rect.width(), self.theme, 1.0, mono=True))
+        align = self._call_align(side)
+        right = Qt.TextElideMode.ElideRight
+        fitted = fit_text(p, text, rect.width(), self.theme, 1.0, mono=True, shorter=shorter, elide=right)
+        if fitted not in (text, *shorter):
+            # No room outside the lifelines (a narrow pane): a call row has nothing between
+            # them, so the text goes there, beside its own lifeline, instead of being cut.
+            rect = QRectF(cx + 10 * s, y, sx - cx - 20 * s, h)
+            align = Qt.AlignmentFlag.AlignVCenter | (
+                Qt.AlignmentFlag.AlignLeft if side == "client" else Qt.AlignmentFlag.AlignRight
+            )
+            fitted = fit_text(p, text, rect.width(), self.theme, 1.0, mono=True, shorter=shorter, elide=right)
+        p.drawText(rect, align, fitted)
         # a tick on the lifeline marks when the call returned
         p.setPen(QPen(self.theme.side_colour(side), 2 * s))
         p.drawLine(QPointF(x - 7 * s, y + h / 2), QPointF(x + 7 * s, y + h / 2))
@@ -270,8 +317,9 @@ class SequenceDiagram(QWidget):
         tip = QPointF(x1 + (-6 if x1 > x0 else 6) * s, y1)
         p.drawLine(QPointF(x0, y0), tip)
         arrow_head(p, QPointF(x1, y1), QPointF(x0, y0), 13 * s, colour)
+        full, *shorter = segment_labels(seg, self.absolute)
         label = fit_text(
-            p, segment_label(seg, self.absolute), abs(sx - cx) - 8 * s, self.theme, 1.0, bold=True, mono=True
+            p, full, abs(sx - cx) - 8 * s, self.theme, 1.0, bold=True, mono=True, shorter=tuple(shorter)
         )
         p.setPen(colour.darker(115))
         p.drawText(QRectF(min(cx, sx), y, abs(sx - cx), h * 0.5), Qt.AlignmentFlag.AlignCenter, label)
@@ -325,11 +373,13 @@ class StateMachineView(QWidget):
         self.theme = theme if theme is not None else Theme(self)
         self.run = run
         self.scale = 1.0
-        self.setMinimumSize(380, 340)
+        self.label_boxes: list[QRectF] = []
+        self.node_boxes: dict[State, QRectF] = {}
+        self.setMinimumSize(320, 360)
 
     def set_scale(self, factor: float) -> None:
         self.scale = factor
-        self.setMinimumSize(int(380 * factor), int(340 * factor))
+        self.setMinimumSize(int(320 * factor), int(360 * factor))
         self.update()
 
     def refresh(self) -> None:
@@ -366,9 +416,73 @@ class StateMachineView(QWidget):
         }
         return texts.get(event, event)
 
+    def close_lines(self) -> list[tuple[str, str]]:
+        """(side, sentence) per end that has begun to close: the path it really took, and how we know."""
+        names = {"client": self.tr("client"), "server": self.tr("server")}
+        how = {
+            "captured": self.tr("read from the segments captured on lo"),
+            "kernel": self.tr("as the kernel reported it (a state shorter than one poll may be missing)"),
+            "modelled": self.tr("modelled from the state table, not observed"),
+        }
+        out = []
+        for side in SIDES:
+            path = self.run.close_path(side)
+            if path is None:
+                continue
+            states = " → ".join(st.value for st in path.states)
+            out.append((side, f"{names[side]}: {states} ({how[path.source]})"))
+        if self.run.scenario == "simultaneous":
+            crossed = self.run.fins_crossed()
+            if crossed is True:
+                out.append(
+                    (
+                        "",
+                        self.tr(
+                            "The FINs crossed: each end closed before the other's FIN came, so both took the CLOSING path."
+                        ),
+                    )
+                )
+            elif crossed is False:
+                out.append(
+                    (
+                        "",
+                        self.tr(
+                            "The FINs did not cross this time: one FIN arrived before the other end's close(), "
+                            "so the kernel took the ordinary path, not the textbook CLOSING path (on loopback "
+                            "the race is rarely won)."
+                        ),
+                    )
+                )
+        return out
+
+    def _caption_height(self) -> float:
+        lines = self.close_lines()
+        if not lines:
+            return 0.0
+        font = scaled_font(self.theme, 0.8, bold=True)
+        fm = QFontMetricsF(font)
+        width = max(50.0, self.width() - 16 * self.scale)
+        total = 0.0
+        for _side, text in lines:
+            total += fm.boundingRect(QRectF(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, text).height()
+        return total + 8 * self.scale
+
+    def _free_place(
+        self, candidates: list[QRectF], rects: dict[State, QRectF], placed: list[QRectF]
+    ) -> QRectF | None:
+        """The first candidate inside the view that covers no state box and no other label."""
+        taken = [*rects.values(), *placed]
+        for box in candidates:
+            if box.right() > self.width() - 2 * self.scale:  # slide in from the right edge
+                box = box.translated(self.width() - 2 * self.scale - box.right(), 0)
+            inside = box.left() >= 0 and box.right() <= self.width() and box.top() >= 30 * self.scale
+            if inside and not any(box.intersects(r) for r in taken):
+                return box
+        return None
+
     def _geometry(self) -> tuple[dict[State, QRectF], float]:
         s = self.scale
-        w, h = self.width(), self.height()
+        w, h = self.width(), self.height() - self._caption_height()
         top = 40 * s
         node_w = min(175 * s, w / 3.4)
         node_h = min(44 * s, (h - top) / 8.5)
@@ -440,9 +554,27 @@ class StateMachineView(QWidget):
             for i in range(len(pts) - 1):
                 p.drawLine(pts[i], pts[i + 1])
             arrow_head(p, pts[-1], pts[-2], 9 * s, self.theme.grid_colour)
-        # last transition of each end, in its colour
+        # each end's teardown as it really happened (captured, or the kernel's reports)
+        observed: set[str] = set()
+        for side in SIDES:
+            path = self.run.close_path(side)
+            if path is None or path.source == "modelled":
+                continue
+            observed.add(side)
+            colour = self.theme.side_colour(side)
+            for a, b in zip(path.states, path.states[1:], strict=False):
+                pen = QPen(colour, 4 * s)
+                if (a, b) not in BASE_EDGES:  # the kernel's polls skipped a state: a dashed jump
+                    pen.setStyle(Qt.PenStyle.DashLine)
+                p.setPen(pen)
+                pts = self._route(a, b, rects)
+                for i in range(len(pts) - 1):
+                    p.drawLine(pts[i], pts[i + 1])
+                arrow_head(p, pts[-1], pts[-2], 15 * s, colour)
+        # last (modelled) transition of each end whose teardown was not observed, in its colour
+        placed: list[QRectF] = []
         for side, t in self.run.last_transition.items():
-            if side not in SIDES:
+            if side not in SIDES or side in observed:
                 continue
             a, b = State(t.prev), State(t.next)
             colour = self.theme.side_colour(side)
@@ -462,19 +594,51 @@ class StateMachineView(QWidget):
                 arrow_head(p, pts[-1], pts[-2], 15 * s, colour)
                 k = len(pts) // 2
                 mid = QPointF((pts[k - 1].x() + pts[k].x()) / 2, (pts[k - 1].y() + pts[k].y()) / 2)
-            label = self.event_text(t.event)
-            if t.sent:
-                label += " / " + flag_text(t.sent)
+            said = self.event_text(t.event)
+            variants = [said + (" / " + flag_text(t.sent) if t.sent else "")]
+            if t.sent:  # two lines take half the width where one line finds no room
+                variants.append(said + "\n/ " + flag_text(t.sent))
             p.setFont(scaled_font(self.theme, 0.85, bold=True))
             fm = p.fontMetrics()
-            tw = fm.horizontalAdvance(label) + 12 * s
-            box = QRectF(mid.x() - tw / 2, mid.y() - fm.height() / 2 - 2 * s, tw, fm.height() + 4 * s)
-            box.moveLeft(max(2 * s, min(box.left(), self.width() - tw - 2 * s)))
+            chosen: tuple[QRectF, str] | None = None
+            fallback: tuple[QRectF, str] | None = None
+            for label in variants:
+                lines = label.split("\n")
+                tw = max(fm.horizontalAdvance(line) for line in lines) + 12 * s
+                th = fm.height() * len(lines) + 4 * s
+                box = QRectF(mid.x() - tw / 2, mid.y() - th / 2, tw, th)
+                if fallback is None:
+                    fallback = (box, label)
+                if a is b:  # beside the loop, never over a state's name
+                    r = rects[a]
+                    candidates = [
+                        QRectF(loop.right() + 4 * s, r.center().y() - th / 2, tw, th),
+                        QRectF(loop.left() - 4 * s - tw, r.center().y() - th / 2, tw, th),
+                        QRectF(r.center().x() - tw / 2, r.top() - th - 2 * s, tw, th),
+                        QRectF(r.center().x() - tw / 2, r.bottom() + 2 * s, tw, th),
+                        QRectF(r.center().x() + 6 * s, r.bottom() + 2 * s, tw, th),
+                        QRectF(r.center().x() - 6 * s - tw, r.bottom() + 2 * s, tw, th),
+                    ]
+                else:
+                    candidates = [
+                        box.translated(dx * tw, dy * th)
+                        for dx in (0, 0.5, -0.5, 1, -1)
+                        for dy in (0, -0.5, 0.5, -1, 1, -2, 2)
+                    ]
+                found = self._free_place(candidates, rects, placed)
+                if found is not None:
+                    chosen = (found, label)
+                    break
+            assert fallback is not None
+            box, label = chosen if chosen is not None else fallback
+            box.moveLeft(max(2 * s, min(box.left(), self.width() - box.width() - 2 * s)))
+            placed.append(box)
             p.setPen(QPen(colour, 1.5 * s))
             p.setBrush(tint(self.theme.background_colour, 235))
             p.drawRoundedRect(box, 4 * s, 4 * s)
             p.setPen(colour.darker(120))
             p.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+        self.label_boxes, self.node_boxes = list(placed), dict(rects)  # what was drawn where (tests)
         # nodes
         here = self.run.highlighted() if self.run.capture is not None else {}
         for st, r in rects.items():
@@ -505,7 +669,8 @@ class StateMachineView(QWidget):
             p.setPen(self.theme.text_colour)
             p.setFont(scaled_font(self.theme, 0.95, bold=bool(sides)))
             if sides:
-                p.drawText(r.adjusted(0, 1 * s, 0, -node_h * 0.42), Qt.AlignmentFlag.AlignCenter, st.value)
+                text = fit_text(p, st.value, r.width() - 6 * s, self.theme, 0.95, bold=True)
+                p.drawText(r.adjusted(0, 1 * s, 0, -node_h * 0.42), Qt.AlignmentFlag.AlignCenter, text)
                 names = {"client": self.tr("client"), "server": self.tr("server")}
                 p.setFont(scaled_font(self.theme, 0.8, bold=True))
                 p.drawText(
@@ -514,7 +679,19 @@ class StateMachineView(QWidget):
                     " + ".join(names[x] for x in sides),
                 )
             else:
-                p.drawText(r, Qt.AlignmentFlag.AlignCenter, st.value)
+                text = fit_text(p, st.value, r.width() - 6 * s, self.theme, 0.95)
+                p.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
+        # how each end closed, and how we know, under the map
+        captions = self.close_lines()
+        if captions:
+            p.setFont(scaled_font(self.theme, 0.8, bold=True))
+            y = self.height() - self._caption_height() + 4 * s
+            width = self.width() - 16 * s
+            for side, text in captions:
+                p.setPen(self.theme.side_colour(side).darker(120) if side else self.theme.text_colour)
+                box = p.boundingRect(QRectF(8 * s, y, width, 10_000), Qt.TextFlag.TextWordWrap, text)
+                p.drawText(QRectF(8 * s, y, width, box.height()), Qt.TextFlag.TextWordWrap, text)
+                y += box.height()
         p.end()
 
 
@@ -576,8 +753,6 @@ class StateTimeline(QWidget):
             p.setPen(QPen(self.theme.grid_colour, 1.2 * s))
             p.drawLine(QPointF(left, y + band / 2), QPointF(end_x, y + band / 2))
             changes = [ev for ev in self.run.timeline if ev.endpoint == side]
-            p.setFont(scaled_font(self.theme, 0.8, bold=True))
-            fm = p.fontMetrics()
             for j, ev in enumerate(changes):
                 x0 = left + col_of[ev.t_ns] * cw
                 x1 = left + (col_of[changes[j + 1].t_ns] if j + 1 < len(changes) else len(cols) + 1) * cw
@@ -588,21 +763,27 @@ class StateTimeline(QWidget):
                 p.setBrush(tint(self.theme.side_colour(side), 45))
                 p.drawRoundedRect(r, 5 * s, 5 * s)
                 p.setPen(self.theme.text_colour)
-                text = fm.elidedText(ev.state, Qt.TextElideMode.ElideRight, int(r.width() - 4 * s))
+                name = ev.state.replace("_", "-")
+                short = (SS_NAMES[ev.state],) if ev.state in SS_NAMES else ()
+                text = fit_text(p, name, r.width() - 6 * s, self.theme, 0.8, bold=True, shorter=short)
                 p.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
         # time of each report, relative to the run's start
         p.setFont(scaled_font(self.theme, 0.75))
+        fm = p.fontMetrics()
         y = top + 3 * band
+        free_from = -math.inf  # a label is drawn only where it does not touch the one before
         for k, t_ns in enumerate(cols):
             p.setPen(QPen(self.theme.grid_colour, 1.0 * s))
             p.drawLine(QPointF(left + k * cw, top), QPointF(left + k * cw, y))
-            if cw < 44 * s and k % 2:
-                continue  # no room for every label
             ms = (t_ns - self.run.t0_ns) / 1e6 if self.run.t0_ns else 0.0
+            label = f"{ms:.0f} ms"
+            half = fm.horizontalAdvance(label) / 2 + 4 * s
+            x = left + k * cw
+            if x - half < free_from or x + half > self.width():
+                continue
+            free_from = x + half
             p.setPen(self.theme.muted_colour)
-            p.drawText(
-                QRectF(left + k * cw - cw, y, 2 * cw, 22 * s), Qt.AlignmentFlag.AlignCenter, f"{ms:.0f} ms"
-            )
+            p.drawText(QRectF(x - half, y, 2 * half, 22 * s), Qt.AlignmentFlag.AlignCenter, label)
         p.end()
 
 
@@ -630,6 +811,19 @@ class SegmentDetails(QTextBrowser):
             "tcp": self.tr("TCP (transport)"),
             "payload": self.tr("Payload (application)"),
         }[layer]
+
+    def cause_text(self, cause: str) -> str:
+        """The lab's "server close()" / "client + server close()", its endpoint words translated
+        (the call itself is Python and stays as written)."""
+        names = {"client": self.tr("client"), "server": self.tr("server"), "listener": self.tr("listener")}
+        who, _sp, call = cause.partition(" ")
+        ends = [who]
+        while call.startswith("+ "):
+            more, _sp, call = call[2:].partition(" ")
+            ends.append(more)
+        if not call or any(end not in names for end in ends):
+            return cause
+        return self.tr("%1: %2").replace("%1", " + ".join(names[e] for e in ends)).replace("%2", call)
 
     def show_segment(self, seg: SegmentSeen | None) -> None:
         self.segment = seg
@@ -666,7 +860,7 @@ class SegmentDetails(QTextBrowser):
             ),
             (self.tr("Window"), str(seg.window) if seg.window >= 0 else "—"),
             (self.tr("Payload length"), str(seg.payload_len)),
-            (self.tr("Caused by"), seg.cause or "—"),
+            (self.tr("Caused by"), self.cause_text(seg.cause) or "—"),
         ]
         if seg.payload:
             rows.append((self.tr("Payload"), repr(seg.payload)))

@@ -15,7 +15,7 @@ import time
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -38,6 +37,8 @@ from PySide6.QtWidgets import (
 
 from app.panels.base import LessonPanel, TraceCursor
 from app.shell.theme import Theme
+from app.widgets.os_errors import describe
+from app.widgets.table_fit import ColumnFitter
 from netsim.auth import macs
 from netsim.auth.events import (
     STEP_LESSON_VERDICT,
@@ -252,12 +253,8 @@ class HmacPanel(LessonPanel):
         self._steps.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self._steps.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self._steps.setWordWrap(True)
-        header = self._steps.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        # The note explains each step: it keeps a third of the width whatever the hex dumps need.
+        self._steps_fit = ColumnFitter(self._steps, flexible=4, min_share=0.34)
 
         self._verdicts_label = QLabel()
         self._verdicts = QListWidget()
@@ -266,17 +263,26 @@ class HmacPanel(LessonPanel):
         self._conns = QTableWidget(0, 4)
         self._conns.verticalHeader().setVisible(False)
         self._conns.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self._conns.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self._conns.horizontalHeader().setStretchLastSection(True)
-        self._conns.setWordWrap(False)
+        self._conns.setWordWrap(True)  # the reason wraps in its column rather than leave the view
+        self._conns_fit = ColumnFitter(self._conns, flexible=3, min_share=0.45)
 
+        # Steps on top at the full width, verdicts and connections side by side below: at a
+        # projector's 1280 px a column beside the steps left each explanation ~40 px wide.
+        verdicts = QWidget()
+        verdicts_layout = QVBoxLayout(verdicts)
+        verdicts_layout.setContentsMargins(0, 0, 0, 0)
+        verdicts_layout.addWidget(self._verdicts_label)
+        verdicts_layout.addWidget(self._verdicts, 1)
+        conns = QWidget()
+        conns_layout = QVBoxLayout(conns)
+        conns_layout.setContentsMargins(0, 0, 0, 0)
+        conns_layout.addWidget(self._conns_label)
+        conns_layout.addWidget(self._conns, 1)
         right = QWidget()
-        right_layout = QVBoxLayout(right)
+        right_layout = QHBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self._verdicts_label)
-        right_layout.addWidget(self._verdicts, 3)
-        right_layout.addWidget(self._conns_label)
-        right_layout.addWidget(self._conns, 2)
+        right_layout.addWidget(verdicts, 1)
+        right_layout.addWidget(conns, 1)
 
         self._steps_label = QLabel()
         left = QWidget()
@@ -285,12 +291,12 @@ class HmacPanel(LessonPanel):
         left_layout.addWidget(self._steps_label)
         left_layout.addWidget(self._steps)
 
-        self._splitter = QSplitter(Qt.Orientation.Horizontal)
+        self._splitter = QSplitter(Qt.Orientation.Vertical)
+        self._splitter.setChildrenCollapsible(False)
         self._splitter.addWidget(left)
         self._splitter.addWidget(right)
-        self._splitter.setStretchFactor(0, 6)
-        self._splitter.setStretchFactor(1, 4)
-        self._splitter.setSizes([720, 280])
+        self._splitter.setStretchFactor(0, 3)
+        self._splitter.setStretchFactor(1, 2)
 
         layout = QVBoxLayout(self.content)
         layout.addWidget(self._title)
@@ -764,6 +770,11 @@ class HmacPanel(LessonPanel):
         for label in (self._steps_label, self._verdicts_label, self._conns_label, self._attacks_label):
             label.setFont(bold)
         self._mono = theme.font(0.95, mono=True)
+        # Enough rows to read in each pane; the panel scrolls when the window is shorter.
+        line = QFontMetrics(theme.font(1.0)).lineSpacing()
+        self._steps.setMinimumHeight(9 * line)
+        self._verdicts.setMinimumHeight(6 * line)
+        self._conns.setMinimumHeight(6 * line)
         self._render_all()
 
     # --- runs ---------------------------------------------------------------------------------
@@ -961,6 +972,7 @@ class HmacPanel(LessonPanel):
                 del self._events[:overflow]
                 for _ in range(overflow):
                     self._steps.removeRow(0)
+            self._steps_fit.refit()
             self._steps.setUpdatesEnabled(True)
             self._steps.scrollToBottom()
         if conns_changed:
@@ -1034,7 +1046,8 @@ class HmacPanel(LessonPanel):
                 self._item(self.tr("error in {call}").format(call=ev.call), colour=self.theme.bad_colour),
             )
             self._steps.setItem(row, 3, self._item(""))
-            self._steps.setItem(row, 4, self._item(f"{ev.error}: {ev.message}"))
+            text = describe(ev)  # the system's words and, beside them, a sentence in the UI's language
+            self._steps.setItem(row, 4, self._item(text, tip=text))
         self._steps.resizeRowToContents(row)
 
     def _add_outcome(self, ev: ScenarioFinished) -> None:
@@ -1082,12 +1095,14 @@ class HmacPanel(LessonPanel):
             reason = str(info["reason"])
             why = reasons.get(reason, reason)
             self._conns.setItem(i, 3, self._item(why, tip=why))
+        self._conns_fit.refit()
 
     def _render_all(self) -> None:
         self._steps.setUpdatesEnabled(False)
         self._steps.setRowCount(0)
         for ev in self._events:
             self._append_row(ev)
+        self._steps_fit.refit()
         self._steps.setUpdatesEnabled(True)
         self._verdicts.clear()
         for outcome in self._outcomes:

@@ -16,13 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QPen, QPolygonF, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -37,6 +36,8 @@ from PySide6.QtWidgets import (
 
 from app.panels.base import LessonPanel
 from app.shell.theme import Theme
+from app.widgets.os_errors import explain_text, with_explanation
+from app.widgets.table_fit import ColumnFitter
 from netsim.core.events import Event
 from netsim.core.recorder import Recorder
 from netsim.lessons.servers import (
@@ -78,12 +79,31 @@ class TimelineView(QWidget):
     def row_h(self) -> float:
         return 20.0 * self.scale
 
-    def _run_height(self, run: ServersTimeline) -> float:
+    def _header_height(self, header: str) -> float:
+        """The run's title, wrapped to the view's width (it was cut at the right edge)."""
+        fm = QFontMetricsF(self.theme.font(1.05, bold=True))
+        width = max(50.0, self.width() - 16 * self.scale)
+        wrapped = fm.boundingRect(QRectF(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, header).height()
+        return max(self.row_h() * 1.4, wrapped + self.row_h() * 0.2)
+
+    def _run_height(self, run: ServersTimeline, header: str = "") -> float:
         rows = max(1, int(run.config.get("clients", 1))) + 1  # clients + server
-        return self.row_h() * 1.6 + rows * self.row_h() * 1.25 + self.row_h() * 0.5
+        return (
+            self._header_height(header) + self.row_h() * 0.2 + rows * self.row_h() * 1.25 + self.row_h() * 0.5
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._relayout()  # the titles wrap to the new width
 
     def _relayout(self) -> None:
-        h = self.row_h() * 2.2 + sum(self._run_height(r) for r in self.runs) + self.row_h() * 1.8
+        headers = list(self.headers) + [""] * (len(self.runs) - len(self.headers))
+        h = (
+            self.row_h() * 2.2
+            + (self._legend_lines() - 1) * self.row_h() * 1.2
+            + sum(self._run_height(r, t) for r, t in zip(self.runs, headers, strict=False))
+            + self.row_h() * 1.8
+        )
         self.setMinimumHeight(int(max(h, 160 * self.scale)))
         self.updateGeometry()
         self.update()
@@ -145,11 +165,14 @@ class TimelineView(QWidget):
             result = run.result()
             p.setFont(bold)
             p.setPen(self.theme.text_colour)
+            title_h = self._header_height(header)
             p.drawText(
-                QRectF(8 * self.scale, y, self.width(), rh * 1.4), Qt.AlignmentFlag.AlignVCenter, header
+                QRectF(8 * self.scale, y, self.width() - 16 * self.scale, title_h),
+                Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap,
+                header,
             )
             p.setFont(font)
-            y += rh * 1.6
+            y += title_h + rh * 0.2
             for row in result.clients:
                 self._client_row(p, row, y, rh, x, label_w, run.last_ns, served_from(row, run.mode))
                 y += rh * 1.25
@@ -158,17 +181,37 @@ class TimelineView(QWidget):
         self._axis(p, y, rh, left, width, span)
         p.end()
 
-    def _legend(self, p: QPainter, fm: QFontMetricsF, rh: float) -> float:
-        x0 = 8 * self.scale
-        y = rh * 0.4
-        items = [
+    def _legend_items(self) -> list[tuple[str, QColor, str]]:
+        return [
             ("box", self.theme.wait_colour, self.texts.get("waiting", "")),
             ("box", self.theme.message_colour(4), self.texts.get("served", "")),
             ("request", self.theme.text_colour, self.texts.get("request", "")),
             ("reply", self.theme.text_colour, self.texts.get("reply", "")),
             ("box", self.theme.bad_colour, self.texts.get("cpu", "")),
         ]
-        for kind, colour, text in items:
+
+    def _legend_places(self, fm: QFontMetricsF) -> list[tuple[float, int]]:
+        """(x, line) of each legend item: items wrap to a new line instead of leaving the view."""
+        rh = self.row_h()
+        places: list[tuple[float, int]] = []
+        x0, line = 8 * self.scale, 0
+        for _kind, _colour, text in self._legend_items():
+            width = rh * 1.2 + 6 * self.scale + fm.horizontalAdvance(text)
+            if places and x0 + width > self.width() - 4 * self.scale:
+                x0, line = 8 * self.scale, line + 1
+            places.append((x0, line))
+            x0 += width + 22 * self.scale
+        return places
+
+    def _legend_lines(self) -> int:
+        places = self._legend_places(QFontMetricsF(self.theme.font(1.0)))
+        return 1 + max((line for _x, line in places), default=0)
+
+    def _legend(self, p: QPainter, fm: QFontMetricsF, rh: float) -> float:
+        top = rh * 0.4
+        places = self._legend_places(fm)
+        for (kind, colour, text), (x0, line) in zip(self._legend_items(), places, strict=True):
+            y = top + line * rh * 1.2
             box = QRectF(x0, y + rh * 0.2, rh * 1.2, rh * 0.6)
             if kind == "box":
                 p.fillRect(box, colour)
@@ -178,8 +221,8 @@ class TimelineView(QWidget):
                 self._reply_tick(p, box.center().x(), y, rh, colour)
             p.setPen(self.theme.text_colour)
             p.drawText(QPointF(box.right() + 6 * self.scale, y + rh * 0.5 + fm.ascent() / 2.5), text)
-            x0 = box.right() + 6 * self.scale + fm.horizontalAdvance(text) + 22 * self.scale
-        return y + rh * 1.8
+        lines = 1 + max((line for _x, line in places), default=0)
+        return top + (lines - 1) * rh * 1.2 + rh * 1.8
 
     def _request_tick(self, p: QPainter, x: float, y: float, rh: float, colour: QColor) -> None:
         s = rh * 0.28
@@ -358,14 +401,18 @@ class ServersPanel(LessonPanel):
 
         self._counter_names: dict[str, QLabel] = {}
         self._counters: dict[str, QLabel] = {}
+        # One figure per row (name, value): three big figures side by side ran into each other
+        # at a projector's 1280 px and 1.5x zoom.
         counters = QGridLayout()
-        for col, key in enumerate(("wall", "cpu", "percent")):
+        for row, key in enumerate(("wall", "cpu", "percent")):
             name, value = QLabel(), QLabel("–")
-            name.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            value.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            name.setWordWrap(True)
+            name.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self._counter_names[key], self._counters[key] = name, value
-            counters.addWidget(name, 0, col)
-            counters.addWidget(value, 1, col)
+            counters.addWidget(name, row, 0)
+            counters.addWidget(value, row, 1)
+        counters.setColumnStretch(0, 1)
         self._last_run = QLabel()
         self._verdict = QLabel()
         self._verdict.setWordWrap(True)
@@ -374,8 +421,7 @@ class ServersPanel(LessonPanel):
         self._table = QTableWidget(0, 5)
         self._table.verticalHeader().setVisible(False)
         self._table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self._table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self._table.horizontalHeader().setStretchLastSection(True)
+        self._table_fit = ColumnFitter(self._table, flexible=0, min_share=0.3)  # every column in view
         self._table.setMaximumHeight(200)
 
         side = QVBoxLayout()
@@ -499,7 +545,10 @@ class ServersPanel(LessonPanel):
                 "Stopped before every client was served: these figures cover only part of the run."
             )
         if result.failures:
-            return self.tr("The run failed: {reason}").format(reason=result.failures[0])
+            reason = result.failures[0]
+            return self.tr("The run failed: {reason}").format(
+                reason=with_explanation(reason, explain_text(reason))
+            )
         if not result.all_echoed:
             return self.tr(
                 "Stopped before every client was served: these figures cover only part of the run."
@@ -631,6 +680,7 @@ class ServersPanel(LessonPanel):
                 if j == 4 and r.cpu and r.cpu_percent >= 50:
                     item.setForeground(self.theme.alert_colour)
                 self._table.setItem(i, j, item)
+        self._table_fit.refit()
         if self._lab is not None:
             self._status.setText(self.tr("Running… ({left} more queued)").format(left=len(self._queue)))
         else:
@@ -642,7 +692,7 @@ class ServersPanel(LessonPanel):
         self._title.setFont(self.theme.font(1.5, bold=True))
         self._verdict.setFont(self.theme.font(1.1, bold=True))
         for label in self._counters.values():
-            label.setFont(self.theme.font(2.0, bold=True))
+            label.setFont(self.theme.font(1.6, bold=True))
         for label in self._counter_names.values():
             label.setFont(self.theme.font(1.0))
         self._explanation.setFont(self.theme.font(1.05))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import os
 import shutil
 from collections.abc import Iterable, Iterator, Sequence
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,6 +37,7 @@ from app.panels.base import LessonPanel, TraceCursor, split_runs
 from app.shell.theme import Theme
 from app.widgets.buffers import BuffersView
 from app.widgets.log_model import EventLogModel
+from app.widgets.os_errors import with_explanation
 from app.widgets.ribbon import RibbonView
 from app.widgets.stream_model import StreamModel
 from netsim.core.events import Event
@@ -49,6 +52,7 @@ from netsim.lessons.sticky.scenario import RECEIVERS, SENDERS, check_trace_confi
 # (spec, label source) - labels are translated in retranslate()
 FRAMINGS = ("none", "length", "length:!H", "length:i", "delimiter", "fixed:32", "json")
 GUI_RECORD_BYTES = 16 * 1024 * 1024
+RECV_SIZE_MAX = 64 * 1024 * 1024  # the largest recv() size the CLI takes (one buffer held whole)
 WORKER_NICE = 10  # socket workers yield the CPU to the GUI thread (see StreamLab)
 WORKER_YIELD_S = 0.0002  # and step aside for the GIL every few messages (see StreamLab)
 # Per message through the panel: the recorder's columns and the model's (tests/perf/memory_bench.py).
@@ -67,6 +71,8 @@ class StickyPanel(LessonPanel):
         self.lab: StreamLab | None = None
         self.recorder: Recorder | None = None
         self._trace_path: str | None = None  # the trace file on screen, if one was opened
+        self._replay_path: str | None = None  # "Replaying …" stays until a live run or Reset
+        self._replay_dropped = False  # that trace's bytes past GUI_RECORD_BYTES were not kept
         self._trace_load: TraceLoader | None = None
         self._drawing: tuple[list[int], int] | None = None  # (events drawn, of how many)
         self.trace_dialog: QProgressDialog | None = None
@@ -139,7 +145,11 @@ class StickyPanel(LessonPanel):
         self.recv_delay.setRange(0, 5000)
         self.recv_delay.setDecimals(0)
         self.recv_size = QSpinBox()
-        self.recv_size.setRange(1, 1 << 20)
+        # 0 can be typed (a spin box limited to 1 silently put the old value back, so "0" ran as
+        # recv(1024)); it is refused, as the CLI refuses it, and the note under the form says why.
+        self.recv_size.setRange(0, RECV_SIZE_MAX)
+        self.recv_size.setValue(1024)
+        self.recv_size.valueChanged.connect(lambda _v: self._check_fields())
         self.nodelay = QCheckBox("TCP_NODELAY")
         self.rcvbuf = QSpinBox()
         self.rcvbuf.setRange(0, 64 << 20)
@@ -183,9 +193,9 @@ class StickyPanel(LessonPanel):
         grid.addWidget(lab("rcvbuf"), 4, 2)
         grid.addWidget(self.rcvbuf, 4, 3)
         grid.addWidget(lab("sender"), 6, 0)
-        grid.addWidget(self.sender_combo, 6, 1)
-        grid.addWidget(lab("receiver"), 6, 2)
-        grid.addWidget(self.receiver_combo, 6, 3)
+        grid.addWidget(self.sender_combo, 6, 1, 1, 2)  # two columns each: their texts are long
+        grid.addWidget(lab("receiver"), 6, 3)
+        grid.addWidget(self.receiver_combo, 6, 4, 1, 2)
         for column in (1, 3, 5):
             grid.setColumnStretch(column, 1)
         for key, label in self.form_labels.items():
@@ -205,10 +215,20 @@ class StickyPanel(LessonPanel):
         for b in (self.run_btn, self.pause_btn, self.step_btn, self.reset_btn):
             buttons.addWidget(b)
         self.quiz = QuizController(self)  # "Predict the recv()": its button, its bar below the form
-        grid.addWidget(self.quiz.quiz_button, 4, 1)
-        grid.addLayout(buttons, 4, 4, 1, 2)
+        # The run buttons end the form on a row of their own: beside the other fields they made
+        # it ~110 px wider than a 1280-pixel window at 1.5x.
+        buttons.addSpacing(12)
+        buttons.addWidget(self.quiz.quiz_button)  # an action too: "Predict the recv()"
+        buttons.addStretch(1)
+        grid.addLayout(buttons, 7, 0, 1, 6)
         self.wire = WireControls()  # the network in the middle (a relay), when chosen
         grid.addWidget(self.wire, 5, 0, 1, 6)
+        self.field_note = QLabel()  # a value the run would refuse, said beside the form
+        self.field_note.setObjectName("field_note")
+        self.field_note.setTextFormat(Qt.TextFormat.RichText)
+        self.field_note.setWordWrap(True)
+        self.field_note.setVisible(False)
+        grid.addWidget(self.field_note, 8, 0, 1, 6)
 
         self.lesson = QLabel()
         self.lesson.setWordWrap(True)
@@ -469,6 +489,7 @@ class StickyPanel(LessonPanel):
             )
         self.buffers.retranslate()
         self.log_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 4)
+        self._check_fields()
         self._update_lesson()
         self._refresh_texts()
 
@@ -497,6 +518,8 @@ class StickyPanel(LessonPanel):
             spin.setMinimumWidth(int(60 * factor))
         wire.network.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         wire.network.setMinimumContentsLength(12)
+        for label in wire.labels.values():  # labels wrap; the freed width goes to the fields
+            label.setMaximumWidth(int(105 * factor))
         self.buffers.set_scale(factor)
         self.log_view.viewport().update()  # error rows take the theme's colour
         self.quiz.bar.set_scale()
@@ -602,9 +625,45 @@ class StickyPanel(LessonPanel):
         self.list_radio.setChecked(True)
 
     def _update_lesson(self) -> None:
+        if self._replay_path is not None:
+            text = self.tr("Replaying {path} (no sockets).").format(path=self._replay_path)
+            if self._replay_dropped:
+                text += " " + self.tr("Bytes past the first {mb} MB are not kept (offsets are).").format(
+                    mb=GUI_RECORD_BYTES // (1024 * 1024)
+                )
+            self.lesson.setText(text)
+            return
         pid = self.preset_combo.currentData()
-        if pid:
-            self.lesson.setText(self.preset_titles()[pid][1])
+        self.lesson.setText(self.preset_titles()[pid][1] if pid else "")
+
+    def _end_replay(self) -> None:
+        """A live run or Reset ends the replay: its "Replaying …" line goes with it."""
+        if self._replay_path is not None:
+            self._replay_path = None
+            self._update_lesson()
+
+    def field_problems(self) -> list[str]:
+        """Values in the form that a run refuses (the CLI refuses them too), in words."""
+        problems = []
+        if self.recv_size.value() < 1:
+            problems.append(
+                self.tr(
+                    "recv() size {n} is refused: recv(0) reads nothing and returns b'' at once, which "
+                    "the receiver would take for the end of the stream. Give at least 1 byte."
+                ).format(n=self.recv_size.value())
+            )
+        return problems
+
+    def _check_fields(self) -> None:
+        problems = self.field_problems()
+        colour = self.theme.bad_colour.name()
+        self.field_note.setText(
+            "<br>".join(f"<span style='color:{colour}'>{html.escape(p)}</span>" for p in problems)
+        )
+        self.field_note.setVisible(bool(problems))
+        # The field itself gets the sentence as its tool tip (no style sheet: one, even emptied
+        # again, stops the zoomed font from reaching the field).
+        self.recv_size.setToolTip(problems[0] if self.recv_size.value() < 1 else "")
 
     def _controls_changed(self) -> None:
         udp = self.transport.currentData() == "udp"
@@ -648,6 +707,10 @@ class StickyPanel(LessonPanel):
 
     # ============================================================ run control
     def start_run(self, stepping: bool = False, keep_previous: bool = False) -> None:
+        self._check_fields()
+        if self.field_problems():  # refused, not corrected: the note under the form says why
+            self._then.clear()
+            return
         try:
             scenario = self.scenario()
             # The panel keeps what it draws as well as the recording: refuse what would not fit.
@@ -683,6 +746,7 @@ class StickyPanel(LessonPanel):
         self._rebind_model()
         self.lab, self.recorder = lab, recorder
         self._trace_path = None
+        self._end_replay()
         self.bridge.attach(recorder)
         self.buffers.new_run()
         lab.start()
@@ -725,6 +789,7 @@ class StickyPanel(LessonPanel):
         self._cancel_trace_load()
         self.recorder = None
         self._trace_path = None
+        self._end_replay()
         self._stop_lab()
         self.bridge.attach(None)
         self.model.reset()
@@ -879,12 +944,9 @@ class StickyPanel(LessonPanel):
 
         self._drawing = (drawn, len(trace))
         self.model.feed_source(counted(trace.events))  # the trace is let go once it is drawn
-        text = self.tr("Replaying {path} (no sockets).").format(path=path)
-        if trace.bytes_dropped:
-            text += " " + self.tr("Bytes past the first {mb} MB are not kept (offsets are).").format(
-                mb=GUI_RECORD_BYTES // (1024 * 1024)
-            )
-        self.lesson.setText(text)
+        self._replay_path = path
+        self._replay_dropped = bool(trace.bytes_dropped)
+        self._update_lesson()
         self._refresh_texts()
 
     # ============================================================= animation
@@ -964,20 +1026,56 @@ class StickyPanel(LessonPanel):
             "{which}: framing {framing} — {merged} merged, {wrong} wrong application messages"
         ).format(which=which, framing=framing, merged=m.merged_chunks, wrong=m.wrong_app_messages)
 
+    def _fit_badges(self) -> None:
+        """Badges on one line each when the row has room; they wrap only when it has not (a
+        word-wrapped label otherwise breaks early: "app got 2 / messages · 2 sent")."""
+        shown = [label for label in self.counters.values() if not label.isHidden()]
+        widths = []
+        for label in shown:
+            doc = QTextDocument()
+            doc.setDefaultFont(label.font())
+            doc.setHtml(label.text())
+            margins = label.contentsMargins()
+            frame = 2 * label.frameWidth() + margins.left() + margins.right()
+            widths.append(int(doc.idealWidth()) + frame + 4)
+        room = self.scroll_area.viewport().width() - 40 - 12 * len(widths)
+        # All on one line when they fit; else each gets its share of the row (two lines at most
+        # for the longest), not the narrow column a word-wrapped label picks for itself.
+        share = min(1.0, room / max(1, sum(widths)))
+        for label, width in zip(shown, widths, strict=True):
+            label.setMinimumWidth(int(width * share))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_badges()
+
     def _refresh_texts(self) -> None:
         m = self.model
         udp = m.transport == "udp"
 
-        def counter(key: str, text: str, bad: bool) -> None:
-            colour = self.theme.bad_colour.name() if bad else self.theme.ok_colour.name()
-            self.counters[key].setText(f"<span style='color:{colour}'>{text}</span>")
+        def counter(key: str, text: str, bad: bool | None) -> None:
+            """``bad`` True: the alert colour; False: the OK colour; None: plain (not decided yet)."""
+            if bad is None:
+                colour = self.theme.text_colour.name()
+            else:
+                colour = self.theme.bad_colour.name() if bad else self.theme.ok_colour.name()
+            self.counters[key].setText(f"<span style='color:{colour}'>{html.escape(text)}</span>")
 
         counter("merged", self.tr("merged recv(): {n}").format(n=m.merged_chunks), m.merged_chunks > 0)
         counter("split", self.tr("split messages: {n}").format(n=m.split_messages), m.split_messages > 0)
+        # What the application believes it got beside what the sender sent: "7 of 1" read as
+        # "7 of the 1 message", and a green count sat beside an orange "wrong" count.
+        app_bad: bool | None
+        if m.wrong_app_messages or m.truncated_datagrams:
+            app_bad = True
+        elif m.finished:
+            app_bad = not m.app_messages_match
+        else:
+            app_bad = None  # still running: nothing to judge yet
         counter(
             "app",
-            self.tr("app messages: {n} of {total}").format(n=m.app_messages, total=m.messages_intended),
-            m.finished and m.app_messages != m.messages_intended,
+            self.tr("app got {n} messages · {sent} sent").format(n=m.app_messages, sent=len(m.msg_start)),
+            app_bad,
         )
         counter("wrong", self.tr("wrong: {n}").format(n=m.wrong_app_messages), m.wrong_app_messages > 0)
         if udp:
@@ -1003,9 +1101,10 @@ class StickyPanel(LessonPanel):
                 ),
             )
         if m.wire and not udp:
-            counter("wire", self.tr("wire: {n} segments").format(n=m.wire_segments), False)
+            counter("wire", self.tr("wire: {n} segments").format(n=m.wire_segments), None)
         self.counters["wire"].setVisible(m.wire and not udp)
         self.counters["udp"].setVisible(udp)
+        self._fit_badges()
         if m.finished:
             if m.app_messages_match:
                 text, colour = (
@@ -1021,7 +1120,8 @@ class StickyPanel(LessonPanel):
             if lesson:  # the lesson's code failed: that is the point of the run, say it first
                 text += "  " + self.tr("The lesson's code failed: {e}").format(e=lesson[0])
             elif m.errors:
-                text += "  " + self.tr("Error: {e}").format(e=m.errors[0])
+                error = with_explanation(m.errors[0], m.error_notes[0] if m.error_notes else "")
+                text += "  " + self.tr("Error: {e}").format(e=error)
             self.verdict.setText(f"<span style='color:{colour.name()}'>{text}</span>")
         elif self.quiz.holding:  # the quiz keeps the result back until the prediction is in
             self.verdict.setText(self.tr("Waiting for your prediction…"))

@@ -62,8 +62,10 @@ class WireControls(QWidget):
             grid.addWidget(label, row, col * 2)
             grid.addWidget(widget, row, col * 2 + 1)
         grid.addWidget(self.note, 2, 0, 1, 8)
-        for column in (1, 3, 5, 7):
-            grid.setColumnStretch(column, 1)
+        # The combo box and the seed (its "new each run" text) take more of the width than the
+        # number fields: at 1280 px and 1.5x their texts were cut.
+        for column, stretch in ((1, 3), (3, 1), (5, 1), (7, 2)):
+            grid.setColumnStretch(column, stretch)
         self.network.currentIndexChanged.connect(self._edited)
         for w in (self.delay, self.jitter, self.rate, self.loss, self.dup, self.reorder):
             w.valueChanged.connect(self._edited)

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from app.panels.base import LessonPanel
 from app.shell.theme import Theme
+from app.widgets.os_errors import explain_text, with_explanation
 from app.widgets.ribbon import RibbonView
 from app.widgets.stream_model import StreamModel
 from netsim.core.events import Event
@@ -304,6 +305,11 @@ class TracingPanel(LessonPanel):
         self._stop_button.setText(self.tr("Stop (F6)"))
         self._conn_label.setText(self.tr("Connection:"))
         self._tabs.setTabText(0, self.tr("Calls"))
+        # The ribbon's lane and role names (they stayed English in the Chinese interface).
+        self._ribbon.lane_names = (self.tr("send()"), self.tr("recv()"), self.tr("app gets"))
+        self._ribbon.role_names = {"client": self.tr("client"), "server": self.tr("server")}
+        self._ribbon.wire_name = self.tr("wire")
+        self._ribbon.update()
         for i, console in enumerate(self._consoles):
             console.retranslate()
             self._tabs.setTabText(i + 1, self.tr("Program {n}").format(n=i + 1))
@@ -473,7 +479,10 @@ class TracingPanel(LessonPanel):
     def _log_call(self, c: ProgramCalled) -> None:
         data = f" {c.data[:40]!r}" + ("…" if len(c.data) > 40 else "") if c.has_data else ""
         result = "" if c.result is None else f" = {c.result}"
-        error = f"  {c.error}" + (f" ×{c.repeat}" if c.repeat > 1 else "") if c.error else ""
+        said = (
+            with_explanation(c.error, explain_text(c.error)) if c.error else ""
+        )  # a sentence in the UI's language
+        error = f"  {said}" + (f" ×{c.repeat}" if c.repeat > 1 else "") if c.error else ""
         self._log.appendPlainText(f"pid {c.pid} fd {c.fd} {c.call}{result}{data}{error}")
 
     def on_tick(self) -> None:
@@ -584,7 +593,9 @@ class TracingPanel(LessonPanel):
         elif self._replayed:
             text = self.tr("Showing the trace {path}").format(path=self._replayed)
         elif self._events:
-            text = self.tr("Finished.") + (" " + " ".join(self._notes) if self._notes else "")
+            # One note per line (they ran together), each OS error with a sentence in the UI's language.
+            notes = [with_explanation(n, explain_text(n)) for n in self._notes]
+            text = "\n".join([self.tr("Finished."), *notes])
         else:
             text = self.tr("Choose the programs to trace with “Trace programs…”.")
         self._status.setText(text)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 AddressKind = Literal[
     "loopback",
@@ -25,19 +25,7 @@ AddressKind = Literal[
     "ipv4-mapped",
     "global",
 ]
-KINDS: tuple[AddressKind, ...] = (
-    "loopback",
-    "private",
-    "link-local",
-    "unspecified",
-    "multicast",
-    "broadcast",
-    "shared",
-    "documentation",
-    "reserved",
-    "ipv4-mapped",
-    "global",
-)
+KINDS: tuple[AddressKind, ...] = get_args(AddressKind)  # the kinds above, in that order
 
 # (block, kind, name): first match wins, so the more specific blocks come first.
 _V4_BLOCKS: tuple[tuple[str, AddressKind, str], ...] = (

@@ -32,7 +32,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
-from netsim.core.events import SocketFailed, now_ns
+from netsim.core.events import SocketFailed, errno_name, now_ns
 from netsim.core.recorder import Recorder
 from netsim.lab.base import LabBase
 from netsim.lessons.clientserver.events import (
@@ -211,7 +211,15 @@ class WebLab(LabBase):
                 return
             except OSError as exc:  # e.g. EMFILE: say it, keep serving the others
                 self.recorder.emit(
-                    SocketFailed(now_ns(), SERVER, "accept", type(exc).__name__, str(exc), exc.errno or 0)
+                    SocketFailed(
+                        now_ns(),
+                        SERVER,
+                        "accept",
+                        type(exc).__name__,
+                        str(exc),
+                        exc.errno or 0,
+                        errno_name(exc),
+                    )
                 )
                 return
             # Linux: an accepted socket does NOT inherit O_NONBLOCK from the listener (the lesson's

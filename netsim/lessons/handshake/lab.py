@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from netsim.core.events import SocketCalled, SocketFailed, now_ns
+from netsim.core.events import SocketCalled, SocketFailed, errno_name, now_ns
 from netsim.core.gate import GateClosed
 from netsim.core.recorder import Recorder
 from netsim.lab.base import Lab, LabBase
@@ -501,6 +501,7 @@ class HandshakeLab(LabBase):
                     type(exc).__name__,
                     f"{code}: {exc.strerror or exc}" if code else str(exc),
                     exc.errno or 0,
+                    errno_name(exc),
                 )
             )
             if not step.expect_error:

@@ -152,6 +152,16 @@ class ServersLab(LabBase):
             self._meter.update()
             self._emit_cpu()
 
+    def _busy_tick(self, spins: int, last: list[float]) -> int:
+        """One turn of a non-blocking server loop: stop if asked; every 50 ms hand the ``spins``
+        counted so far to the CPU meter and report.  Returns the spins not yet handed over."""
+        self._check()
+        if time.monotonic() - last[0] < _CPU_SAMPLE_S:
+            return spins
+        self._meter.spin(spins)
+        self._maybe_emit_cpu(last)
+        return 0
+
     # --------------------------------------------------------------------------- conductor
     def _conduct(self) -> None:
         self._t0_ns = now_ns()
@@ -337,26 +347,31 @@ class ServersLab(LabBase):
                     conn.settimeout(POLL_S)
                     port = addr[1]
                     self.recorder.emit(ConnAccepted(now_ns(), "server", port, thread))
-                    while True:  # this client, and nobody else, until it leaves
-                        self._gate("server", f"conn.recv({_RECV_BYTES}) [{port}]")
-                        data = b""
-                        while True:
-                            self._check()
-                            self._maybe_emit_cpu(last)
-                            try:
-                                data = conn.recv(_RECV_BYTES)
-                                break
-                            except TimeoutError:
-                                self._meter.spin()
-                        if not data:
-                            break
-                        reply = data.upper()
-                        self._gate("server", lambda r=reply, p=port: f"conn.sendall({r!r}) [{p}]")  # type: ignore[misc]
-                        self._send_all(conn, reply)
-                        self.recorder.emit(RequestServed(now_ns(), "server", port, thread, len(data)))
+                    self._echo(conn, port, thread, last)  # this client, and nobody else, until it leaves
                 self.recorder.emit(ConnClosed(now_ns(), "server", port, thread))
         finally:
             self._meter.update()
+
+    def _echo(self, conn: socket.socket, port: int, thread: str, last: list[float]) -> None:
+        """One client on a blocking server (``conn`` polls every POLL_S): ``recv``, upper-case,
+        ``sendall``, until the client leaves (``recv`` returns b'')."""
+        while True:
+            self._gate("server", f"conn.recv({_RECV_BYTES}) [{port}]")
+            data = b""
+            while True:
+                self._check()
+                self._maybe_emit_cpu(last)
+                try:
+                    data = conn.recv(_RECV_BYTES)
+                    break
+                except TimeoutError:
+                    self._meter.spin()
+            if not data:
+                return
+            reply = data.upper()
+            self._gate("server", lambda r=reply, p=port: f"conn.sendall({r!r}) [{p}]")  # type: ignore[misc]
+            self._send_all(conn, reply)
+            self.recorder.emit(RequestServed(now_ns(), "server", port, thread, len(data)))
 
     # -------------------------------------------------------------- non-blocking servers
     def _serve_busy(self, listener: socket.socket) -> None:
@@ -368,12 +383,7 @@ class ServersLab(LabBase):
         spins = 0
         try:
             while not (self._clients_done.is_set() and not conns):
-                self._check()
-                now = time.monotonic()
-                if now - last[0] >= _CPU_SAMPLE_S:  # the bookkeeping, not the lesson
-                    self._meter.spin(spins)
-                    spins = 0
-                    self._maybe_emit_cpu(last)
+                spins = self._busy_tick(spins, last)  # the bookkeeping, not the lesson
                 self.gate.wait("server", "accept()")
                 try:
                     sock, addr = listener.accept()
@@ -421,12 +431,7 @@ class ServersLab(LabBase):
         spins = 0
         try:
             while not self._clients_done.is_set():  # the lesson's `while True`, ended once all left
-                self._check()
-                now = time.monotonic()
-                if now - last[0] >= _CPU_SAMPLE_S:
-                    self._meter.spin(spins)
-                    spins = 0
-                    self._maybe_emit_cpu(last)
+                spins = self._busy_tick(spins, last)  # the bookkeeping, not the lesson
                 self.gate.wait("server", "accept()")
                 try:
                     sock, addr = listener.accept()
@@ -597,23 +602,7 @@ class _EchoHandler(socketserver.BaseRequestHandler):
         lab.recorder.emit(ConnAccepted(now_ns(), "server", port, me.name))
         last = [time.monotonic()]
         try:
-            while True:
-                lab._gate("server", f"conn.recv({_RECV_BYTES}) [{port}]")
-                data = b""
-                while True:
-                    lab._check()
-                    lab._maybe_emit_cpu(last)
-                    try:
-                        data = conn.recv(_RECV_BYTES)
-                        break
-                    except TimeoutError:
-                        lab._meter.spin()
-                if not data:
-                    break
-                reply = data.upper()
-                lab._gate("server", lambda r=reply, p=port: f"conn.sendall({r!r}) [{p}]")  # type: ignore[misc]
-                lab._send_all(conn, reply)
-                lab.recorder.emit(RequestServed(now_ns(), "server", port, me.name, len(data)))
+            lab._echo(conn, port, me.name, last)
             lab.recorder.emit(ConnClosed(now_ns(), "server", port, me.name))
         except (Stopped, GateClosed):
             return

@@ -22,7 +22,7 @@ import pytest
 
 from netsim.auth import macs
 from netsim.auth.events import AuthVerdict
-from netsim.auth.machines import MULTIPROCESSING, AuthConfig
+from netsim.auth.machines import LESSON, MULTIPROCESSING, AuthConfig
 from netsim.auth.transport import AuthServer, run_client
 from netsim.cli import main as cli_main
 from netsim.core.gate import PendingCall
@@ -173,6 +173,18 @@ def test_client_against_nothing_listening_reports_instead_of_raising() -> None:
     probe.close()
     result = run_client(AuthConfig(deadline_s=1.0), KEY, ("127.0.0.1", port), Recorder())
     assert (result.accepted, result.reason) == (False, "socket_error")
+
+
+def test_lesson_client_against_nothing_listening_reports_the_same() -> None:
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    recorder = Recorder()
+    result = run_client(AuthConfig(protocol=LESSON, deadline_s=1.0), KEY, ("127.0.0.1", port), recorder)
+    assert (result.accepted, result.reason) == (False, "socket_error")
+    verdicts = [e for e in recorder.events if isinstance(e, AuthVerdict)]
+    assert [(v.accepted, v.reason) for v in verdicts] == [(False, "socket_error")]
 
 
 # --- multiprocessing.connection interop: stock 3.11 in this process ----------------------------

@@ -161,3 +161,25 @@ def test_the_glued_answer_runs_for_real(qtbot: QtBot, panel: HmacPanel) -> None:
     wait_idle(qtbot, panel, 1)
     assert "weakness bit" in panel.verdict_texts()[0]
     assert sorted(s for _w, s in panel.connection_rows()) == ["✔ accepted", "✘ rejected"]
+
+
+def test_explanations_keep_their_width_after_an_attack_at_projector_size(qtbot: QtBot) -> None:
+    """Issue 8: at 1280 px and 1.5x zoom the note column shrank to ~40 px after an attack and
+    the connections table's reason column went off view."""
+    widget = HmacPanel()
+    qtbot.addWidget(widget)
+    try:
+        widget.set_scale(1.5)
+        widget.resize(1280 - 200, 720)  # the window minus the panel list
+        widget.show()
+        widget._attack_buttons["replay"].click()
+        wait_idle(qtbot, widget, 2)
+        qtbot.wait(50)
+        for table, why in ((widget._steps, 4), (widget._conns, 3)):
+            header = table.horizontalHeader()
+            widths = [header.sectionSize(c) for c in range(header.count())]
+            view = table.viewport().width()
+            assert sum(widths) <= view, (widths, view)  # nothing off view to the right
+            assert widths[why] >= 0.33 * view, (widths, view)
+    finally:
+        widget.shutdown()

@@ -140,3 +140,29 @@ def test_the_lessons_code_is_shown_beside_the_fixes_with_the_reason(
     _first, second = result.clients
     assert second.wait_ns is not None and second.wait_ns >= 50e6  # it waited on client 1's recv()
     assert "client 2 waited" in panel.verdict_text()
+
+
+def test_figures_and_run_titles_fit_at_projector_size(qtbot: QtBot) -> None:
+    """Issue 8 (the 1280x720 look): the three big figures ran into each other ("228 ms1.7 ms")
+    and a run's title was cut at the timeline's right edge."""
+    widget = ServersPanel()
+    qtbot.addWidget(widget)
+    try:
+        widget.set_scale(1.5)
+        widget.resize(1280 - 200, 720)
+        widget.show()
+        for key in ("wall", "cpu", "percent"):
+            widget._counters[key].setText("8888.8 ms")
+        qtbot.wait(20)
+        rects = [widget._counters[k].geometry() for k in ("wall", "cpu", "percent")]
+        names = [widget._counter_names[k].geometry() for k in ("wall", "cpu", "percent")]
+        for i, a in enumerate(rects + names):
+            for b in (rects + names)[i + 1 :]:
+                assert not a.intersects(b), (a, b)
+        for value in rects:
+            assert value.right() <= widget._side.width()
+        view = widget._view
+        title = "multi-threaded (socketserver): 3 clients x 3 requests, think 100 ms, " * 2
+        assert view._header_height(title) > view.row_h() * 1.4  # wraps instead of running off
+    finally:
+        widget.shutdown()

@@ -111,6 +111,28 @@ def test_trace_export_and_replay(qtbot, panel, tmp_path) -> None:
     assert panel.model.split_messages == split == 1
 
 
+def test_replaying_line_goes_with_a_live_run_and_with_reset(qtbot, panel, tmp_path) -> None:
+    """Issue 8: "Replaying …" stayed on screen after later live runs and after Reset."""
+    panel.load_preset("hello-world", run=True)
+    wait_idle(qtbot, panel)
+    lesson = panel.lesson.text()
+    path = tmp_path / "run.jsonl"
+    panel.export_trace(str(path))
+    panel.open_trace(str(path))
+    wait_idle(qtbot, panel)
+    assert panel.lesson.text().startswith("Replaying")
+    panel.retranslate()  # a language switch keeps saying it is a replay
+    assert panel.lesson.text().startswith("Replaying")
+    panel.run()
+    wait_idle(qtbot, panel)
+    assert panel.lesson.text() == lesson
+    panel.open_trace(str(path))
+    wait_idle(qtbot, panel)
+    assert panel.lesson.text().startswith("Replaying")
+    panel.reset()
+    assert "Replaying" not in panel.lesson.text()
+
+
 def test_window_language_switch_and_close_leave_no_thread(qtbot, tmp_path) -> None:
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     tr = Translations()
@@ -202,3 +224,49 @@ def test_a_typed_framing_spec_is_used(qtbot, panel) -> None:
     assert panel.framing_spec() == "length:!Q"
     assert panel.model.framing == "length:!Q" and panel.model.app_messages_match
     assert panel.model.msg_head[0] == 8  # an 8-byte header per message
+
+
+def test_recv_size_zero_is_refused_and_said_not_run_as_1024(qtbot, panel) -> None:
+    """Issue 8: typing 0 into the recv() size put 1024 back without a word, and the run used it."""
+    edit = panel.recv_size.lineEdit()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "0")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert panel.recv_size.value() == 0
+    assert panel.field_note.isVisibleTo(panel)
+    assert "recv() size 0 is refused" in panel.field_note.text()
+    panel.run()
+    assert panel.lab is None and panel.is_idle()  # refused, not run with another size
+    panel.recv_size.setValue(4)
+    assert not panel.field_note.isVisibleTo(panel)
+    panel.run()
+    wait_idle(qtbot, panel)
+    assert panel.model.finished
+
+
+def test_app_badge_says_what_it_counts_and_is_coloured_truthfully(qtbot, panel) -> None:
+    """Issue 8: "app messages: 7 of 1" for a half packet, and a green "195 of 100000" beside an
+    orange "wrong: 195" while a run streamed."""
+    ok, bad, plain = (
+        c.name() for c in (panel.theme.ok_colour, panel.theme.bad_colour, panel.theme.text_colour)
+    )
+    panel.load_preset("half-packet", run=True)
+    wait_idle(qtbot, panel)
+    text = panel.counters["app"].text()
+    assert f"app got {panel.model.app_messages} messages · 1 sent" in text and bad in text
+    events = list(panel.recorder.events)
+    # The same run replayed up to its first wrong message, not finished: already the alert colour.
+    panel.reset()
+    first_wrong = next(
+        i for i, ev in enumerate(events) if type(ev).__name__ == "FrameDecoded" and not ev.intact
+    )
+    panel.model.load(events[: first_wrong + 1])
+    panel._refresh_texts()
+    assert not panel.model.finished and panel.model.wrong_app_messages == 1
+    assert bad in panel.counters["app"].text() and ok not in panel.counters["app"].text()
+    # Nothing wrong yet and not finished: plain, not a green verdict.
+    panel.reset()
+    started = next(i for i, ev in enumerate(events) if type(ev).__name__ == "BytesSent")
+    panel.model.load(events[: started + 1])
+    panel._refresh_texts()
+    assert plain in panel.counters["app"].text()

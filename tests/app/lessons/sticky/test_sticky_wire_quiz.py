@@ -31,7 +31,11 @@ def test_the_internet_preset_draws_segments_on_the_wire_lane(qtbot, panel) -> No
     assert m.wire and m.wire_segments >= 29  # ceil(40960 / 1448)
     assert max(e - s for s, e in zip(m.seg_start, m.seg_end, strict=True)) == 1448
     assert panel.ribbon.lanes() == [0, WIRE, 1, 2]  # wire between send() and recv()
-    assert panel.counters["wire"].isVisible() and "29" in panel.counters["wire"].text()
+    # The badge says the model's count (29 at least; a segment split under load makes it 30).
+    assert (
+        panel.counters["wire"].isVisible()
+        and f"wire: {m.wire_segments} segments" in panel.counters["wire"].text()
+    )
     panel.ribbon.repaint()  # paints without error
     lane = panel.ribbon._lane_rect(WIRE)
     text = panel.ribbon.describe_at(QPointF(lane.left() + 2, lane.center().y()))

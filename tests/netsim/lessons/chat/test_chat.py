@@ -8,111 +8,31 @@ Servers listen on ``--port 0`` and announce the port the kernel chose, so there 
 
 from __future__ import annotations
 
-import os
 import re
-import selectors
 import socket
 import struct
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
-import pytest
+from tests.procs import TIMEOUT_S, Proc, free_port, netsim, running
 
-READ_TIMEOUT_S = 10.0
 CHAT_TIMEOUT = ["--timeout", "10"]  # the programs give up after 10 idle seconds
 
 
-class Program:
-    """One ``python -m netsim ...`` with its stdin/stdout/stderr piped; lines read with a deadline."""
-
-    def __init__(self, *args: str) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "netsim", *args],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            bufsize=0,
-        )
-        self._buffer = b""
-        self.seen: list[str] = []  # every stdout line read so far, for failure messages
-
-    def type(self, line: str) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(line.encode() + b"\n")
-        self.proc.stdin.flush()
-
-    def read_line(self, timeout_s: float = READ_TIMEOUT_S) -> str:
-        """The next stdout line (without the newline); fails the test at EOF or after the timeout."""
-        assert self.proc.stdout is not None
-        fd = self.proc.stdout.fileno()
-        deadline = time.monotonic() + timeout_s
-        with selectors.DefaultSelector() as sel:
-            sel.register(fd, selectors.EVENT_READ)
-            while b"\n" not in self._buffer:
-                left = deadline - time.monotonic()
-                if left <= 0 or not sel.select(left):
-                    pytest.fail(f"no line within {timeout_s} s; got so far: {[*self.seen, self._buffer]!r}")
-                chunk = os.read(fd, 4096)
-                if not chunk:
-                    pytest.fail(f"the program closed stdout; got so far: {[*self.seen, self._buffer]!r}")
-                self._buffer += chunk
-        line, self._buffer = self._buffer.split(b"\n", 1)
-        text = line.decode("utf-8")
-        self.seen.append(text)
-        return text
-
-    def expect(self, pattern: str) -> re.Match[str]:
-        """Read lines until one matches ``pattern`` (a regex, searched)."""
-        while True:
-            line = self.read_line()
-            match = re.search(pattern, line)
-            if match:
-                return match
-
-    def finish(self, timeout_s: float = READ_TIMEOUT_S) -> tuple[int, str, str]:
-        """Close stdin, wait for exit: (status, rest of stdout, stderr)."""
-        out, err = self.proc.communicate(timeout=timeout_s)
-        return self.proc.returncode, (self._buffer + out).decode("utf-8"), err.decode("utf-8")
-
-    def kill(self) -> None:
-        """Always safe: kill if still running, reap, close every pipe (no ResourceWarning)."""
-        if self.proc.poll() is None:
-            self.proc.kill()
-        try:
-            self.proc.communicate(timeout=READ_TIMEOUT_S)
-        except ValueError:  # communicate() already ran and closed the pipes
-            self.proc.wait(timeout=READ_TIMEOUT_S)
-        for pipe in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
-            if pipe is not None:
-                pipe.close()
+def program(*args: str) -> AbstractContextManager[Proc]:
+    """``python -m netsim ARGS`` for the block, killed and reaped when it ends."""
+    return running(netsim(*args))
 
 
 @contextmanager
-def program(*args: str) -> Iterator[Program]:
-    p = Program(*args)
-    try:
-        yield p
-    finally:
-        p.kill()
-
-
-@contextmanager
-def server(*args: str) -> Iterator[tuple[Program, int]]:
+def server(*args: str) -> Iterator[tuple[Proc, int]]:
     """A chat server on a port the kernel picks; yields it once it has announced that port."""
     with program("chat-server", "--port", "0", *CHAT_TIMEOUT, *args) as p:
         first = p.read_line()
         match = re.match(r"(TCP server listening on|UDP server on) 127\.0\.0\.1:(\d+)", first)
         assert match, first
         yield p, int(match.group(2))
-
-
-def unused_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def recv_exactly(sock: socket.socket, n: int) -> bytes:
@@ -242,7 +162,7 @@ def test_port_already_in_use_exits_1_and_says_so() -> None:
 
 
 def test_connecting_where_nobody_listens_exits_1() -> None:
-    port = unused_port()
+    port = free_port()
     with program("chat-client", "--port", str(port), *CHAT_TIMEOUT) as cli:
         code, out, err = cli.finish()
     assert code == 1, (out, err)
@@ -252,11 +172,11 @@ def test_connecting_where_nobody_listens_exits_1() -> None:
 
 def test_udp_client_learns_that_nobody_listens() -> None:
     """The ICMP "port unreachable" after a datagram to a dead port ends the client cleanly."""
-    port = unused_port()
+    port = free_port()
     with program("chat-client", "--udp", "--port", str(port), *CHAT_TIMEOUT) as cli:
         cli.read_line()
         cli.type("anyone there?")
-        cli.proc.wait(timeout=READ_TIMEOUT_S)  # stdin stays open: only the error can end it
+        cli.proc.wait(timeout=TIMEOUT_S)  # stdin stays open: only the error can end it
         code, out, err = cli.finish()
     assert code == 1, (out, err)
     assert "nobody is listening" in err

@@ -9,86 +9,46 @@ Prompts are ``input('>>>')``'s bare ``>>>`` (no newline), so output is matched a
 
 from __future__ import annotations
 
-import os
 import re
-import selectors
-import signal
 import socket
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 
 from netsim.framing import make_codec
 from netsim.lessons.chat.hint import framing_hint
 from tests.lesson_programs import path as lesson_path
+from tests.procs import TIMEOUT_S, Proc, free_port, netsim, wait_listening
 
-TIMEOUT_S = 10.0
 
+class StreamProc(Proc):
+    """Prompts are a bare ``>>>`` with no newline: stdout is matched as a stream, not line by line."""
 
-class Proc:
-    def __init__(self, argv: list[str], env: dict[str, str] | None = None) -> None:
-        self.proc = subprocess.Popen(
-            argv,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
-            start_new_session=True,
-            bufsize=0,
-        )
-        self.out = ""  # everything read from stdout so far
-        self._pos = 0  # how far expect() has consumed
+    decode_errors = "replace"
+    _pos = 0  # how far expect() has consumed
 
-    def type(self, line: str) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(line.encode() + b"\n")
+    @property
+    def out(self) -> str:
+        """Everything read from stdout so far."""
+        return self.raw.decode("utf-8", "replace")
 
     def expect(self, pattern: str, timeout_s: float = TIMEOUT_S) -> re.Match[str]:
         """Wait until ``pattern`` (regex) appears in stdout after what was matched before."""
-        assert self.proc.stdout is not None
-        fd = self.proc.stdout.fileno()
         deadline = time.monotonic() + timeout_s
-        raw = self.out.encode()
-        with selectors.DefaultSelector() as sel:
-            sel.register(fd, selectors.EVENT_READ)
-            while True:
-                match = re.compile(pattern).search(self.out, self._pos)
-                if match:
-                    self._pos = match.end()
-                    return match
-                left = deadline - time.monotonic()
-                if left <= 0 or not sel.select(left):
-                    pytest.fail(f"{pattern!r} not seen within {timeout_s} s; stdout: {self.out!r}")
-                chunk = os.read(fd, 4096)
-                if not chunk:
-                    pytest.fail(f"stdout closed before {pattern!r}; stdout: {self.out!r}")
-                raw += chunk
-                self.out = raw.decode("utf-8", "replace")
-
-    def finish(self, timeout_s: float = TIMEOUT_S) -> tuple[int, str, str]:
-        out, err = self.proc.communicate(timeout=timeout_s)
-        return self.proc.returncode, self.out + out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        try:
-            self.proc.communicate(timeout=TIMEOUT_S)
-        except ValueError:  # communicate() already ran and closed the pipes
-            self.proc.wait(timeout=TIMEOUT_S)
+        while True:
+            match = re.compile(pattern).search(self.out, self._pos)
+            if match:
+                self._pos = match.end()
+                return match
+            self.read_more(deadline, repr(pattern))
 
 
 @contextmanager
-def proc(argv: list[str], env: dict[str, str] | None = None) -> Iterator[Proc]:
-    p = Proc(argv, env)
+def proc(argv: list[str], env: dict[str, str] | None = None) -> Iterator[StreamProc]:
+    p = StreamProc(argv, env)
     try:
         yield p
     finally:
@@ -96,8 +56,8 @@ def proc(argv: list[str], env: dict[str, str] | None = None) -> Iterator[Proc]:
 
 
 @contextmanager
-def chat_server(*args: str) -> Iterator[tuple[Proc, int]]:
-    argv = [sys.executable, "-m", "netsim", "chat-server", "--port", "0", "--timeout", "10", *args]
+def chat_server(*args: str) -> Iterator[tuple[StreamProc, int]]:
+    argv = netsim("chat-server", "--port", "0", "--timeout", "10", *args)
     with proc(argv) as p:
         yield p, int(p.expect(r"TCP server listening on 127\.0\.0\.1:(\d+)").group(1))
 
@@ -108,16 +68,6 @@ def lesson_client(name: str, port: int) -> list[str]:
 
 def env_for(port: int) -> dict[str, str]:
     return {"LESSON_HOST": "127.0.0.1", "LESSON_PORT": str(port)}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def listening(port: int) -> bool:
-    return f"0100007F:{port:04X} 00000000:0000 0A" in Path("/proc/net/tcp").read_text()
 
 
 # --- the lesson's clients against our --lesson servers ---------------------------------------
@@ -180,14 +130,10 @@ def test_section_5_client_chats_both_ways_with_chat_server_lesson_5() -> None:
 
 
 @contextmanager
-def lesson_server(name: str) -> Iterator[tuple[Proc, int]]:
+def lesson_server(name: str) -> Iterator[tuple[StreamProc, int]]:
     port = free_port()
     with proc([sys.executable, str(lesson_path(name))], env_for(port)) as p:
-        deadline = time.monotonic() + TIMEOUT_S
-        while not listening(port):
-            if p.proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"{name} did not listen: {p.finish()!r}")
-            time.sleep(0.02)
+        wait_listening(p, port, name)
         yield p, port
 
 

@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from tests.netsim.lessons.classroom.netns import Lan, unavailable_reason
+from tests.procs import reap
 
 KEY = "class-key-7"
 PORT = 9001
@@ -65,15 +66,6 @@ def _wait_line(proc: subprocess.Popen[bytes], needle: str, timeout_s: float) -> 
 
 def _messages(group: int, i: int) -> list[str]:
     return [f"g{group}s{i}m{k} 你好" for k in range(3 + (i % 4))]
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.kill()
-    proc.communicate(timeout=10)
-    for stream in (proc.stdin, proc.stdout, proc.stderr):
-        if stream is not None:
-            stream.close()
 
 
 def test_fifty_students_across_namespaces(lan: Lan, tmp_path: Path) -> None:
@@ -176,8 +168,8 @@ def test_fifty_students_across_namespaces(lan: Lan, tmp_path: Path) -> None:
         assert doc == on_usr1  # nothing changed between the two
     finally:
         for proc in swarms:
-            _stop(proc)
-        _stop(server)
+            reap(proc)
+        reap(server)
 
     students = doc["students"]
     assert len(students) == 50

@@ -8,17 +8,13 @@ every process is started in its own session and its whole group killed in ``fina
 from __future__ import annotations
 
 import json
-import os
 import re
-import selectors
-import signal
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 
@@ -37,74 +33,19 @@ from netsim.auth.transport import AuthServer, run_client
 from netsim.core.recorder import Recorder
 from netsim.lessons.hmac.scenarios import Setup, run_scenario
 from tests.lesson_programs import path as lesson_path
+from tests.procs import TIMEOUT_S, Proc, free_port, netsim, running, wait_listening
 
-TIMEOUT_S = 10.0
 KEY = "hello"
 
 
 # --- processes ------------------------------------------------------------------------------
 
 
-class Proc:
-    """A subprocess in its own process group, stdout read line by line with a deadline."""
-
-    def __init__(self, argv: list[str], env: dict[str, str] | None = None) -> None:
-        self.proc = subprocess.Popen(
-            argv,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
-            start_new_session=True,
-        )
-        self._buffer = b""
-        self.lines: list[str] = []
-
-    def read_line(self, timeout_s: float = TIMEOUT_S) -> str:
-        assert self.proc.stdout is not None
-        fd = self.proc.stdout.fileno()
-        deadline = time.monotonic() + timeout_s
-        with selectors.DefaultSelector() as sel:
-            sel.register(fd, selectors.EVENT_READ)
-            while b"\n" not in self._buffer:
-                left = deadline - time.monotonic()
-                if left <= 0 or not sel.select(left):
-                    pytest.fail(f"no line within {timeout_s} s; got {self.lines!r} + {self._buffer!r}")
-                chunk = os.read(fd, 4096)
-                if not chunk:
-                    pytest.fail(f"stdout closed; got {self.lines!r} + {self._buffer!r}")
-                self._buffer += chunk
-        line, self._buffer = self._buffer.split(b"\n", 1)
-        self.lines.append(line.decode("utf-8"))
-        return self.lines[-1]
-
-    def finish(self, timeout_s: float = TIMEOUT_S) -> tuple[int, str, str]:
-        out, err = self.proc.communicate(timeout=timeout_s)
-        return self.proc.returncode, (self._buffer + out).decode("utf-8"), err.decode("utf-8")
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        try:
-            self.proc.communicate(timeout=TIMEOUT_S)
-        except ValueError:  # communicate() already ran and closed the pipes
-            self.proc.wait(timeout=TIMEOUT_S)
-
-
 @contextmanager
 def proc(argv: list[str], env: dict[str, str] | None = None) -> Iterator[Proc]:
-    p = Proc(argv, env)
-    try:
+    """The lesson's scripts read no stdin: it is /dev/null."""
+    with running(argv, env, stdin=subprocess.DEVNULL) as p:
         yield p
-    finally:
-        p.kill()
-
-
-def netsim(*args: str) -> list[str]:
-    return [sys.executable, "-m", "netsim", *args]
 
 
 def lesson(name: str) -> list[str]:
@@ -124,28 +65,10 @@ def auth_server(*args: str) -> Iterator[tuple[Proc, int]]:
         yield p, int(match.group(1))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def listening(port: int) -> bool:
-    """Is something listening on 127.0.0.1:port?  Read from /proc, so the lesson's one-shot
-    servers do not spend their single accept() on a probe."""
-    needle = f"0100007F:{port:04X} 00000000:0000 0A"
-    return needle in Path("/proc/net/tcp").read_text()
-
-
 @contextmanager
 def lesson_server(name: str, env: dict[str, str]) -> Iterator[Proc]:
     with proc(lesson(name), env) as p:
-        port = int(env["LESSON_PORT"])
-        deadline = time.monotonic() + TIMEOUT_S
-        while not listening(port):
-            if p.proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"{name} did not listen on {port}: {p.finish()!r}")
-            time.sleep(0.02)
+        wait_listening(p, int(env["LESSON_PORT"]), name)
         yield p
 
 

@@ -3,87 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import re
-import selectors
 import socket
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 
 from tests.lesson_programs import PORT_ENV, path
-
-READ_TIMEOUT_S = 10.0
-
-
-class Proc:
-    """A subprocess with piped stdio; stdout lines read with a deadline; always killed and reaped."""
-
-    def __init__(self, argv: list[str], env: dict[str, str] | None = None) -> None:
-        self.proc = subprocess.Popen(
-            argv,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            bufsize=0,
-            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
-        )
-        self.buffer = b""
-        self.seen: list[str] = []
-
-    def type(self, line: str) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(line.encode() + b"\n")
-        self.proc.stdin.flush()
-
-    def read_line(self) -> str:
-        assert self.proc.stdout is not None
-        fd = self.proc.stdout.fileno()
-        deadline = time.monotonic() + READ_TIMEOUT_S
-        with selectors.DefaultSelector() as sel:
-            sel.register(fd, selectors.EVENT_READ)
-            while b"\n" not in self.buffer:
-                left = deadline - time.monotonic()
-                if left <= 0 or not sel.select(left):
-                    pytest.fail(f"no line in time; so far {[*self.seen, self.buffer]!r}")
-                chunk = os.read(fd, 4096)
-                if not chunk:
-                    pytest.fail(f"stdout closed; so far {[*self.seen, self.buffer]!r}")
-                self.buffer += chunk
-        line, self.buffer = self.buffer.split(b"\n", 1)
-        self.seen.append(line.decode())
-        return self.seen[-1]
-
-    def expect(self, pattern: str) -> re.Match[str]:
-        while True:
-            match = re.search(pattern, self.read_line())
-            if match:
-                return match
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.communicate(timeout=READ_TIMEOUT_S)
-        for pipe in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
-            if pipe is not None:
-                pipe.close()
-
-
-@contextmanager
-def running(argv: list[str], env: dict[str, str] | None = None) -> Iterator[Proc]:
-    p = Proc(argv, env)
-    try:
-        yield p
-    finally:
-        p.kill()
-
-
-def netsim(*args: str) -> list[str]:
-    return [sys.executable, "-m", "netsim", *args]
+from tests.procs import TIMEOUT_S, netsim, running
 
 
 def test_relay_between_the_lessons_chat_client_and_netsim_chat_server() -> None:
@@ -94,7 +21,7 @@ def test_relay_between_the_lessons_chat_client_and_netsim_chat_server() -> None:
         relay_args = ("relay", "--listen", "127.0.0.1:0", "--to", f"127.0.0.1:{port}", "--mss", "1448")
         with running(netsim(*relay_args, "--wire-delay-ms", "5", "--duration", "20")) as relay:
             rport = relay.expect(r"listening on 127\.0\.0\.1:(\d+) -> ").group(1)
-            assert "MSS 1448, delay 5 ms" in relay.seen[-1]
+            assert "MSS 1448, delay 5 ms" in relay.lines[-1]
             client = [sys.executable, str(path("s4_chat_client.py"))]
             with running(client, {PORT_ENV: rport}) as cli:
                 srv.expect("client connected")
@@ -108,7 +35,7 @@ def test_relay_between_the_lessons_chat_client_and_netsim_chat_server() -> None:
                 relay.expect(r"client → server\s+segment \[0, 5\) 5 B .* b'hello'$")
                 srv.type("q")  # the lesson's client is back in recv(): the server ends it
                 srv.expect("conversation ended")
-                assert cli.proc.wait(READ_TIMEOUT_S) == 0
+                assert cli.proc.wait(TIMEOUT_S) == 0
 
 
 def test_udp_relay_prints_every_datagram_lost_or_forwarded() -> None:

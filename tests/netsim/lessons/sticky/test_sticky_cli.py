@@ -113,6 +113,13 @@ def test_count_must_be_positive(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--count" in err
 
 
+def test_recv_bytes_zero_is_refused_not_corrected(capsys: pytest.CaptureFixture[str]) -> None:
+    """The panel says the same: recv(0) is refused, never run as another size (issue 8)."""
+    code, out, err = sticky(capsys, "--recv-bytes", "0")
+    assert code == 2 and out == ""
+    assert "recv() size must be at least 1 byte" in err
+
+
 def test_unknown_preset_is_an_argparse_error(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         main(["sticky", "--preset", "no-such-preset"])

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
+
+from tests import procs
 
 LESSON_PROGRAMS = Path(__file__).resolve().parents[3] / "lesson_programs"
 TEST_PROGRAMS = Path(__file__).resolve().parent / "programs"
@@ -11,6 +12,4 @@ TEST_PROGRAMS = Path(__file__).resolve().parent / "programs"
 
 @pytest.fixture
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    return procs.free_port()
