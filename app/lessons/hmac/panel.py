@@ -318,7 +318,7 @@ class HmacPanel(LessonPanel):
             choices = macs.MP_DIGESTS
         elif variant == LESSON_HMAC:
             choices = macs.LESSON_DIGESTS
-            current = macs.LESSON_DEFAULT_DIGEST  # what the lesson's hmac.new(key, rand) used
+            current = macs.LESSON_DEFAULT_DIGEST  # the old default the lesson's two-argument hmac.new used
         else:
             choices = macs.DIGESTS
         for name in choices:

@@ -96,6 +96,10 @@ class _Channel:
             "ssl": "plaintext of SSLSocket calls traced, marked tls",
         }
         self._write(json.dumps(hello).encode("utf-8"))
+        # Daemon on purpose, and still joined: this thread lives in the *traced program*, whose
+        # interpreter joins non-daemon threads before it runs atexit handlers, so a non-daemon
+        # flusher would keep the program alive for ever; close() (an atexit handler) stops it,
+        # flushes and joins it.
         self.thread = threading.Thread(target=self._run, name="netsim-trace-flush", daemon=True)
         self.thread.start()
 
