@@ -6,6 +6,7 @@
 | 四 | s4_chat_server.py / s4_chat_client.py | none (one ``recv(1024)`` = one message) | server |
 | 五 | s5_struct_server.py / s5_struct_client.py | ``length:i`` (native ``struct.pack('i')``) | client |
 | 六 | s6_socketserver_server.py, section 四's client ("client端没有改变") | none | server |
+| 四, UDP (``--udp``) | s4_udp_chat_server.py / s4_udp_chat_client.py | none (one datagram = one message) | client |
 
 What is kept from the lesson: who speaks when, the bare ``>>>`` prompt (no newline, as
 ``input('>>>')``), received text printed bare, ``msg.upper() == 'Q'`` ending the conversation
@@ -51,7 +52,8 @@ LESSONS: dict[int, LessonChat] = {
 
 HELP = (
     "behave like that section's chat programs (turns, '>>>' prompts, q/Q quits) with its framing: "
-    "4 (四, TCP chat: framing none, the server speaks first), 5 (五, struct: framing length:i, the "
+    "4 (四, TCP chat: framing none, the server speaks first; with --udp its UDP chat, the client first), "
+    "5 (五, struct: framing length:i, the "
     "client speaks first), 6 (六, socketserver: framing none, the server speaks first). "
     "--framing still overrides, to see what a mismatch looks like"
 )
@@ -162,9 +164,12 @@ def run_lesson_chat(opts: ChatOptions, section: int, codec: Codec | None, stdin_
     lesson = LESSONS[section]
     codec = codec or make_codec(lesson.framing)
     if opts.udp:
-        raise ChatError(
-            "--lesson plays the lesson's TCP chat programs; its UDP chat is not built in this mode"
-        )
+        if section != 4:
+            raise ChatError(
+                f"section {lesson.name} has no UDP chat; the lesson's UDP chat is section 四's (--lesson 4)"
+            )
+        _udp_lesson_chat(opts, codec, _Lines(stdin_fd, opts.timeout_s), out)
+        return
     turns = _Turns(lesson, codec, _Lines(stdin_fd, opts.timeout_s), out, opts.timeout_s)
     family = socket.AF_INET6 if ":" in opts.host else socket.AF_INET
     where = f"the lesson's section {lesson.name} ({lesson.programs}): the {lesson.first} speaks first"
@@ -220,3 +225,81 @@ def _serve(turns: _Turns, sock: socket.socket, opts: ChatOptions) -> None:
                 turns.say(f"conversation ended ({why})")
             if opts.once or why == "eof":
                 return
+
+
+UDP_FIRST = "client"  # section 四's UDP chat: the client types first, the server answers whoever spoke
+
+
+def _udp_lesson_chat(opts: ChatOptions, codec: Codec, lines: _Lines, out: TextIO) -> None:
+    """Section 四's UDP chat: one datagram is one message, ``recvfrom(1024)``, turns, q/Q.
+
+    As the lesson's server: print each datagram, prompt, send the typed line back to whoever
+    sent it (it serves any number of clients, one turn at a time); it ends at the end of its
+    input.  As its client: prompt, ``q``/``Q`` leaves without sending, otherwise send and wait
+    (``--timeout``) for the answer; a ``q`` answer ends it too.  A datagram that the framing
+    cannot decode is reported and dropped, as in the non-lesson UDP chat.
+    """
+
+    def say(text: str, end: str = "\n") -> None:
+        print(text, end=end, file=out, flush=True)
+
+    def decode(datagram: bytes) -> str | None:
+        try:
+            decoder = codec.decoder()
+            frames = decoder.feed(datagram)
+            decoder.close()
+        except FramingError as exc:
+            say(f"bad datagram dropped ({len(datagram)} bytes): {exc}")
+            return None
+        bodies = [bytes(f.body if isinstance(f, JsonFrame) else f) for f in frames]
+        if not bodies and isinstance(codec, RawCodec):
+            bodies = [b""]
+        return "\n".join(b.decode("utf-8", "replace") for b in bodies)
+
+    family = socket.AF_INET6 if ":" in opts.host else socket.AF_INET
+    where = "the lesson's section 四 UDP chat (s4_udp_chat_server.py / s4_udp_chat_client.py): the client speaks first"
+    try:
+        with socket.socket(family, socket.SOCK_DGRAM) as sock:
+            if opts.role == "server":
+                sock.bind((opts.host, opts.port))
+                say(f"UDP server on {opts.host}:{sock.getsockname()[1]} ({codec.label}) - {where}")
+                while True:
+                    datagram, peer = sock.recvfrom(LESSON_RECV_BYTES)  # waits for the next client
+                    message = decode(datagram)
+                    if message is None:
+                        continue
+                    say(message)
+                    say(PROMPT, end="")
+                    line = lines.read()
+                    if line is None:
+                        say("")
+                        return
+                    sock.sendto(codec.encode(line.encode("utf-8")), peer)
+            else:
+                server = (opts.host, opts.port)
+                say(f"UDP client to {opts.host}:{opts.port} ({codec.label}) - {where}")
+                sock.settimeout(opts.timeout_s or None)
+                while True:
+                    say(PROMPT, end="")
+                    line = lines.read()
+                    if line is None:
+                        say("")
+                        return
+                    if line.upper() == "Q":
+                        return
+                    sock.sendto(codec.encode(line.encode("utf-8")), server)
+                    while True:
+                        try:
+                            datagram = sock.recv(LESSON_RECV_BYTES)
+                        except TimeoutError as exc:
+                            raise ChatError(
+                                f"no answer from the server for {opts.timeout_s} s; giving up"
+                            ) from exc
+                        message = decode(datagram)
+                        if message is not None:
+                            break
+                    if message.upper() == "Q":
+                        return
+                    say(message)
+    except OSError as exc:
+        raise ChatError(explain_os_error(exc, opts.host, opts.port)) from exc

@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import psutil
 import pytest
 
 from netsim.framing import make_codec
@@ -256,3 +257,54 @@ def test_hint_for_a_mismatch(spec: str, data: bytes, advice: str) -> None:
 )
 def test_no_hint_when_the_framing_fits(spec: str, data: bytes) -> None:
     assert framing_hint(make_codec(spec), data) is None
+
+
+# --- section 四's UDP chat ---------------------------------------------------------------------
+
+
+def test_section_4_udp_client_chats_both_ways_with_chat_server_lesson_4_udp() -> None:
+    argv = netsim("chat-server", "--port", "0", "--timeout", "10", "--lesson", "4", "--udp")
+    with proc(argv) as srv:
+        port = int(srv.expect(r"UDP server on 127\.0\.0\.1:(\d+)").group(1))
+        with proc(lesson_client("s4_udp_chat_client.py", port), env_for(port)) as cli:
+            cli.expect(r">>>")  # the client speaks first
+            cli.type("hi 你好 over UDP")
+            srv.expect(r"hi 你好 over UDP\n>>>")
+            srv.type("回复 reply")
+            cli.expect(r"回复 reply\n>>>")
+            cli.type("q")  # the lesson's client leaves without sending
+            code, out, err = cli.finish()
+            assert code == 0, (out, err)
+
+
+def wait_udp_bound(port: int, timeout_s: float = TIMEOUT_S) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not any(c.laddr and c.laddr.port == port for c in psutil.net_connections(kind="udp4")):
+        assert time.monotonic() < deadline, f"nothing bound UDP port {port}"
+        time.sleep(0.02)
+
+
+def test_chat_client_lesson_4_udp_chats_with_the_lessons_udp_server() -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:  # a UDP port free a moment ago
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    with proc([sys.executable, str(lesson_path("s4_udp_chat_server.py"))], env_for(port)) as srv:
+        wait_udp_bound(port)  # a datagram sent before the lesson's server binds would be lost
+        argv = netsim("chat-client", "--port", str(port), "--timeout", "10", "--lesson", "4", "--udp")
+        with proc(argv) as cli:
+            cli.expect(r">>>")
+            cli.type("hello from netsim")
+            srv.expect(r"hello from netsim\n>>>")
+            srv.type("hello back")
+            cli.expect(r"hello back\n>>>")
+            cli.type("Q")
+            code, out, err = cli.finish()
+            assert code == 0, (out, err)
+
+
+def test_lesson_udp_is_section_4_only() -> None:
+    argv = netsim("chat-server", "--port", "0", "--timeout", "10", "--lesson", "5", "--udp")
+    with proc(argv) as srv:
+        code, out, err = srv.finish()
+    assert code != 0
+    assert "section 四" in out + err
