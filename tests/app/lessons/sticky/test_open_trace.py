@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from PySide6.QtWidgets import QMessageBox, QPushButton
 import app.lessons.sticky.panel as panel_module
 from app.lessons.sticky.panel import StickyPanel
 from netsim.core.events import BytesSent, FrameDecoded, RunFinished, RunStarted
-from netsim.core.trace import TRACE_FORMAT, TRACE_VERSION, Trace
+from netsim.core.trace import TRACE_FORMAT, TRACE_VERSION, Trace, TraceLoader
 from netsim.lessons.sticky import Scenario
 
 HEADER = json.dumps({"format": TRACE_FORMAT, "version": TRACE_VERSION})
@@ -107,7 +108,15 @@ def test_opening_a_big_trace_shows_progress_and_draws_it(
 
 def test_the_progress_dialog_cancels_the_load(qtbot, panel, warnings, tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(panel_module, "PROGRESS_DELAY_MS", 0)
-    path = big_trace(tmp_path / "big.jsonl", 60_000)  # ~12 MB: seconds to read
+    report = TraceLoader._report
+
+    def slow_report(self: TraceLoader, done: int, total: int) -> None:
+        report(self, done, total)
+        if not self._cancel.is_set():  # a slow disk: the load outlasts the dialog's appearance
+            time.sleep(0.05)
+
+    monkeypatch.setattr(TraceLoader, "_report", slow_report)
+    path = big_trace(tmp_path / "big.jsonl", 60_000)  # ~12 MB: 48 progress reports, >= 2.4 s
     panel.open_trace(str(path))
     dialog = panel.trace_dialog
     assert dialog is not None
