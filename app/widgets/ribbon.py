@@ -301,11 +301,10 @@ class RibbonView(QWidget):
         if self.caption:
             p.setFont(self.theme.font(1.1, bold=True))
             p.setPen(self.theme.text_colour)
-            p.drawText(
-                QRectF(8, 2, self.width() - 16, self._caption_h() - 4),
-                Qt.AlignmentFlag.AlignVCenter,
-                self.caption,
-            )
+            room = self.width() - 16
+            # A caption wider than the ribbon ends in "…" instead of being cut mid-word.
+            shown = p.fontMetrics().elidedText(self.caption, Qt.TextElideMode.ElideRight, int(room))
+            p.drawText(QRectF(8, 2, room, self._caption_h() - 4), Qt.AlignmentFlag.AlignVCenter, shown)
         bold, small = self.theme.font(1.0, bold=True), self.theme.font(0.85)
         names = dict(enumerate(self.lane_names))
         names[WIRE] = self.wire_name
