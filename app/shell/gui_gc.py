@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 
 INTERVAL_MS = 100
 
@@ -30,9 +30,20 @@ class GuiGarbageCollector(QObject):
         self._timer.start()
 
     def stop(self) -> None:
+        """Stop, after one last full collection here, on the GUI thread, while Qt still runs:
+        whatever is left for the interpreter's own shutdown would be finalized after the
+        QApplication is gone ("shared QObject was deleted directly", then a crash)."""
         self._timer.stop()
+        self.drain()
         if self._was_enabled:
             gc.enable()
+
+    @staticmethod
+    def drain() -> None:
+        """Collect everything now and deliver the deferred deletions that collecting posts."""
+        for _ in range(3):
+            gc.collect()
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
     def check(self) -> None:
         """Collect what the automatic collector would have collected by now."""
