@@ -497,6 +497,10 @@ class QuizController(QObject):
         if rnd is None or lab is None or recorder is None or not lab.finished:
             return
         self._poll.stop()
+        # Everything the run recorded reaches feed() (and is held) before the questions are
+        # asked: otherwise the run's tail (the b'' at EOF, RunFinished) could still be in the
+        # bridge when an answer releases "the rest", and arrive afterwards unheld.
+        self.panel.bridge.drain()
         try:
             self.graded = grade(rnd, Trace(recorder.events))
         except RuntimeError as exc:
