@@ -146,46 +146,46 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication(list(sys.argv[:1]))
     assert isinstance(app, QApplication)
-    from app.shell.gui_gc import GuiGarbageCollector
+    from app.shell.gui_gc import GuiGarbageCollector, dispose_windows
 
     collector = GuiGarbageCollector(app)  # never finalize Qt objects in a worker thread
     collector.start()
-    app.setApplicationName("NetSim Lab")
-    app.setOrganizationName("NetSim Lab")
-    app.setDesktopFileName("netsim-lab")  # Wayland and task bars match the window to netsim-lab.desktop
-    from app.shell.desktop import app_icon
+    try:
+        app.setApplicationName("NetSim Lab")
+        app.setOrganizationName("NetSim Lab")
+        app.setDesktopFileName("netsim-lab")  # Wayland and task bars match the window to netsim-lab.desktop
+        from app.shell.desktop import app_icon
 
-    app.setWindowIcon(app_icon())
-    if args.animate or args.docs_media:
-        return _offscreen_media(args, app)
-    settings = QSettings("NetSim Lab", "netsim-lab")
-    if args.screenshot:
-        settings = QSettings(str(Path(args.screenshot) / ".settings.ini"), QSettings.Format.IniFormat)
-    lang = args.lang or str(settings.value("view/language", system_language()))
-    translations = Translations()
-    translations.install(lang)
-    window = MainWindow(translations, settings, defer_panels=not args.screenshot)
-    if args.scale:
-        window.set_scale(args.scale, save=not args.screenshot)
-    if args.screenshot:
-        try:
+        app.setWindowIcon(app_icon())
+        if args.animate or args.docs_media:
+            return _offscreen_media(args, app)
+        settings = QSettings("NetSim Lab", "netsim-lab")
+        if args.screenshot:
+            settings = QSettings(str(Path(args.screenshot) / ".settings.ini"), QSettings.Format.IniFormat)
+        lang = args.lang or str(settings.value("view/language", system_language()))
+        translations = Translations()
+        translations.install(lang)
+        window = MainWindow(translations, settings, defer_panels=not args.screenshot)
+        if args.scale:
+            window.set_scale(args.scale, save=not args.screenshot)
+        if args.screenshot:
             return _screenshots(window, Path(args.screenshot), args.panel, args.window_size)
-        finally:
-            collector.stop()
-    if args.window_size:
-        window.resize(*args.window_size)
-    window.show()
-    app.processEvents()  # the window is on screen ("Loading the panels…")
-    if args.startup_time:
-        print(f"window shown {process_age_s():.3f} s after the process started", flush=True)
-    window.install_panels()
-    if args.startup_time:
-        print(f"panels ready {process_age_s():.3f} s after the process started", flush=True)
-        QTimer.singleShot(0, window.close)
-    code = app.exec()
-    window.shutdown()
-    collector.stop()
-    return int(code)
+        if args.window_size:
+            window.resize(*args.window_size)
+        window.show()
+        app.processEvents()  # the window is on screen ("Loading the panels…")
+        if args.startup_time:
+            print(f"window shown {process_age_s():.3f} s after the process started", flush=True)
+        window.install_panels()
+        if args.startup_time:
+            print(f"panels ready {process_age_s():.3f} s after the process started", flush=True)
+            QTimer.singleShot(0, window.close)
+        code = app.exec()
+        window.shutdown()
+        return int(code)
+    finally:
+        dispose_windows()  # while Qt runs, not in PySide's exit handler
+        collector.stop()
 
 
 def _animate_args_problem(args: argparse.Namespace) -> str:

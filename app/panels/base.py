@@ -39,6 +39,7 @@ from queue import Empty, SimpleQueue
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from app.shell.bridge import Bridge
@@ -422,6 +423,11 @@ class LessonPanel(QWidget):
         self._deliver()
         self.bridge.drain()
         self.on_tick()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """A panel shown as a window of its own (an animation export, a test) stops when closed."""
+        self.shutdown()
+        super().closeEvent(event)
 
     def shutdown(self) -> None:
         """Stop every run and join every thread; called when the window closes."""

@@ -11,8 +11,12 @@ pyqtgraph documents for the same problem).
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterable
+
+import shiboken6
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 INTERVAL_MS = 100
 
@@ -55,3 +59,40 @@ class GuiGarbageCollector(QObject):
             gc.collect(1)
         elif c0 > t0:
             gc.collect(0)
+
+
+def dispose_windows(keep: Iterable[QWidget] = ()) -> int:
+    """Close and delete every parentless top-level widget (but those in *keep*),
+    here on the GUI thread, then collect.  Returns how many there were.
+
+    Whatever is still alive when the interpreter exits is deleted by PySide's own exit
+    handler, in no particular order and after Python has begun tearing down; with a main window
+    and pyqtgraph's parentless menus among them that crashed at exit now and then ("shared
+    QObject was deleted directly", then a segfault).  So windows are deleted while Qt runs.
+    """
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return 0
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    kept = list(keep)  # (held, so that the ids below stay theirs)
+    kept_ids = {id(w) for w in kept}
+    disposed = 0
+    # Windows first, then menus: a plot's parentless context menu is its view box's, and goes
+    # with the view box in the collection in between; what is left goes in the second pass.
+    # Only widgets Python owns: a parentless widget may be one Qt made and owns (a pyqtgraph
+    # plot item has one), and deleting it here crashed its owner's teardown.
+    for menus in (False, True):
+        left = [
+            w
+            for w in app.topLevelWidgets()
+            if w.parent() is None
+            and id(w) not in kept_ids
+            and isinstance(w, QMenu) == menus
+            and shiboken6.ownedByPython(w)
+        ]
+        for widget in left:
+            widget.close()
+            widget.deleteLater()
+        GuiGarbageCollector.drain()
+        disposed += len(left)
+    return disposed
