@@ -258,3 +258,21 @@ def test_printable_escapes_control_characters_only() -> None:
     assert printable("你好\tok") == "你好\tok"
     assert printable("a\x1b[2Jb\r") == "a\\x1b[2Jb\\r"
     assert printable("\u3000全角") == "\u3000全角"  # an ideographic space is text, not a control
+
+
+def test_a_half_closed_client_ends_its_handler_instead_of_an_endless_loop() -> None:
+    """The lesson's handler loops for ever on a client that only half-closes (recv gives b'' at
+    once, every turn); ours ends it at the first b'' and says why."""
+    with chat_server("--lesson", "6") as (srv, port), connect(port) as sock:
+        who = re.escape(label(sock))
+        assert recv_exactly(sock, len(HEI)) == HEI
+        sock.sendall(b"bye")
+        sock.shutdown(socket.SHUT_WR)  # still reading
+        srv.expect(rf"\[{who}\] bye\n")
+        srv.expect(rf"{who} closed the connection \(recv returned b''\): its handler ends\n")
+        srv.expect(r"the lesson's handler never checks for b''")
+        srv.expect(rf"conversation with {who} ended \(closed\) after 2 turn\(s\)")
+        received = b""
+        while chunk := sock.recv(4096):  # timeout set by recv_exactly; ends at the server's close
+            received += chunk
+        assert received == HEI  # one '嘿嘿嘿' for the turn after 'bye', then the close: no flood
