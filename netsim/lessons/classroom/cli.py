@@ -334,7 +334,7 @@ def _serve_loop(
             if usr1.is_set():
                 usr1.clear()
                 if args.status_json:
-                    write_status_json(args.status_json, server.status())
+                    write_status_json(args.status_json, server.status_now())
             out.flush()
             timeout = min(0.1, max(0.0, end - time.monotonic()))
             if stdin_open:

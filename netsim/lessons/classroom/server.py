@@ -373,6 +373,18 @@ class ClassroomServer(LabBase):
         with self._status_lock:
             return list(self._status)
 
+    def status_now(self, timeout_s: float = 2.0) -> list[StudentStatus]:
+        """Every student as of now: the server's loop publishes a fresh snapshot first (what
+        :meth:`status` returns may be up to ``PUBLISH_S`` old).  If the loop does not answer
+        within *timeout_s* (stopped, or busy), the last published snapshot."""
+        with self._wake_lock:
+            running = self._wake_w is not None
+        if running:
+            published = threading.Event()
+            self._command("publish", published)
+            published.wait(timeout_s)
+        return self.status()
+
     def broadcast(self, text: str) -> None:
         self._command("broadcast", text)
 
@@ -935,6 +947,9 @@ class ClassroomServer(LabBase):
                 self._do_challenge()
             elif what == "kick":
                 self._do_kick(int(arg))
+            elif what == "publish":
+                self._publish()
+                arg.set()
             elif what == "lock":
                 self._locked = bool(arg)
                 self._dirty = True

@@ -276,6 +276,25 @@ def test_kick_and_status_file(make_server: Callable[..., ClassroomServer], tmp_p
     }
 
 
+def test_status_now_is_current_not_as_last_published(
+    make_server: Callable[..., ClassroomServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGUSR1's status file is the class as of the signal (CI once saw the periodic snapshot,
+    up to a publish interval old, miss two students the server had already cut off)."""
+    import netsim.lessons.classroom.server as server_module
+
+    monkeypatch.setattr(server_module, "PUBLISH_S", 3600.0)  # one publish at the start, then none
+    server = make_server()
+    with socket.create_connection(server.address) as sock:
+        lesson_handshake(sock)
+        deadline = time.monotonic() + 5
+        while not [r for r in server.status_now() if r.verdict == "accepted"]:
+            assert time.monotonic() < deadline, f"status_now never showed the student: {server.status()}"
+            time.sleep(0.02)
+        rows = server.status()  # (status_now published it, so the snapshot has it too now)
+        assert [r.verdict for r in rows] == ["accepted"]
+
+
 def test_events_round_trip() -> None:
     for ev in (
         StudentVerdict(1, "server", 3, "accepted", "ok"),
