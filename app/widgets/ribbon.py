@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -478,6 +479,7 @@ class RibbonView(QWidget):
         width = int(r.width())
         if width <= 0:
             return
+        starts: Sequence[int]
         if udp:  # slot space: item i covers [slot, slot + 1)
             starts = (m.msg_id, m.chunk_slot, m.frame_index)[lane]
             ends, limit = None, self.extent()
@@ -716,7 +718,7 @@ class RibbonView(QWidget):
         return title if data is None else f"{title}\n{hex_dump(data)}\n{printable(data[:64])}"
 
 
-def _find_slot(column: array[int], slot: int, *, sorted_: bool) -> int:
+def _find_slot(column: Sequence[int], slot: int, *, sorted_: bool) -> int:
     """Index of ``slot`` in ``column`` (bisection when sorted, a scan when reordering mixed it), or -1."""
     if sorted_:
         j = bisect_left(column, slot)
