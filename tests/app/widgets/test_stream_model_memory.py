@@ -14,19 +14,23 @@ from app.widgets.stream_model import KEEP_BYTES_ITEMS, ProgressionColumn, Stream
 from netsim.core.events import BytesReceived, BytesSent, Event, FrameDecoded, RunFinished, RunStarted
 
 
+def _stored(col: ProgressionColumn) -> bool:
+    return not col.is_progression
+
+
 def test_progression_column_is_a_sequence_of_what_went_in() -> None:
     col = ProgressionColumn("i")
     assert len(col) == 0 and not col and list(col) == []
     for v in range(5, 50, 3):
         col.append(v)
-    assert col.is_progression and col.nbytes == 0
+    assert not _stored(col) and col.nbytes == 0
     assert list(col) == list(range(5, 50, 3)) and col[0] == 5 and col[-1] == 47 and col[3] == 14
     assert col[2:5] == array("q", [11, 14, 17]) and col == list(range(5, 50, 3))
     assert bisect_left(col, 20) == 5
     with pytest.raises(IndexError):
         col[len(col)]
     col.append(7)  # breaks the pattern: stored from now on
-    assert not col.is_progression and col.nbytes == 4 * len(col)
+    assert _stored(col) and col.nbytes == 4 * len(col)
     assert list(col) == [*range(5, 50, 3), 7] and col[-1] == 7
     col.append(2**40)  # does not fit "i": widened, nothing lost
     assert list(col)[-2:] == [7, 2**40]
@@ -70,7 +74,7 @@ def _run(n: int, *, start: int = 0, t0: int = 0) -> list[Event]:
                         t0 + 1000 * i + 3, "server", j, start + 20 * j, start + 20 * j + 20, b"m" * 16
                     )
                 )
-    evs.append(RunFinished(t0 + 1000 * n + 5, "lab", "done"))
+    evs.append(RunFinished(t0 + 1000 * n + 5, "lab", True, "done"))
     return evs
 
 
