@@ -211,7 +211,7 @@ class StreamModel(QObject):
         self.chunk_data: list[bytes] = []
         self.chunk_truncated: set[int] = set()  # UDP: indexes of truncated datagrams
         self.chunk_slot = ProgressionColumn("q")  # UDP: which message each received datagram carried
-        self.chunk_wire = array("q")
+        self.chunk_wire = ProgressionColumn("I")  # bytes each datagram had on the wire
         self.frame_t = array("f")
         self.frame_index = ProgressionColumn("i")
         self.frame_start = array("I")
