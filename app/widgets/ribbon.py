@@ -32,7 +32,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from app.shell.theme import Theme
-from app.widgets.stream_model import StreamModel
+from app.widgets.stream_model import StreamModel, column_bisect_left, column_bisect_right
 
 LANES = 3  # without a relay; with one, the wire lane makes four
 WIRE = 3  # the wire lane's id (lane ids: 0 send, 1 recv, 2 app, 3 wire; drawn send, wire, recv, app)
@@ -505,7 +505,7 @@ class RibbonView(QWidget):
             off = x0 + (px + 0.5) * step
             if off >= limit:
                 break
-            i = bisect_right(starts, off, i) - 1
+            i = column_bisect_right(starts, off, i) - 1
             if i < 0:
                 i = 0
                 continue
@@ -538,7 +538,7 @@ class RibbonView(QWidget):
             return
         # Received datagrams come in sending order unless the network reordered them.
         chunk_js = (
-            range(bisect_left(m.chunk_slot, first), len(m.chunk_slot))
+            range(column_bisect_left(m.chunk_slot, first), len(m.chunk_slot))
             if m.chunk_slots_sorted
             else range(len(m.chunk_slot))
         )
@@ -550,7 +550,7 @@ class RibbonView(QWidget):
                 p.drawRect(box)
                 self._label(p, box, self.tr("not sent: {why}").format(why=why), self.theme.alert_colour)
         sent_slots: list[int] = []
-        j = bisect_left(m.msg_id, first)
+        j = column_bisect_left(m.msg_id, first)
         while j < len(m.msg_id) and m.msg_id[j] < last:
             slot = m.msg_id[j]
             sent_slots.append(slot)
@@ -597,7 +597,7 @@ class RibbonView(QWidget):
                     p.drawRect(box)
                     self._label(p, box, self.tr("lost"), self.theme.alert_colour)
         frame_js = (
-            range(bisect_left(m.frame_index, first), len(m.frame_index))
+            range(column_bisect_left(m.frame_index, first), len(m.frame_index))
             if m.chunk_slots_sorted
             else range(len(m.frame_index))
         )
@@ -721,7 +721,7 @@ class RibbonView(QWidget):
 def _find_slot(column: Sequence[int], slot: int, *, sorted_: bool) -> int:
     """Index of ``slot`` in ``column`` (bisection when sorted, a scan when reordering mixed it), or -1."""
     if sorted_:
-        j = bisect_left(column, slot)
+        j = column_bisect_left(column, slot)
         return j if j < len(column) and column[j] == slot else -1
     for j, value in enumerate(column):
         if value == slot:

@@ -6,11 +6,17 @@ from __future__ import annotations
 import time
 import tracemalloc
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 import pytest
 
-from app.widgets.stream_model import KEEP_BYTES_ITEMS, ProgressionColumn, StreamModel
+from app.widgets.stream_model import (
+    KEEP_BYTES_ITEMS,
+    ProgressionColumn,
+    StreamModel,
+    column_bisect_left,
+    column_bisect_right,
+)
 from netsim.core.events import BytesReceived, BytesSent, Event, FrameDecoded, RunFinished, RunStarted
 
 
@@ -55,6 +61,34 @@ def test_progression_column_constant_and_single_values() -> None:
     assert list(big) == [1000, 1000, 5]
     with pytest.raises(OverflowError):
         ProgressionColumn().append(-(2**63) - 1)
+
+
+@pytest.mark.parametrize(
+    ("first", "step", "n", "stored"),
+    [
+        (0, 1, 300, False),
+        (5, 3, 100, False),
+        (7, 0, 50, False),
+        (0, 1, 0, False),
+        (3, 1, 1, False),
+        (10, 20, 120, True),
+    ],
+)
+def test_column_bisect_matches_the_stdlib(first: int, step: int, n: int, stored: bool) -> None:
+    """The ribbon's O(1) bisection of a progression gives what bisect gives on a list."""
+    col = ProgressionColumn("i")
+    for k in range(n):
+        col.append(first + k * step)
+    if stored:
+        col.append(first + n * step + 1)  # off the pattern: an array from now on
+    ref = list(col)
+    top = first + step * len(ref) + 3
+    probes = [x / 2 for x in range(2 * (first - 3), 2 * top)]
+    for x in probes:
+        for lo in sorted({0, len(ref) // 2, len(ref)}):
+            assert column_bisect_right(col, x, lo) == bisect_right(ref, x, lo), (x, lo)
+            assert column_bisect_left(col, x, lo) == bisect_left(ref, x, lo), (x, lo)
+            assert column_bisect_right(ref, x, lo) == bisect_right(ref, x, lo)
 
 
 def _run(n: int, *, start: int = 0, t0: int = 0) -> list[Event]:
