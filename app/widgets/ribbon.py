@@ -14,7 +14,7 @@ datagram slots instead of bytes, since datagrams do not share a byte axis.
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Sequence
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
@@ -281,7 +281,7 @@ class RibbonView(QWidget):
             s, e = m.chunk_start[i], m.chunk_end[i]
             title = self.tr("recv() #{n}: bytes [{s}, {e})").format(n=i + 1, s=s, e=e)
         else:
-            i = bisect_right(m.frame_start, offset) - 1
+            i = column_bisect_right(m.frame_start, offset) - 1
             if i < 0 or offset >= m.frame_end[i]:
                 return ""
             s, e = m.frame_start[i], m.frame_end[i]
@@ -344,8 +344,8 @@ class RibbonView(QWidget):
 
     def _visible_range(self, starts, ends) -> tuple[int, int]:  # type: ignore[no-untyped-def]
         x0, x1 = self.visible()
-        lo = bisect_right(ends, x0)
-        hi = bisect_left(starts, x1)
+        lo = column_bisect_right(ends, x0)
+        hi = column_bisect_left(starts, x1)
         return lo, max(lo, hi)
 
     def _box(self, p: QPainter, lane: int, s: float, e: float) -> QRectF:
@@ -480,6 +480,7 @@ class RibbonView(QWidget):
         if width <= 0:
             return
         starts: Sequence[int]
+        ends: Sequence[int] | None
         if udp:  # slot space: item i covers [slot, slot + 1)
             starts = (m.msg_id, m.chunk_slot, m.frame_index)[lane]
             ends, limit = None, self.extent()

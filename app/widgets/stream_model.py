@@ -45,11 +45,9 @@ _I16_MAX = 2**15 - 1
 KEEP_BYTES_ITEMS = 20_000  # per lane: bytes kept for hover/labels for the first items only
 _U32_MAX = 2**32 - 1
 # Stream offsets: 4 bytes each (unsigned) until one passes 4 GiB, then every offset column is
-# copied to 8 bytes at once (the tracker shares the TCP ones).
-_OFFSET_COLUMNS = (
-    *("msg_start", "msg_end", "chunk_start", "chunk_end"),
-    *("frame_start", "frame_end", "seg_start", "seg_end"),
-)
+# copied to 8 bytes at once (the tracker shares the TCP ones).  The frames' offsets are
+# progression columns, which widen on their own.
+_OFFSET_COLUMNS = ("msg_start", "msg_end", "chunk_start", "chunk_end", "seg_start", "seg_end")
 
 
 _Q_MIN, _Q_END = -(2**63), 2**63
@@ -245,8 +243,9 @@ class StreamModel(QObject):
         self.chunk_wire = ProgressionColumn("I")  # bytes each datagram had on the wire
         self.frame_t = array("f")
         self.frame_index = ProgressionColumn("i")
-        self.frame_start = array("I")
-        self.frame_end = array("I")
+        # Decoded frames of equal size (a generated run) are progressions too; others an array.
+        self.frame_start = ProgressionColumn("I")
+        self.frame_end = ProgressionColumn("I")
         self.frame_intact = ProgressionColumn("b")
         self.frames_intact = 0
         self.frame_payload: list[bytes] = []
@@ -630,7 +629,7 @@ class StreamModel(QObject):
     def state_at(self, t: float) -> dict[str, int]:
         """Where the bytes were at ``t`` seconds: ends of sent/received/decoded, queue sizes."""
 
-        def last(times: array[float], values: array[int], default: int = 0) -> int:
+        def last(times: array[float], values: Sequence[int], default: int = 0) -> int:
             i = bisect_right(times, t) - 1
             return int(values[i]) if i >= 0 else default
 

@@ -120,8 +120,9 @@ def test_offsets_past_4_gib_widen_every_offset_column(qapp: object) -> None:
     far = 2**32 - 100  # the 6th message crosses 4 GiB
     model.load(_run(200, start=far))
     assert model.offsets_typecode == "q"
-    for col in (model.msg_start, model.msg_end, model.chunk_start, model.chunk_end, model.frame_start):
+    for col in (model.msg_start, model.msg_end, model.chunk_start, model.chunk_end):
         assert col.typecode == "q"
+    assert list(model.frame_end) == [far + 20 * i + 20 for i in range(200)]
     assert model.tracker.msg_start is model.msg_start and model.tracker.chunk_end is model.chunk_end
     assert list(model.msg_start) == [far + 20 * i for i in range(200)]
     assert model.sent_bytes == model.received_bytes == model.decoded_bytes == far + 4000
@@ -136,8 +137,9 @@ MESSAGES = 40_000
 
 def test_stream_model_memory_per_message_stays_small(qapp: object) -> None:
     """What each message past the first KEEP_BYTES_ITEMS (whose bytes are kept) costs the model:
-    ~30 B (4-byte times and offsets, message numbers and framing as progressions), ~60 before.
-    The bound has a margin; it would fail if a column went back to 8 bytes or to a list."""
+    ~22 B (4-byte times and offsets; message numbers, framing sizes, verdicts and equal-sized
+    frames as progressions), ~57 before.  The bound has a margin; it would fail if a column went
+    back to 8 bytes or to a list, or the progressions stopped working."""
     n = KEEP_BYTES_ITEMS + MESSAGES
     evs = _run(n, t0=time.monotonic_ns())
     cut = next(k for k, ev in enumerate(evs) if isinstance(ev, BytesSent) and ev.msg_id == KEEP_BYTES_ITEMS)
@@ -151,4 +153,4 @@ def test_stream_model_memory_per_message_stays_small(qapp: object) -> None:
     finally:
         tracemalloc.stop()
     assert model.app_messages == n and model.app_messages_match and model.finished
-    assert used / MESSAGES < 42, f"{used / MESSAGES:.0f} B per message"
+    assert used / MESSAGES < 34, f"{used / MESSAGES:.0f} B per message"
