@@ -14,7 +14,8 @@ datagram slots instead of bytes, since datagrams do not share a byte axis.
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
+from collections.abc import Sequence
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -31,7 +32,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from app.shell.theme import Theme
-from app.widgets.stream_model import StreamModel
+from app.widgets.stream_model import StreamModel, column_bisect_left, column_bisect_right
 
 LANES = 3  # without a relay; with one, the wire lane makes four
 WIRE = 3  # the wire lane's id (lane ids: 0 send, 1 recv, 2 app, 3 wire; drawn send, wire, recv, app)
@@ -280,7 +281,7 @@ class RibbonView(QWidget):
             s, e = m.chunk_start[i], m.chunk_end[i]
             title = self.tr("recv() #{n}: bytes [{s}, {e})").format(n=i + 1, s=s, e=e)
         else:
-            i = bisect_right(m.frame_start, offset) - 1
+            i = column_bisect_right(m.frame_start, offset) - 1
             if i < 0 or offset >= m.frame_end[i]:
                 return ""
             s, e = m.frame_start[i], m.frame_end[i]
@@ -343,8 +344,8 @@ class RibbonView(QWidget):
 
     def _visible_range(self, starts, ends) -> tuple[int, int]:  # type: ignore[no-untyped-def]
         x0, x1 = self.visible()
-        lo = bisect_right(ends, x0)
-        hi = bisect_left(starts, x1)
+        lo = column_bisect_right(ends, x0)
+        hi = column_bisect_left(starts, x1)
         return lo, max(lo, hi)
 
     def _box(self, p: QPainter, lane: int, s: float, e: float) -> QRectF:
@@ -478,6 +479,8 @@ class RibbonView(QWidget):
         width = int(r.width())
         if width <= 0:
             return
+        starts: Sequence[int]
+        ends: Sequence[int] | None
         if udp:  # slot space: item i covers [slot, slot + 1)
             starts = (m.msg_id, m.chunk_slot, m.frame_index)[lane]
             ends, limit = None, self.extent()
@@ -503,7 +506,7 @@ class RibbonView(QWidget):
             off = x0 + (px + 0.5) * step
             if off >= limit:
                 break
-            i = bisect_right(starts, off, i) - 1
+            i = column_bisect_right(starts, off, i) - 1
             if i < 0:
                 i = 0
                 continue
@@ -536,7 +539,7 @@ class RibbonView(QWidget):
             return
         # Received datagrams come in sending order unless the network reordered them.
         chunk_js = (
-            range(bisect_left(m.chunk_slot, first), len(m.chunk_slot))
+            range(column_bisect_left(m.chunk_slot, first), len(m.chunk_slot))
             if m.chunk_slots_sorted
             else range(len(m.chunk_slot))
         )
@@ -548,7 +551,7 @@ class RibbonView(QWidget):
                 p.drawRect(box)
                 self._label(p, box, self.tr("not sent: {why}").format(why=why), self.theme.alert_colour)
         sent_slots: list[int] = []
-        j = bisect_left(m.msg_id, first)
+        j = column_bisect_left(m.msg_id, first)
         while j < len(m.msg_id) and m.msg_id[j] < last:
             slot = m.msg_id[j]
             sent_slots.append(slot)
@@ -595,7 +598,7 @@ class RibbonView(QWidget):
                     p.drawRect(box)
                     self._label(p, box, self.tr("lost"), self.theme.alert_colour)
         frame_js = (
-            range(bisect_left(m.frame_index, first), len(m.frame_index))
+            range(column_bisect_left(m.frame_index, first), len(m.frame_index))
             if m.chunk_slots_sorted
             else range(len(m.frame_index))
         )
@@ -716,10 +719,10 @@ class RibbonView(QWidget):
         return title if data is None else f"{title}\n{hex_dump(data)}\n{printable(data[:64])}"
 
 
-def _find_slot(column: array[int], slot: int, *, sorted_: bool) -> int:
+def _find_slot(column: Sequence[int], slot: int, *, sorted_: bool) -> int:
     """Index of ``slot`` in ``column`` (bisection when sorted, a scan when reordering mixed it), or -1."""
     if sorted_:
-        j = bisect_left(column, slot)
+        j = column_bisect_left(column, slot)
         return j if j < len(column) and column[j] == slot else -1
     for j, value in enumerate(column):
         if value == slot:

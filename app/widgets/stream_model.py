@@ -9,13 +9,14 @@ megabytes, not a million Python objects per lane.  Merged/split analysis is the 
 
 from __future__ import annotations
 
+import operator
 import time
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
-from typing import Any
+from itertools import islice, repeat
+from typing import Any, overload
 
 from PySide6.QtCore import QObject, Signal
 
@@ -42,6 +43,151 @@ from netsim.lessons.sticky.wire import data_direction
 LOG_MAX_ROWS = 5000
 _I16_MAX = 2**15 - 1
 KEEP_BYTES_ITEMS = 20_000  # per lane: bytes kept for hover/labels for the first items only
+_U32_MAX = 2**32 - 1
+# Stream offsets: 4 bytes each (unsigned) until one passes 4 GiB, then every offset column is
+# copied to 8 bytes at once (the tracker shares the TCP ones).  The frames' offsets are
+# progression columns, which widen on their own.
+_OFFSET_COLUMNS = ("msg_start", "msg_end", "chunk_start", "chunk_end", "seg_start", "seg_end")
+
+
+_Q_MIN, _Q_END = -(2**63), 2**63
+
+
+class ProgressionColumn(Sequence[int]):
+    """An append-only column of ints that costs nothing while it counts ``a, a + d, a + 2d, ...``.
+
+    Message numbers (0, 1, 2 ...), framing bytes per message (4, 4, 4 ...), frames intact
+    (1, 1, 1 ...): in the runs a lesson makes, a whole column is usually such a progression, so
+    it is kept as (first, step, length).  The first value that breaks the pattern turns it into an
+    ``array`` of the given typecode (widened to ``"q"`` the first time a value does not fit); from
+    then on it is an ordinary column.  Values must fit 8 bytes, as in an ``array("q")``.
+    """
+
+    __slots__ = ("_first", "_n", "_step", "_typecode", "values")
+
+    def __init__(self, typecode: str = "q") -> None:
+        self._typecode = typecode
+        self._first = 0
+        self._step = 0
+        self._n = 0
+        self.values: array[int] | None = None  # None while the column is a progression
+
+    def append(self, value: int) -> None:
+        if type(value) is not int:
+            value = operator.index(value)
+        values = self.values
+        if values is not None:
+            try:
+                values.append(value)
+            except OverflowError:
+                if values.typecode == "q":
+                    raise
+                self.values = array("q", values)
+                self.values.append(value)
+            return
+        if not _Q_MIN <= value < _Q_END:
+            raise OverflowError(f"{value} does not fit 8 bytes")
+        n = self._n
+        if n == 0:
+            self._first = value
+        elif n == 1:
+            self._step = value - self._first
+        elif value != self._first + n * self._step:
+            self._materialize()
+            self.append(value)
+            return
+        self._n = n + 1
+
+    def _materialize(self) -> None:
+        values = array(self._typecode)
+        try:
+            values.extend(self)
+        except OverflowError:
+            values = array("q", self)
+        self.values = values
+        self._n = 0
+
+    @property
+    def is_progression(self) -> bool:
+        """True while no values are stored (the column is first, first + step, ...)."""
+        return self.values is None
+
+    @property
+    def nbytes(self) -> int:
+        values = self.values
+        return 0 if values is None else len(values) * values.itemsize
+
+    def __len__(self) -> int:
+        values = self.values
+        return self._n if values is None else len(values)
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+    @overload
+    def __getitem__(self, index: slice) -> array[int]: ...
+    def __getitem__(self, index: int | slice) -> int | array[int]:
+        values = self.values
+        if values is not None:
+            return values[index]
+        if isinstance(index, slice):
+            return array("q", (self._first + k * self._step for k in range(*index.indices(self._n))))
+        n = self._n
+        if index < 0:
+            index += n
+        if not 0 <= index < n:
+            raise IndexError("column index out of range")
+        return self._first + index * self._step
+
+    def bisect(self, x: float, lo: int = 0, *, right: bool) -> int:
+        """``bisect.bisect_right`` (``right``) or ``bisect_left`` of a sorted column, in O(1)
+        while it is a progression (the stdlib's would call ``__getitem__`` ~20 times)."""
+        values = self.values
+        if values is not None:
+            return bisect_right(values, x, lo) if right else bisect_left(values, x, lo)
+        n, first, step = self._n, self._first, self._step
+        if step < 0:  # not sorted: whatever the stdlib makes of it
+            return bisect_right(self, x, lo) if right else bisect_left(self, x, lo)
+        if step == 0 or n == 0:
+            k = n if (first <= x if right else first < x) else 0
+        elif right:  # how many of first + k * step are <= x
+            k = int((x - first) // step) + 1
+        else:  # how many are < x
+            k = int(-((first - x) // step))
+        return max(lo, min(n, k))
+
+    def __iter__(self) -> Iterator[int]:
+        values = self.values
+        if values is not None:
+            return iter(values)
+        if self._step:
+            return iter(range(self._first, self._first + self._n * self._step, self._step))
+        return repeat(self._first, self._n)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, (str, bytes)):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        if self.values is None:
+            return f"ProgressionColumn({self._n} values: {self._first}, {self._first} + {self._step}, …)"
+        return f"ProgressionColumn({self.values!r})"
+
+
+def column_bisect_right(column: Sequence[int], x: float, lo: int = 0) -> int:
+    """``bisect.bisect_right`` for any column, O(1) on a :class:`ProgressionColumn` progression."""
+    if isinstance(column, ProgressionColumn):
+        return column.bisect(x, lo, right=True)
+    return bisect_right(column, x, lo)
+
+
+def column_bisect_left(column: Sequence[int], x: float, lo: int = 0) -> int:
+    """``bisect.bisect_left`` for any column, O(1) on a :class:`ProgressionColumn` progression."""
+    if isinstance(column, ProgressionColumn):
+        return column.bisect(x, lo, right=False)
+    return bisect_left(column, x, lo)
 
 
 class StreamModel(QObject):
@@ -77,28 +223,30 @@ class StreamModel(QObject):
         self.data_direction = data_direction({"sender": self.sending_end})  # the relay's c2s or s2c
         self.eof_at: int | None = None  # stream offset where a recv() returned b'' (the peer closed)
         self.t0_ns: int = 0
-        self.msg_id = array("i")
+        self.msg_id = ProgressionColumn("i")
         # Seconds since the run started, as 4-byte floats: to the 10 µs over minutes, which is all a
         # chart or a cursor can show, for half the memory of a million doubles.
         self.msg_t = array("f")
-        self.msg_start = array("q")
-        self.msg_end = array("q")
-        self.msg_head = array("h")  # framing bytes per message (shown; clamped to 32,767)
-        self.msg_tail = array("h")
+        self.offsets_typecode = "I"  # "q" once an offset passed 4 GiB (see _widen_offsets)
+        self.msg_start = array("I")
+        self.msg_end = array("I")
+        self.msg_head = ProgressionColumn("h")  # framing bytes per message (shown; clamped to 32,767)
+        self.msg_tail = ProgressionColumn("h")
         self.msg_data: list[bytes] = []
         self.failed_sends: list[tuple[int, str]] = []  # (message slot, error) - UDP size limit
         self.chunk_t = array("f")
-        self.chunk_start = array("q")
-        self.chunk_end = array("q")
+        self.chunk_start = array("I")
+        self.chunk_end = array("I")
         self.chunk_data: list[bytes] = []
         self.chunk_truncated: set[int] = set()  # UDP: indexes of truncated datagrams
-        self.chunk_slot = array("q")  # UDP: which message each received datagram carried
-        self.chunk_wire = array("q")
+        self.chunk_slot = ProgressionColumn("q")  # UDP: which message each received datagram carried
+        self.chunk_wire = ProgressionColumn("I")  # bytes each datagram had on the wire
         self.frame_t = array("f")
-        self.frame_index = array("i")
-        self.frame_start = array("q")
-        self.frame_end = array("q")
-        self.frame_intact = array("b")
+        self.frame_index = ProgressionColumn("i")
+        # Decoded frames of equal size (a generated run) are progressions too; others an array.
+        self.frame_start = ProgressionColumn("I")
+        self.frame_end = ProgressionColumn("I")
+        self.frame_intact = ProgressionColumn("b")
         self.frames_intact = 0
         self.frame_payload: list[bytes] = []
         # TCP: the tracker fills the offset columns shown here (one copy of each, not two).
@@ -114,8 +262,8 @@ class StreamModel(QObject):
         # The wire (a relay between the ends): what it forwarded client -> server.
         self.wire: bool = "wire_seed" in self.config
         self.seg_t = array("d")
-        self.seg_start = array("q")  # TCP: stream offsets of each segment
-        self.seg_end = array("q")
+        self.seg_start = array("I")  # TCP: stream offsets of each segment
+        self.seg_end = array("I")
         self.wire_slot = array("q")  # UDP: the datagram each forwarded copy carried
         self.wire_flags = array("b")  # UDP: 1 duplicate, 2 held back (overtaken)
         self.wire_dropped: dict[int, str] = {}  # UDP: datagram -> "loss" / "mtu"
@@ -273,9 +421,17 @@ class StreamModel(QObject):
 
     def _apply(self, events: list[Event]) -> None:
         udp = self.transport == "udp"
+        narrow = self.offsets_typecode != "q"
         for ev in events:
+            if (
+                narrow
+                and isinstance(ev, (BytesSent, BytesReceived, FrameDecoded, SegmentForwarded))
+                and not (0 <= ev.start <= _U32_MAX and 0 <= ev.end <= _U32_MAX)
+            ):
+                self._widen_offsets()
+                narrow = False
             if isinstance(ev, BytesSent):
-                self._append_id("msg_id", ev.msg_id)
+                self.msg_id.append(ev.msg_id)
                 self.msg_t.append(self.t_s(ev.t_ns))
                 if udp:
                     self.msg_start.append(ev.start)
@@ -311,7 +467,7 @@ class StreamModel(QObject):
                     call = "recvfrom()" if udp else "recv()"
                     self._log(ev.t_ns, ev.endpoint, call, ev.end - ev.start, note)
             elif isinstance(ev, FrameDecoded):
-                self._append_id("frame_index", ev.index)
+                self.frame_index.append(ev.index)
                 self.frame_t.append(self.t_s(ev.t_ns))
                 self.frame_start.append(ev.start)
                 self.frame_end.append(ev.end)
@@ -359,6 +515,7 @@ class StreamModel(QObject):
                 self._clear(ev.config)
                 self.t0_ns = ev.t_ns
                 udp = self.transport == "udp"
+                narrow = True
             elif isinstance(ev, RunFinished):
                 self.finished = True
                 self.finish_reason = ev.reason
@@ -424,15 +581,14 @@ class StreamModel(QObject):
             t += end - start
         return t
 
-    def _append_id(self, name: str, value: int) -> None:
-        """Message numbers: 4 bytes each, widened to 8 the first time one does not fit."""
-        column = getattr(self, name)
-        try:
-            column.append(value)
-        except OverflowError:
-            column = array("q", column)
-            column.append(value)
-            setattr(self, name, column)
+    def _widen_offsets(self) -> None:
+        """Every stream-offset column to 8 bytes (an offset past 4 GiB, or a negative one, came)."""
+        for name in _OFFSET_COLUMNS:
+            setattr(self, name, array("q", getattr(self, name)))
+        self.offsets_typecode = "q"
+        if self.transport != "udp":  # the tracker fills the TCP ones: hand it the new columns
+            self.tracker.msg_start, self.tracker.msg_end = self.msg_start, self.msg_end
+            self.tracker.chunk_start, self.tracker.chunk_end = self.chunk_start, self.chunk_end
 
     def _sync_merged(self) -> None:
         first, last = self.tracker.chunk_first, self.tracker.chunk_last
@@ -473,7 +629,7 @@ class StreamModel(QObject):
     def state_at(self, t: float) -> dict[str, int]:
         """Where the bytes were at ``t`` seconds: ends of sent/received/decoded, queue sizes."""
 
-        def last(times: array[float], values: array[int], default: int = 0) -> int:
+        def last(times: array[float], values: Sequence[int], default: int = 0) -> int:
             i = bisect_right(times, t) - 1
             return int(values[i]) if i >= 0 else default
 

@@ -14,6 +14,17 @@ Columns start narrow (1-byte ints and string codes) and a column is copied one s
 (2, 4, then 8 bytes) the first time a value does not fit it; a value that fits no width (not an
 int at all, an int past 64 bits) keeps its event as an object, so nothing is lost or changed.
 
+Three fields are kept as differences, which are small where the values are not:
+
+* ``t_ns`` (and the counters ``msg_id``, ``index``): minus a base kept per block of
+  ``_BLOCK`` rows of the table - the block's first value (counters: minus the row's place in
+  the block too, so 0, 1, 2 ... is stored as 0, 0, 0 ...).  Nanosecond times then take 4 bytes
+  instead of 8, message numbers 1 instead of 4.
+* ``end``: minus ``start`` of the same row (a size, 1 byte for small messages).
+
+A row is still read on its own (no running sums); a value whose difference fits no width keeps
+its event as an object, like any value that fits no width.
+
 Thread safety: :class:`EventStore` itself takes no lock; :class:`~netsim.core.recorder.Recorder`
 appends under its lock.  Readers of rows that already exist need no lock: rows are only ever
 appended, and a widened column is published in one assignment (a reader sees old or new).
@@ -35,6 +46,11 @@ COMPACT_TYPES: tuple[type[Event], ...] = (BytesSent, BytesReceived, FrameDecoded
 
 _OBJECT = 0  # order code of an event kept as an object
 _CHECKPOINT = 4096  # every this many events, remember how many rows each table had
+_BLOCK_BITS = 12
+_BLOCK = 1 << _BLOCK_BITS  # rows per base of a field kept as a difference from it
+_Q_MIN, _Q_MAX = -(2**63), 2**63 - 1
+# Fields kept minus their block's base (the value: how much more each row in the block adds).
+_BASED = {"t_ns": 0, "msg_id": 1, "index": 1}
 
 # Per field annotation, the array typecodes a column may use, narrowest first.  A column starts
 # at the first and moves one step wider the first time a value does not fit.
@@ -66,8 +82,20 @@ class _Table:
         self.strings: list[str] = []
         self._codes: dict[str, int] = {}
         self.data = bytearray()  # every bytes field of every row, one after another
-        # times are monotonic nanoseconds: never 4 bytes
-        self.steps = [3 if name == "t_ns" else 0 for name in self.names]
+        ints = [i for i, t in enumerate(self.types) if t == "int"]
+        # field -> slope: stored as value - bases[field][row >> _BLOCK_BITS] - slope * (row % _BLOCK)
+        self.based = {i: _BASED[self.names[i]] for i in ints if self.names[i] in _BASED}
+        self.bases: dict[int, array[int]] = {i: array("q") for i in self.based}
+        # field -> field: stored as value - the other field's value (end - start)
+        self.minus: dict[int, int] = {}
+        if (
+            "end" in self.index
+            and "start" in self.index
+            and {self.index["start"], self.index["end"]} <= set(ints)
+        ):
+            self.minus[self.index["end"]] = self.index["start"]
+        # times are nanoseconds apart within a block: they start at 4 bytes
+        self.steps = [2 if name == "t_ns" else 0 for name in self.names]
         self.cols: list[array[Any]] = [
             array(_LADDERS[t][s]) for t, s in zip(self.types, self.steps, strict=True)
         ]
@@ -111,6 +139,24 @@ class _Table:
                     f"    v{i} = len(data)",
                 ]
         lines.append("    try:")
+        if self.based or self.minus:
+            lines.append("        k = count[0]")
+            lines.append(f"        block, inner = k >> {_BLOCK_BITS}, k & {_BLOCK - 1}")
+        for i, j in self.minus.items():  # before any field it reads is changed (start is not)
+            lines += [
+                f"        if not {_Q_MIN} <= v{i} <= {_Q_MAX}:",
+                "            raise OverflowError",
+                f"        v{i} = v{i} - v{j}",
+            ]
+        for i, slope in self.based.items():
+            env[f"b{i}"] = self.bases[i]
+            lines += [
+                f"        if not {_Q_MIN} <= v{i} <= {_Q_MAX}:",
+                "            raise OverflowError",
+                f"        if len(b{i}) == block:",
+                f"            b{i}.append(v{i} - {slope} * inner)",
+                f"        v{i} = v{i} - b{i}[block]" + (f" - {slope} * inner" if slope else ""),
+            ]
         for i, col in enumerate(self.cols):
             env[f"a{i}"] = col.append
             lines.append(f"        a{i}(v{i})")
@@ -156,6 +202,9 @@ class _Table:
                 return False
             data += b
             values[i] = len(data)
+        if not self._encode(values):
+            del data[mark:]
+            return False
         cols = self.cols
         done = 0
         try:
@@ -172,6 +221,30 @@ class _Table:
                 col.append(v)
             self._compile()  # the columns changed: bind the fast path to the new ones
         self._count[0] += 1
+        return True
+
+    def _encode(self, values: list[Any]) -> bool:
+        """Replace the fields kept as differences by their differences (False: one cannot be)."""
+        if not (self.based or self.minus):
+            return True
+        k = self.count
+        block, inner = k >> _BLOCK_BITS, k & (_BLOCK - 1)
+        try:
+            for i in list(self.minus) + list(self.based):
+                v = values[i]
+                if type(v) is not int and type(v) is not bool:
+                    return False
+                if not _Q_MIN <= v <= _Q_MAX:
+                    return False
+            for i, j in self.minus.items():
+                values[i] -= values[j]
+            for i, slope in self.based.items():
+                bases = self.bases[i]
+                if len(bases) == block:
+                    bases.append(values[i] - slope * inner)
+                values[i] -= bases[block] + slope * inner
+        except (OverflowError, TypeError):
+            return False
         return True
 
     def _widen(self, values: list[Any]) -> bool:
@@ -197,6 +270,10 @@ class _Table:
 
     def row(self, k: int) -> Event:
         values = [col[k] for col in self.cols]
+        for i, slope in self.based.items():
+            values[i] += self.bases[i][k >> _BLOCK_BITS] + slope * (k & (_BLOCK - 1))
+        for i, j in self.minus.items():
+            values[i] += values[j]
         for i in self.str_fields:
             values[i] = self.strings[values[i]]
         for i in self.bool_fields:
@@ -218,13 +295,27 @@ class _Table:
 
     def column(self, name: str, stop: int) -> array[Any]:
         """The first ``stop`` values of an int or bool column: the column itself when that is all
-        of it (read it, never change it), else a copy."""
-        col = self.cols[self.index[name]]
+        of it (read it, never change it), else a copy (always a copy of one kept as differences)."""
+        i = self.index[name]
+        col = self.cols[i]
+        if i in self.minus:
+            other = self.column(self.names[self.minus[i]], stop)
+            return array("q", map(operator.add, other, col[:stop]))
+        if i in self.based:
+            bases, slope = self.bases[i], self.based[i]
+            return array(
+                "q",
+                (
+                    col[k] + bases[k >> _BLOCK_BITS] + slope * (k & (_BLOCK - 1))
+                    for k in range(min(stop, len(col)))
+                ),
+            )
         return col if stop == len(col) else col[:stop]
 
     @property
     def nbytes(self) -> int:
-        return sum(len(c) * c.itemsize for c in self.cols) + len(self.data)
+        bases = sum(len(b) * b.itemsize for b in self.bases.values())
+        return sum(len(c) * c.itemsize for c in self.cols) + len(self.data) + bases
 
 
 class EventStore:

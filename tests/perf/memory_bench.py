@@ -172,7 +172,8 @@ def _line(row: dict[str, object]) -> str:
     if "run_cost_mb" in row:
         text += (
             f" (app at start {row['first_idle_rss_mb']:.0f} MB, after a 2,000-message warm-up"
-            f" {row['idle_rss_mb']:.0f} MB; these messages +{row['run_cost_mb']:.0f} MB;"
+            f" {row['idle_rss_mb']:.0f} MB; these messages +{row['run_cost_mb']:.0f} MB,"
+            f" {row['recorder_mb']:.0f} MB of it the recorder's packed rows;"
             f" after {row['after_rss_mb']:.0f} MB)"
         )
     text += f", {row['seconds']:.1f} s"
