@@ -68,9 +68,11 @@ class SpillQueue:
                 if self._file is None:
                     self._file = tempfile.NamedTemporaryFile(prefix="netsim-trace-spill-", suffix=".bin")  # noqa: SIM115 - closed when drained or on close()
                     self._file_read = self._file_written = 0
-                self._file.seek(self._file_written)
-                self._file.write(_ITEM.pack(item.tag, item.source, len(item.payload)) + item.payload)
-                self._file_written = self._file.tell()
+                f = self._file
+                f.seek(self._file_written)
+                f.write(_ITEM.pack(item.tag, item.source, len(item.payload)))
+                f.write(item.payload)  # not joined to its header: a frame is megabytes, copied once
+                self._file_written += _ITEM.size + len(item.payload)
                 self.spilled_items += 1
             self.nonempty.set()
 
