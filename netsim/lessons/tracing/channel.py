@@ -59,20 +59,33 @@ class SpillQueue:
         self.spilled_items = 0
         self.nonempty = threading.Event()
 
-    def put(self, item: Item) -> None:
+    def spilling(self, nbytes: int) -> bool:
+        """Would an item of ``nbytes`` go to the file now?  (A hint: the consumer may drain.)"""
         with self._lock:
-            if self._file is None and self._mem_bytes + len(item.payload) <= self._bound:
-                self._mem.append(item)
-                self._mem_bytes += len(item.payload)
+            return self._file is not None or self._mem_bytes + nbytes > self._bound
+
+    def put(self, item: Item) -> None:
+        self._put(item.tag, item.source, item.payload, item)
+
+    def put_borrowed(self, tag: int, source: int, payload: memoryview) -> None:
+        """Queue an item whose payload is the caller's buffer, reused once this returns: it is
+        copied if it stays in memory (written to the file, it is not)."""
+        self._put(tag, source, payload, None)
+
+    def _put(self, tag: int, source: int, payload: bytes | bytearray | memoryview, item: Item | None) -> None:
+        with self._lock:
+            if self._file is None and self._mem_bytes + len(payload) <= self._bound:
+                self._mem.append(item if item is not None else Item(tag, source, bytes(payload)))
+                self._mem_bytes += len(payload)
             else:
                 if self._file is None:
                     self._file = tempfile.NamedTemporaryFile(prefix="netsim-trace-spill-", suffix=".bin")  # noqa: SIM115 - closed when drained or on close()
                     self._file_read = self._file_written = 0
                 f = self._file
                 f.seek(self._file_written)
-                f.write(_ITEM.pack(item.tag, item.source, len(item.payload)))
-                f.write(item.payload)  # not joined to its header: a frame is megabytes, copied once
-                self._file_written += _ITEM.size + len(item.payload)
+                f.write(_ITEM.pack(tag, source, len(payload)))
+                f.write(payload)  # not joined to its header: a frame is megabytes, copied once
+                self._file_written += _ITEM.size + len(payload)
                 self.spilled_items += 1
             self.nonempty.set()
 
@@ -111,8 +124,10 @@ class _Conn:
     number: int
     sock: socket.socket
     buf: bytearray = field(default_factory=bytearray)  # a frame header being read
-    frame: bytearray | None = None  # the frame being read, header included
+    frame: bytearray | memoryview | None = None  # the frame being read, header included
     got: int = 0
+    spare: bytearray | None = None  # reused for frames that go straight to the spill file
+    borrowed: bool = False  # the frame being read is in ``spare``
     hello: bool = False
 
 
@@ -199,12 +214,20 @@ class Collector:
                             c, f"frame too large ({meta_len} + {blob_len} bytes): not a netsim launcher"
                         )
                         return
-                    c.frame = bytearray(_HEADER.size + meta_len + blob_len)
+                    size = _HEADER.size + meta_len + blob_len
+                    if c.hello and self.queue.spilling(size):
+                        # Bound for the spill file: read it into a buffer kept for the purpose
+                        # rather than fresh memory (megabytes zeroed and faulted in, per frame).
+                        if c.spare is None or len(c.spare) < size:
+                            c.spare = bytearray(size)
+                        c.frame, c.borrowed = memoryview(c.spare)[:size], True
+                    else:
+                        c.frame, c.borrowed = bytearray(size), False
                     c.frame[: _HEADER.size] = c.buf
                     c.got = _HEADER.size
                     c.buf.clear()
                 if c.got < len(c.frame):
-                    n = c.sock.recv_into(memoryview(c.frame)[c.got :])
+                    n = c.sock.recv_into(c.frame[c.got :] if c.borrowed else memoryview(c.frame)[c.got :])
                     if n == 0:
                         self._drop(c, f"ended inside a frame ({len(c.frame) - c.got} bytes missing)")
                         return
@@ -230,7 +253,11 @@ class Collector:
             c.hello = True
             self.queue.put(Item(TAG_HELLO, c.number, meta))
         else:
-            self.queue.put(Item(TAG_FRAME, c.number, frame))
+            if isinstance(frame, memoryview):
+                self.queue.put_borrowed(TAG_FRAME, c.number, frame)
+                frame.release()  # spare may be reused now
+            else:
+                self.queue.put(Item(TAG_FRAME, c.number, frame))
 
     def _drop(self, c: _Conn, why: str, *, locked: bool = False) -> None:
         if not locked:
