@@ -45,6 +45,19 @@ class Item:
     payload: bytes | bytearray
 
 
+STAGE_AT = _ITEM.size  # where an item's payload starts in a stage buffer
+
+
+def _padded_size(n: int) -> int:
+    return -(-(STAGE_AT + n) // _ALIGN) * _ALIGN
+
+
+def stage_buffer(n: int) -> mmap.mmap:
+    """A page-aligned buffer for a payload of up to ``n`` bytes at :data:`STAGE_AT`, its header
+    in front: what a spilled item is written from."""
+    return mmap.mmap(-1, _padded_size(n))  # anonymous memory is page-aligned
+
+
 class _SpillFile:
     """An unlinked temporary file of queue items, written with direct I/O where the system has it.
 
@@ -84,25 +97,42 @@ class _SpillFile:
             self._write_all(payload, self.written + _ITEM.size)
             self.written += _ITEM.size + n
             return
-        size = -(-(_ITEM.size + n) // _ALIGN) * _ALIGN
+        size = _padded_size(n)
         buf = self._buf
         if buf is None or len(buf) < size:
             if buf is not None:
                 buf.close()
-            buf = self._buf = mmap.mmap(-1, max(size, 4 << 20))  # anonymous: page-aligned
+            buf = self._buf = stage_buffer(max(n, 4 << 20))
         _ITEM.pack_into(buf, 0, tag, source, n)
-        buf[_ITEM.size : _ITEM.size + n] = payload
+        buf[STAGE_AT : STAGE_AT + n] = payload
         with memoryview(buf) as view:
-            try:
-                self._write_all(view[:size], self.written)
-            except OSError as exc:
-                if exc.errno != errno.EINVAL:
-                    raise
-                # Direct I/O refused here (an odd block size): plain writes, same padded layout.
-                flags = fcntl.fcntl(self._wfd, fcntl.F_GETFL)
-                fcntl.fcntl(self._wfd, fcntl.F_SETFL, flags & ~getattr(os, "O_DIRECT", 0))
-                self._write_all(view[:size], self.written)
+            self._write_direct(view[:size])
         self.written += size
+
+    def append_staged(self, tag: int, source: int, stage: mmap.mmap, n: int) -> None:
+        """Append the item whose payload is ``stage[STAGE_AT : STAGE_AT + n]`` (see
+        :func:`stage_buffer`): its header goes in front of it, and the page-aligned buffer is
+        written as it is - no copy on our side."""
+        if not self._padded:
+            with memoryview(stage) as view:
+                self.append(tag, source, view[STAGE_AT : STAGE_AT + n])
+            return
+        size = _padded_size(n)
+        _ITEM.pack_into(stage, 0, tag, source, n)
+        with memoryview(stage) as view:
+            self._write_direct(view[:size])
+        self.written += size
+
+    def _write_direct(self, view: memoryview) -> None:
+        try:
+            self._write_all(view, self.written)
+        except OSError as exc:
+            if exc.errno != errno.EINVAL:
+                raise
+            # Direct I/O refused here (an odd block size): plain writes, same padded layout.
+            flags = fcntl.fcntl(self._wfd, fcntl.F_GETFL)
+            fcntl.fcntl(self._wfd, fcntl.F_SETFL, flags & ~getattr(os, "O_DIRECT", 0))
+            self._write_all(view, self.written)
 
     def _write_all(self, data: bytes | bytearray | memoryview, offset: int) -> None:
         with memoryview(data) as view:
@@ -117,10 +147,7 @@ class _SpillFile:
         payload = os.pread(self._rfd, n, offset + _ITEM.size)
         if len(payload) != n:
             raise OSError(errno.EIO, "the trace spill file ended early")
-        end = offset + _ITEM.size + n
-        if self._padded:
-            end = -(-end // _ALIGN) * _ALIGN
-        return Item(tag, source, payload), end
+        return Item(tag, source, payload), offset + (_padded_size(n) if self._padded else _ITEM.size + n)
 
     def close(self) -> None:
         os.close(self._wfd)
@@ -153,24 +180,32 @@ class SpillQueue:
         with self._lock:
             return self._file is not None or self._mem_bytes + nbytes > self._bound
 
+    def put_staged(self, tag: int, source: int, stage: mmap.mmap, n: int) -> None:
+        """Queue an item whose payload the caller read into ``stage`` (from :func:`stage_buffer`)
+        and reuses once this returns: written to the file from there, or copied if it stays in
+        memory."""
+        self._put(tag, source, None, stage, n)
+
     def put(self, item: Item) -> None:
-        self._put(item.tag, item.source, item.payload, item)
+        self._put(item.tag, item.source, item, None, len(item.payload))
 
-    def put_borrowed(self, tag: int, source: int, payload: memoryview) -> None:
-        """Queue an item whose payload is the caller's buffer, reused once this returns: it is
-        copied if it stays in memory (written to the file, it is not)."""
-        self._put(tag, source, payload, None)
-
-    def _put(self, tag: int, source: int, payload: bytes | bytearray | memoryview, item: Item | None) -> None:
+    def _put(self, tag: int, source: int, item: Item | None, stage: mmap.mmap | None, n: int) -> None:
         with self._lock:
-            if self._file is None and self._mem_bytes + len(payload) <= self._bound:
-                self._mem.append(item if item is not None else Item(tag, source, bytes(payload)))
-                self._mem_bytes += len(payload)
+            if self._file is None and self._mem_bytes + n <= self._bound:
+                if item is None:
+                    assert stage is not None
+                    item = Item(tag, source, stage[STAGE_AT : STAGE_AT + n])
+                self._mem.append(item)
+                self._mem_bytes += n
             else:
                 if self._file is None:
                     self._file = _SpillFile()
                     self._file_read = 0
-                self._file.append(tag, source, payload)
+                if item is not None:
+                    self._file.append(tag, source, item.payload)
+                else:
+                    assert stage is not None
+                    self._file.append_staged(tag, source, stage, n)
                 self._file_written = self._file.written
                 self.spilled_items += 1
             self.nonempty.set()
@@ -210,8 +245,8 @@ class _Conn:
     buf: bytearray = field(default_factory=bytearray)  # a frame header being read
     frame: bytearray | memoryview | None = None  # the frame being read, header included
     got: int = 0
-    spare: bytearray | None = None  # reused for frames that go straight to the spill file
-    borrowed: bool = False  # the frame being read is in ``spare``
+    stage: mmap.mmap | None = None  # reused for frames that go straight to the spill file
+    staged: bool = False  # the frame being read is in ``stage``
     hello: bool = False
 
 
@@ -300,18 +335,21 @@ class Collector:
                         return
                     size = _HEADER.size + meta_len + blob_len
                     if c.hello and self.queue.spilling(size):
-                        # Bound for the spill file: read it into a buffer kept for the purpose
-                        # rather than fresh memory (megabytes zeroed and faulted in, per frame).
-                        if c.spare is None or len(c.spare) < size:
-                            c.spare = bytearray(size)
-                        c.frame, c.borrowed = memoryview(c.spare)[:size], True
+                        # Bound for the spill file: read it into a buffer kept for the purpose,
+                        # from which the file is written (rather than fresh memory, megabytes
+                        # zeroed and faulted in per frame, then copied again).
+                        if c.stage is None or len(c.stage) < STAGE_AT + size:
+                            if c.stage is not None:
+                                c.stage.close()
+                            c.stage = stage_buffer(size)
+                        c.frame, c.staged = memoryview(c.stage)[STAGE_AT : STAGE_AT + size], True
                     else:
-                        c.frame, c.borrowed = bytearray(size), False
+                        c.frame, c.staged = bytearray(size), False
                     c.frame[: _HEADER.size] = c.buf
                     c.got = _HEADER.size
                     c.buf.clear()
                 if c.got < len(c.frame):
-                    n = c.sock.recv_into(c.frame[c.got :] if c.borrowed else memoryview(c.frame)[c.got :])
+                    n = c.sock.recv_into(c.frame[c.got :] if c.staged else memoryview(c.frame)[c.got :])
                     if n == 0:
                         self._drop(c, f"ended inside a frame ({len(c.frame) - c.got} bytes missing)")
                         return
@@ -338,8 +376,10 @@ class Collector:
             self.queue.put(Item(TAG_HELLO, c.number, meta))
         else:
             if isinstance(frame, memoryview):
-                self.queue.put_borrowed(TAG_FRAME, c.number, frame)
-                frame.release()  # spare may be reused now
+                n = len(frame)
+                frame.release()
+                assert c.stage is not None
+                self.queue.put_staged(TAG_FRAME, c.number, c.stage, n)
             else:
                 self.queue.put(Item(TAG_FRAME, c.number, frame))
 
@@ -352,6 +392,12 @@ class Collector:
         except (KeyError, ValueError):
             pass
         c.sock.close()
+        if isinstance(c.frame, memoryview):
+            c.frame.release()
+        c.frame = None
+        if c.stage is not None:
+            c.stage.close()
+            c.stage = None
         if c.hello or why:
             self.queue.put(Item(TAG_CLOSED, c.number, why.encode()))
 
