@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import collections
 import errno
-import fcntl
 import mmap
 import os
 import secrets
@@ -23,6 +22,11 @@ import threading
 from dataclasses import dataclass, field
 
 from netsim.lessons.tracing.launcher import ENV_SOCKET, ENV_TOKEN
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on Windows
+    fcntl = None  # type: ignore[assignment]
 
 MAX_META_BYTES = 64 * 1024 * 1024
 MAX_BLOB_BYTES = 256 * 1024 * 1024
@@ -81,7 +85,7 @@ class _SpillFile:
         self._wfd = fd
         self._padded = False
         direct = getattr(os, "O_DIRECT", 0)
-        if direct:
+        if direct and fcntl is not None:
             try:
                 fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | direct)
                 self._padded = True

@@ -45,7 +45,11 @@ ENV_SOCKET = "NETSIM_TRACE_SOCKET"
 ENV_TOKEN = "NETSIM_TRACE_TOKEN"
 PROTOCOL_VERSION = 2  # 2: integer columns packed in the blob
 _FLUSH_S = 0.02
-_FLUSH_RECORDS = 4096  # records per frame; the flusher is woken early past this many buffered
+_FLUSH_RECORDS = 4096  # the flusher is woken early past this many buffered records
+# Records per frame.  Small frames keep each stretch the flusher holds the GIL short (the
+# program's threads wait for it meanwhile) and free the sent data (received bytes are often
+# fresh memory) little by little.
+_FRAME_RECORDS = 512
 _W = 11  # values per buffered record: the ten wire columns (nbytes included), then the data bytes
 _PACKED = (1, 2, 3, 5, 6, 9)  # t_ns, tid, fd, result, nbytes, repeat: ints (result may be None)
 _HEADER = struct.Struct(">II")
@@ -69,6 +73,7 @@ class _Channel:
         self.path = path
         self.token = token
         self.lock = threading.Lock()
+        self.flush_lock = threading.Lock()  # one flush at a time: frames go out in order
         self.write_lock = threading.Lock()
         self.q = _Q  # records not yet sent (one flat list for the process: the hot paths hold it)
         self.last = -1  # where the last buffered failing call starts in q, for repeat counting
@@ -138,28 +143,42 @@ class _Channel:
                 return
 
     def flush(self, lock_timeout=-1):
-        if not self.lock.acquire(timeout=lock_timeout):
+        """Send what is buffered now (records appended meanwhile wait for the next flush), a
+        frame at a time."""
+        if not self.flush_lock.acquire(timeout=lock_timeout):
             return
         try:
+            self._flush(lock_timeout)
+        finally:
+            self.flush_lock.release()
+
+    def _flush(self, lock_timeout):
+        q = self.q
+        left = len(q)
+        step = _FRAME_RECORDS * _W
+        while left > 0:
             # Successful calls are appended without the lock (one list.extend of a whole record,
             # atomic); taking them under the lock keeps a failing call's repeat count from racing
-            # the flusher.  Records appended meanwhile stay at the end for the next flush.
-            q = self.q
-            n = len(q)
-            if not n:
+            # the flusher.
+            if not self.lock.acquire(timeout=lock_timeout):
                 return
-            items = q[:n]
-            del q[:n]
-            self.last = -1
-        finally:
-            self.lock.release()
-        if self.broken or self.sock is None:
-            return  # netsim went away: nothing to encode for
-        # In slices, so that no frame grows past what netsim accepts however far behind we are.
-        step = _FLUSH_RECORDS * _W
-        for i in range(0, n, step):
-            meta, parts = _encode(items if n <= step else items[i : i + step])
+            try:
+                take = min(left, step, len(q))
+                items = q[:take]
+                del q[:take]
+                last = self.last
+                self.last = last - take if last >= take else -1
+            finally:
+                self.lock.release()
+            left -= take
+            if not take:
+                return
+            if self.broken or self.sock is None:
+                continue  # netsim went away: nothing to encode for (the records are dropped)
+            meta, parts = _encode(items)
+            del items
             self._write(meta, parts)
+            del parts
 
     def put(self, call, t_ns, fd, arg, result, data, error, extra, tid=None, via=None):
         if tid is None:
@@ -195,6 +214,7 @@ class _Channel:
 
     def reset_after_fork(self):
         self.lock = threading.Lock()
+        self.flush_lock = threading.Lock()
         self.write_lock = threading.Lock()
         del _Q[:]  # the parent's records are the parent's to send
         self.last = -1
