@@ -14,7 +14,6 @@ import gc
 from collections.abc import Iterable
 
 import shiboken6
-
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 

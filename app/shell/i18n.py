@@ -82,10 +82,13 @@ class Translations:
         assert app is not None
         for tr in self._installed:
             app.removeTranslator(tr)
+            tr.deleteLater()  # (each switch of language would otherwise keep the old ones)
         self._installed = []
         for qm in compiled_translations(lang):
             tr = QTranslator(app)
             if tr.load(str(qm)):
                 app.installTranslator(tr)
                 self._installed.append(tr)
+            else:
+                tr.deleteLater()
         self.language = lang if lang in LANGUAGES else "en"

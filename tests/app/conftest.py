@@ -70,4 +70,3 @@ def _no_window_outlives_its_test(qapp: object) -> Iterator[None]:
     before = app.topLevelWidgets() if isinstance(app, QApplication) else []
     yield
     dispose_windows(keep=before)
-

@@ -46,7 +46,12 @@ def register(sub: Any) -> None:
             "(the server itself goes on; default 0 = no deadline)",
         )
         if role == "server":
-            p.add_argument("--once", action="store_true", help="exit after the first conversation")
+            p.add_argument(
+                "--once",
+                action="store_true",
+                help="exit after the first conversation (--lesson 6, which serves many clients at once: "
+                "exit when no client is left after the first one came)",
+            )
         p.set_defaults(func=run, role=role)
 
 

@@ -14,8 +14,13 @@ on either side, the server going back to ``accept()`` afterwards.  What is not c
 are whole frames (the lesson trusts ``recv(4)``/``recv(size)``), every wait has the
 ``--timeout``, an empty line is not sent (an empty TCP send puts nothing on the wire and the
 lesson's programs would then wait for each other forever), and errors end with one line.
-Section 六's server sends ``'嘿嘿嘿'`` by itself and serves many clients at once with
-``socketserver``; here its lines are typed and one client is served at a time.
+
+Section 六's server is its own program (:mod:`netsim.lessons.chat.section6`): like the lesson's
+``ThreadingTCPServer`` it serves many clients at once, sends ``'嘿嘿嘿'`` by itself at the start
+of each client's turn (nothing is typed) and prints what each client sent, after the client's
+address; a client's handler ends when that client closes (the lesson's handler does not check
+for ``b''``: see that module).  Section 六's client is section 四's, so ``chat-client --lesson 6``
+is section 四's client.
 """
 
 from __future__ import annotations
@@ -29,7 +34,8 @@ from typing import TextIO
 
 from netsim.framing import Codec, Decoder, FramingError, JsonFrame, RawCodec, make_codec
 from netsim.lessons.chat.hint import framing_hint
-from netsim.lessons.chat.peer import ChatError, ChatOptions, explain_os_error
+from netsim.lessons.chat.peer import MAX_CLIENTS, ChatError, ChatOptions, explain_os_error
+from netsim.lessons.chat.section6 import GREETING, Section6Server
 
 LESSON_RECV_BYTES = 1024  # the lesson's recv(1024): with no framing, one read is one message
 PROMPT = ">>>"
@@ -50,11 +56,21 @@ LESSONS: dict[int, LessonChat] = {
     6: LessonChat(6, "六", "none", "server", "s6_socketserver_server.py with section 四's client"),
 }
 
+SECTION6_WHERE = (
+    "the lesson's section 六 (s6_socketserver_server.py, a ThreadingTCPServer; its client is section 四's): "
+    f"each client's turn starts with {GREETING!r}, sent by the server itself, then what that client "
+    f"sent is printed after its address; up to {MAX_CLIENTS} clients at once; nothing to type here, Ctrl-C stops it"
+)
+
 HELP = (
     "behave like that section's chat programs (turns, '>>>' prompts, q/Q quits) with its framing: "
     "4 (四, TCP chat: framing none, the server speaks first; with --udp its UDP chat, the client first), "
     "5 (五, struct: framing length:i, the "
-    "client speaks first), 6 (六, socketserver: framing none, the server speaks first). "
+    "client speaks first), 6 (六, socketserver: framing none; the server serves many clients at once, "
+    "sends '嘿嘿嘿' by itself at the start of each client's turn - nothing is typed - and prints what "
+    "each client sent after its address; a client's handler ends when that client closes, where the "
+    "lesson's, never checking for b'', dies at its next send with BrokenPipeError, or loops for ever "
+    "for a client that only half-closed; the client is section 四's). "
     "--framing still overrides, to see what a mismatch looks like"
 )
 
@@ -179,6 +195,12 @@ def run_lesson_chat(opts: ChatOptions, section: int, codec: Codec | None, stdin_
                 sock.bind((opts.host, opts.port))
                 sock.listen(socket.SOMAXCONN)
                 bound = sock.getsockname()[1]
+                if section == 6:
+                    turns.say(
+                        f"TCP server listening on {opts.host}:{bound} ({codec.label}) - {SECTION6_WHERE}"
+                    )
+                    Section6Server(opts, codec, turns.say).run(sock)
+                    return
                 turns.say(f"TCP server listening on {opts.host}:{bound} ({codec.label}) - {where}")
                 _serve(turns, sock, opts)
             else:

@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import shiboken6
 import pyqtgraph as pg
+import shiboken6
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QVBoxLayout, QWidget
 
@@ -37,7 +37,9 @@ def test_a_widget_cpp_owns_is_left_to_its_owner(qapp: object) -> None:
     window = QWidget()
     QVBoxLayout(window).addWidget(pg.PlotWidget())
     window.show()
-    strays = [w for w in QApplication.topLevelWidgets() if w.parent() is None and not shiboken6.createdByPython(w)]
+    strays = [
+        w for w in QApplication.topLevelWidgets() if w.parent() is None and not shiboken6.createdByPython(w)
+    ]
     assert strays  # (the situation this test is about still arises)
     dispose_windows()
     assert not shiboken6.isValid(window)

@@ -53,3 +53,25 @@ def test_every_string_in_the_sources_is_translated(tmp_path: Path) -> None:
     missing = sorted(wanted - set(have))
     assert not missing, f"{len(missing)} strings without a Chinese translation, e.g. {missing[:5]}"
     assert len(wanted) > 300  # the check really looked at the app's strings
+
+
+def test_switching_language_does_not_pile_up_translators(qapp: object) -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent, QTranslator
+
+    from app.shell.i18n import Translations
+
+    app = QCoreApplication.instance()
+    assert app is not None
+
+    def translators() -> int:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        return len(app.findChildren(QTranslator))
+
+    translations = Translations()
+    translations.install("zh_CN")
+    after_one = translators()
+    for _ in range(5):
+        translations.install("en")
+        translations.install("zh_CN")
+    assert translators() == after_one
+    translations.install("en")

@@ -171,34 +171,6 @@ def test_chat_client_lesson_5_against_the_section_5_server() -> None:
         assert code == 0, (out, err)
 
 
-def test_section_6_client_against_chat_server_lesson_6() -> None:
-    """Section 六's client answers every message with '1111' by itself (forever); the server types."""
-    with chat_server("--lesson", "6", "--once") as (srv, port):
-        assert "section 六" in srv.out
-        with proc(lesson_client("s6_socketserver_client.py", port), env_for(port)) as cli:
-            srv.expect(r"client connected from 127\.0\.0\.1:\d+\n>>>")
-            srv.type("嘿嘿嘿")
-            cli.expect(r"嘿嘿嘿\n")
-            srv.expect(r"1111\n>>>")
-            srv.type("again")
-            cli.expect(r"again\n")
-            srv.expect(r"1111\n>>>")
-            srv.type("q")  # the lesson's client has no q: it prints 'q' and answers again
-            srv.expect(r"conversation ended \(quit\)")
-        assert srv.finish()[0] == 0
-
-
-def test_chat_client_lesson_6_against_the_socketserver_server() -> None:
-    with lesson_server("s6_socketserver_server.py") as (srv, port), proc(our_client("6", port)) as cli:
-        cli.expect(r"嘿嘿嘿\n>>>")  # the lesson's server speaks first, by itself
-        cli.type("1111")
-        srv.expect(r"1111\n")
-        cli.expect(r"嘿嘿嘿\n>>>")
-        cli.type("q")
-        code, out, err = cli.finish()
-        assert code == 0, (out, err)
-
-
 # --- the framing hint --------------------------------------------------------------------------
 
 
