@@ -11,14 +11,17 @@ which stay the program's own.
 
 Wire format (one direction, launcher → netsim): frames of ``>II`` (meta length, blob length),
 then the meta as UTF-8 JSON, then the blob.  The first frame's meta is a ``hello`` object; every
-later meta is ``{"n": N, "cols": [...]}``: N records as ten columns ``call, t_ns, tid, fd, arg,
-result, nbytes, error, extra, repeat`` (a column is a list of N values, or ``{"all": v}`` when
-every value is ``v``); each record's ``nbytes`` data bytes (-1: none) follow one another in the
-blob.  ``t_ns`` is ``time.monotonic_ns()`` (one clock for every process on the machine).
+later meta is ``{"n": N, "cols": [...], "order": "little"|"big"}``: N records as ten columns
+``call, t_ns, tid, fd, arg, result, nbytes, error, extra, repeat``.  A column is a JSON list of N
+values, ``{"all": v}`` when every value is ``v``, or ``{"i64": 1}``: N signed 64-bit integers
+packed in the blob (in ``order``; packed columns come first in the blob, in column order).  Then
+each record's ``nbytes`` data bytes (-1: none) follow one another in the blob.  ``t_ns`` is
+``time.monotonic_ns()`` (one clock for every process on the machine).
 
-Records are buffered and sent by a flusher thread every few milliseconds, before a fork, at
-exit (also after an uncaught exception) and on SIGTERM (netsim's Stop), so nothing recorded is
-lost when the program ends.  A failing non-blocking call repeated in a busy loop
+Records are buffered (a flat list, ``_W`` values per record, appended in one C call) and sent by
+a flusher thread every few milliseconds, before a fork, at exit (also after an uncaught
+exception), before ``os._exit`` and on SIGTERM (netsim's Stop), so nothing recorded is lost when
+the program ends.  A failing non-blocking call repeated in a busy loop
 (``BlockingIOError`` from ``accept()`` thousands of times a second) is kept as one record with a
 ``repeat`` count instead of a flood.
 """
@@ -26,7 +29,6 @@ lost when the program ends.  A failing non-blocking call repeated in a busy loop
 from __future__ import annotations
 
 import atexit
-import collections
 import json
 import os
 import runpy
@@ -41,9 +43,15 @@ from typing import Any
 
 ENV_SOCKET = "NETSIM_TRACE_SOCKET"
 ENV_TOKEN = "NETSIM_TRACE_TOKEN"
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2  # 2: integer columns packed in the blob
 _FLUSH_S = 0.02
 _FLUSH_RECORDS = 4096  # the flusher is woken early past this many buffered records
+# Records per frame.  Small frames keep each stretch the flusher holds the GIL short (the
+# program's threads wait for it meanwhile) and free the sent data (received bytes are often
+# fresh memory) little by little.
+_FRAME_RECORDS = 512
+_W = 11  # values per buffered record: the ten wire columns (nbytes included), then the data bytes
+_PACKED = (1, 2, 3, 5, 6, 9)  # t_ns, tid, fd, result, nbytes, repeat: ints (result may be None)
 _HEADER = struct.Struct(">II")
 _RETRY_ERRORS = ("BlockingIOError", "InterruptedError")
 _CHANNEL_BUFFER = 4 * 1024 * 1024
@@ -65,9 +73,10 @@ class _Channel:
         self.path = path
         self.token = token
         self.lock = threading.Lock()
+        self.flush_lock = threading.Lock()  # one flush at a time: frames go out in order
         self.write_lock = threading.Lock()
-        self.q = _Q  # records not yet sent (one deque for the process: the hot paths hold it)
-        self.last = None  # the last buffered failing call, for repeat counting
+        self.q = _Q  # records not yet sent (one flat list for the process: the hot paths hold it)
+        self.last = -1  # where the last buffered failing call starts in q, for repeat counting
         self.wake = threading.Event()
         self.stopped = False
         self.broken = False
@@ -104,22 +113,18 @@ class _Channel:
         self.thread.start()
 
     def _write(self, meta, parts=()):
-        """One frame: header, meta, then the data ``parts`` gathered by sendmsg (no join copy)."""
+        """One frame: header, meta, then the blob ``parts`` gathered by sendmsg (no join copy)."""
         if self.broken or self.sock is None:
             return
-        size = 0
-        for b in parts:
-            size += len(b)
+        bufs = [_HEADER.pack(len(meta), sum(map(len, parts))) + meta]
+        bufs += parts
         try:
             with self.write_lock:
                 sock = self.sock
-                sock.sendall(_HEADER.pack(len(meta), size) + meta)
-                for i in range(0, len(parts), _IOV_MAX):
-                    group = parts[i : i + _IOV_MAX]
+                for i in range(0, len(bufs), _IOV_MAX):
+                    group = bufs[i : i + _IOV_MAX]
                     sent = sock.sendmsg(group)
-                    total = 0
-                    for b in group:
-                        total += len(b)
+                    total = sum(map(len, group))
                     if sent < total:  # interrupted part way: send the rest plainly
                         sock.sendall(b"".join(group)[sent:])
         except OSError:
@@ -133,29 +138,47 @@ class _Channel:
                 self.flush()
             except Exception:  # a bug of ours must not grow the program's memory for ever
                 self.broken = True
-                _Q.clear()
+                _CHANNEL[0] = None  # the hot paths stop buffering
+                del _Q[:]
                 return
 
     def flush(self, lock_timeout=-1):
-        if not self.lock.acquire(timeout=lock_timeout):
+        """Send what is buffered now (records appended meanwhile wait for the next flush), a
+        frame at a time."""
+        if not self.flush_lock.acquire(timeout=lock_timeout):
             return
         try:
-            # Successful calls are appended without the lock (deque.append is atomic); taking
-            # them under the lock keeps a failing call's repeat count from racing the flusher.
-            q = self.q
-            n = len(q)
-            if not n:
-                return
-            pop = q.popleft
-            items = [pop() for _ in range(n)]
-            self.last = None
+            self._flush(lock_timeout)
         finally:
-            self.lock.release()
-        # In slices, so that no frame grows past what netsim accepts however far behind we are.
-        for i in range(0, n, _FLUSH_RECORDS):
-            part = items[i : i + _FLUSH_RECORDS]
-            meta, parts = _encode(part)
+            self.flush_lock.release()
+
+    def _flush(self, lock_timeout):
+        q = self.q
+        left = len(q)
+        step = _FRAME_RECORDS * _W
+        while left > 0:
+            # Successful calls are appended without the lock (one list.extend of a whole record,
+            # atomic); taking them under the lock keeps a failing call's repeat count from racing
+            # the flusher.
+            if not self.lock.acquire(timeout=lock_timeout):
+                return
+            try:
+                take = min(left, step, len(q))
+                items = q[:take]
+                del q[:take]
+                last = self.last
+                self.last = last - take if last >= take else -1
+            finally:
+                self.lock.release()
+            left -= take
+            if not take:
+                return
+            if self.broken or self.sock is None:
+                continue  # netsim went away: nothing to encode for (the records are dropped)
+            meta, parts = _encode(items)
+            del items
             self._write(meta, parts)
+            del parts
 
     def put(self, call, t_ns, fd, arg, result, data, error, extra, tid=None, via=None):
         if tid is None:
@@ -163,35 +186,38 @@ class _Channel:
             via = _mode.get(tid)
         if via is not None:
             extra = dict(extra or {}, via=via)
+        nbytes = -1 if data is None else len(data)
+        q = self.q
         if error is None:
-            self.q.append((call, t_ns, tid, fd, arg, result, data, None, extra, 1))
-            if len(self.q) >= _FLUSH_RECORDS:
+            q.extend((call, t_ns, tid, fd, arg, result, nbytes, None, extra, 1, data))
+            if len(q) >= _FLUSH_RECORDS * _W:
                 self.wake.set()
             return
-        with self.lock:
-            last = self.last
-            q = self.q
+        with self.lock:  # the flusher cannot take records meanwhile; the hot paths only append
+            at = self.last
             if (
-                last is not None
-                and q
-                and q[-1] is last  # nothing else recorded since: still the same busy loop
-                and last[7] == error
-                and last[0] == call
-                and last[3] == fd
-                and last[2] == tid
+                at >= 0
+                and len(q) == at + _W  # nothing else recorded since: still the same busy loop
+                and q[at + 7] == error
+                and q[at] == call
+                and q[at + 3] == fd
+                and q[at + 2] == tid
                 and error.split(":", 1)[0] in _RETRY_ERRORS
             ):
-                last[9] += 1  # a busy loop retrying: one record, counted
+                q[at + 9] += 1  # a busy loop retrying: one record, counted
                 return
-            rec = [call, t_ns, tid, fd, arg, result, data, error, extra, 1]
-            self.q.append(rec)
-            self.last = rec
+            q.extend((call, t_ns, tid, fd, arg, result, nbytes, error, extra, 1, data))
+            at = len(q) - _W
+            while q[at + 1] is not t_ns:  # another thread appended right after ours
+                at -= _W
+            self.last = at
 
     def reset_after_fork(self):
         self.lock = threading.Lock()
+        self.flush_lock = threading.Lock()
         self.write_lock = threading.Lock()
-        _Q.clear()  # the parent's records are the parent's to send
-        self.last = None
+        del _Q[:]  # the parent's records are the parent's to send
+        self.last = -1
         self.wake = threading.Event()
         if self.sock is not None:
             try:
@@ -204,6 +230,7 @@ class _Channel:
             self.connect()
         except OSError:
             self.broken = True
+            _CHANNEL[0] = None  # no flusher in this child: the hot paths must not buffer for ever
             return
         self._record_inherited()
 
@@ -245,19 +272,19 @@ class _Channel:
             self.sock = None
 
 
-def _encode(part):
-    """One frame for these records: the meta as columns, each column sent once if constant.
+def _encode(items):
+    """One frame for these flat records: the meta as columns, then the blob's parts.
 
-    A busy sender's records differ only in their time, so this keeps the JSON (built in C)
-    small; the data bytes go into the blob in order.
+    A busy sender's records differ mostly in their time: a column with one value all through is
+    sent once; the integer columns (times, thread ids, fds, byte counts…) are packed as 64-bit
+    integers in the blob (one C call each, no text); the rest is JSON (built in C).  The data
+    bytes follow in the blob, in order, as the very objects the program sent or received.
     """
-    n = len(part)
-    cols: list[Any] = list(zip(*part))  # noqa: B905 - no strict= before Python 3.10
-    datas = cols[6]
-    cols[6] = [-1 if d is None else len(d) for d in datas]
-    parts = [d for d in datas if d]
+    n = len(items) // _W
     meta: list[Any] = []
-    for index, col in enumerate(cols):
+    packed: list[Any] = []
+    for index in range(_W - 1):
+        col = items[index::_W]
         first = col[0]
         kind = type(first)
         constant = (
@@ -271,14 +298,30 @@ def _encode(part):
             first is None or kind is str or (kind is int and index != 4 and first not in (0, 1))
         ):
             constant = len(set(map(type, col))) == 1
-        meta.append({"all": first} if constant else list(col))
+        if constant:
+            meta.append({"all": first})
+            continue
+        if index in _PACKED:
+            # Only ints reach these columns (bools never do); a None result, or anything odd,
+            # is refused by struct and the column goes as JSON.  (struct converts faster than
+            # array('q', col), which parses every item as an argument.)
+            try:
+                packed.append(struct.pack(f"<{n}q", *col))
+            except (struct.error, TypeError, OverflowError):
+                pass
+            else:
+                meta.append({"i64": 1})
+                continue
+        meta.append(col)
     # default=repr: an odd value (an address family's own type) must not stop the recording
-    text = json.dumps({"n": n, "cols": meta}, separators=(",", ":"), default=repr)
-    return text.encode("utf-8"), parts
+    text = json.dumps({"n": n, "cols": meta, "order": "little"}, separators=(",", ":"), default=repr)
+    # None (no data) and b"" add no bytes to the blob
+    packed += filter(None, items[_W - 1 :: _W])
+    return text.encode("utf-8"), packed
 
 
 _CHANNEL: list[_Channel | None] = [None]
-_Q: collections.deque[Any] = collections.deque()
+_Q: list[Any] = []  # the buffered records, _W values each
 _SSL_TRACED = [False]
 
 
@@ -435,56 +478,51 @@ def _wrap_socket_class():
         _put("connect_ex", t, _fileno(self), _addr(address), r, None, None, extra)
         return r
 
-    # The hot paths (send, sendall, recv) look up as little as possible per call.
+    # The hot paths (send, sendall, recv) look up as little as possible per call, and append
+    # their record (the _W values) to the flat buffer in one C call.
     o_send, o_sendall, o_recv = o["send"], o["sendall"], o["recv"]
-    get_ident, mode_get, mono, ch_box, q_append = _get_ident, _mode.get, _mono, _CHANNEL, _Q.append
+    get_ident, mode, mode_get, mono, ch_box, q_extend = (
+        _get_ident,
+        _mode,
+        _mode.get,
+        _mono,
+        _CHANNEL,
+        _Q.extend,
+    )
+    INSIDE = _INSIDE
 
     def send(self, data, *args):
         tid = get_ident()
-        via = mode_get(tid)
-        if via == _INSIDE:
+        via = mode_get(tid) if mode else None  # mostly empty: no lookup
+        if via == INSIDE:
             return o_send(self, data, *args)
         t = mono()
         try:
-            n = o_send(self, data, *args)
+            n = o_send(self, data, *args) if args else o_send(self, data)
         except BaseException as e:
             _put("send", t, _fileno(self), None, None, None, _err(e), None)
             raise
         if ch_box[0] is not None:
             b = data if type(data) is bytes and n == len(data) else _as_bytes(data, n)
-            q_append(
-                ("send", t, tid, self.fileno(), None, n, b, None, None if via is None else {"via": via}, 1)
-            )
+            q_extend(("send", t, tid, self.fileno(), None, n, n, None, via and {"via": via}, 1, b))
         return n
 
     def sendall(self, data, *args):
         tid = get_ident()
-        via = mode_get(tid)
-        if via == _INSIDE:
+        via = mode_get(tid) if mode else None
+        if via == INSIDE:
             return o_sendall(self, data, *args)
         t = mono()
         try:
-            r = o_sendall(self, data, *args)
+            r = o_sendall(self, data, *args) if args else o_sendall(self, data)
         except BaseException as e:
             # How much went out before the error is not known (CPython does not say).
             _put("sendall", t, _fileno(self), None, None, _as_bytes(data, None), _err(e), {"partial": True})
             raise
         if ch_box[0] is not None:
             b = data if type(data) is bytes else _as_bytes(data, None)
-            q_append(
-                (
-                    "sendall",
-                    t,
-                    tid,
-                    self.fileno(),
-                    None,
-                    len(b),
-                    b,
-                    None,
-                    None if via is None else {"via": via},
-                    1,
-                )
-            )
+            n = len(b)
+            q_extend(("sendall", t, tid, self.fileno(), None, n, n, None, via and {"via": via}, 1, b))
         return r
 
     def sendto(self, data, *args):
@@ -519,30 +557,18 @@ def _wrap_socket_class():
 
     def recv(self, bufsize, *args):
         tid = get_ident()
-        via = mode_get(tid)
-        if via == _INSIDE:
+        via = mode_get(tid) if mode else None
+        if via == INSIDE:
             return o_recv(self, bufsize, *args)
         t = mono()
         try:
-            data = o_recv(self, bufsize, *args)
+            data = o_recv(self, bufsize, *args) if args else o_recv(self, bufsize)
         except BaseException as e:
             _put("recv", t, _fileno(self), bufsize, None, None, _err(e), None)
             raise
         if ch_box[0] is not None:
-            q_append(
-                (
-                    "recv",
-                    t,
-                    tid,
-                    self.fileno(),
-                    bufsize,
-                    len(data),
-                    data,
-                    None,
-                    None if via is None else {"via": via},
-                    1,
-                )
-            )
+            n = len(data)
+            q_extend(("recv", t, tid, self.fileno(), bufsize, n, n, None, via and {"via": via}, 1, data))
         return data
 
     def recv_into(self, buffer, *args):

@@ -11,6 +11,7 @@ the programs' stdio.  Both are joined by :meth:`close`.
 
 from __future__ import annotations
 
+import array
 import json
 import os
 import re
@@ -20,6 +21,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -728,15 +730,27 @@ class TraceLab:
         cols = meta["cols"]
         if len(cols) != 10 or not 0 <= n <= 1_000_000:
             raise ValueError("a launcher frame of the wrong shape")
+        order = meta.get("order", sys.byteorder)
+        if order not in ("little", "big"):
+            raise ValueError("a launcher frame with an unknown byte order")
         columns: list[Any] = []
+        at = 0  # packed integer columns come first in the blob, then the data bytes
         for col in cols:
             if isinstance(col, dict) and set(col) == {"all"}:
                 columns.append([col["all"]] * n)
+            elif isinstance(col, dict) and set(col) == {"i64"}:
+                if 8 * n > len(blob) - at:
+                    raise ValueError("a launcher frame shorter than its packed columns")
+                packed = array.array("q")
+                packed.frombytes(blob[at : at + 8 * n])
+                if order != sys.byteorder:
+                    packed.byteswap()
+                columns.append(packed.tolist())
+                at += 8 * n
             elif isinstance(col, list) and len(col) == n:
                 columns.append(col)
             else:
                 raise ValueError("a launcher record column of the wrong length")
-        at = 0
         endpoint = f"pid {pid}"
         for rec in zip(*columns, strict=True):
             call, t_ns, tid, fd, arg, result, nbytes, error, extra, repeat = rec

@@ -130,3 +130,53 @@ def test_the_trace_lab_is_a_lab() -> None:
     with pytest.raises(NotImplementedError):
         lab.pause()
     lab.close()  # never started: nothing to stop
+
+
+@pytest.mark.parametrize("mode", ["direct", "refused", "none"])
+def test_spill_queue_staged_and_plain_items_keep_order_with_and_without_direct_io(
+    mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import fcntl
+    import os
+
+    from netsim.lessons.tracing import channel
+
+    direct = mode != "none"
+    if mode == "none":  # as on a system without O_DIRECT: plain, unpadded writes
+        monkeypatch.delattr(channel.os, "O_DIRECT", raising=False)
+    elif mode == "refused":  # a file system that takes the flag, then refuses the writes
+        real_pwrite = os.pwrite
+
+        def pwrite(fd: int, data: memoryview, offset: int) -> int:
+            if fcntl.fcntl(fd, fcntl.F_GETFL) & getattr(os, "O_DIRECT", 0):
+                raise OSError(errno.EINVAL, "Invalid argument")
+            return real_pwrite(fd, data, offset)
+
+        monkeypatch.setattr(channel.os, "pwrite", pwrite)
+    q = SpillQueue(bound_bytes=10_000)
+    stage = channel.stage_buffer(9_000)
+    sent: list[Item] = []
+    for i in range(40):
+        size = (i * 997) % 9_000 + 1  # odd sizes: every item padded differently
+        payload = bytes([i]) * size
+        if i % 3:
+            stage[channel.STAGE_AT : channel.STAGE_AT + size] = payload
+            q.put_staged(channel.TAG_FRAME, i, stage, size)  # the stage is overwritten next time
+        else:
+            q.put(Item(channel.TAG_STRACE, i, payload))
+        sent.append(Item(channel.TAG_FRAME if i % 3 else channel.TAG_STRACE, i, payload))
+        if i == 25:
+            got = q.drain(max_bytes=20_000)  # a consumer part way through the file
+    assert q.spilled_items > 30
+    assert q._file is not None
+    if direct and not q._file._padded:
+        q.close()
+        stage.close()
+        pytest.skip("the temporary directory's file system refuses O_DIRECT")
+    assert q._file._padded == direct
+    while q.nonempty.is_set():
+        got += q.drain()
+    assert [(x.tag, x.source, bytes(x.payload)) for x in got] == [(x.tag, x.source, x.payload) for x in sent]
+    stage.close()
+    q.close()
