@@ -153,26 +153,26 @@ class _Channel:
             self.flush_lock.release()
 
     def _flush(self, lock_timeout):
+        # Successful calls are appended without the lock (one list.extend of a whole record,
+        # atomic); taking them under the lock keeps a failing call's repeat count from racing
+        # the flusher.  What is buffered is taken at once, cut into frames, and removed from q
+        # in one deletion (deleting a frame at a time from the front moved every record behind
+        # it each time); each frame's references are dropped once it is sent.
         q = self.q
-        left = len(q)
         step = _FRAME_RECORDS * _W
-        while left > 0:
-            # Successful calls are appended without the lock (one list.extend of a whole record,
-            # atomic); taking them under the lock keeps a failing call's repeat count from racing
-            # the flusher.
-            if not self.lock.acquire(timeout=lock_timeout):
-                return
-            try:
-                take = min(left, step, len(q))
-                items = q[:take]
-                del q[:take]
-                last = self.last
-                self.last = last - take if last >= take else -1
-            finally:
-                self.lock.release()
-            left -= take
-            if not take:
-                return
+        if not self.lock.acquire(timeout=lock_timeout):
+            return
+        try:
+            take = len(q)
+            frames = [q[i : i + step] for i in range(0, take, step)]
+            del q[:take]
+            last = self.last
+            self.last = last - take if last >= take else -1
+        finally:
+            self.lock.release()
+        frames.reverse()  # taken from the end: in order
+        while frames:
+            items = frames.pop()
             if self.broken or self.sock is None:
                 continue  # netsim went away: nothing to encode for (the records are dropped)
             meta, parts = _encode(items)
@@ -295,7 +295,10 @@ def _encode(items):
         # 1 == True == 1.0: a constant 0 or 1, a bool, or the arg column (settimeout's floats)
         # must also be one type all through; other ints and strings cannot be equal to another type.
         if constant and not (
-            first is None or kind is str or (kind is int and index != 4 and first not in (0, 1))
+            first is None
+            or kind is str
+            or index == 9  # repeat: counts of ours, ints only
+            or (kind is int and index != 4 and first not in (0, 1))
         ):
             constant = len(set(map(type, col))) == 1
         if constant:
@@ -492,10 +495,13 @@ def _wrap_socket_class():
     INSIDE = _INSIDE
 
     def send(self, data, *args):
-        tid = get_ident()
-        via = mode_get(tid) if mode else None  # mostly empty: no lookup
-        if via == INSIDE:
-            return o_send(self, data, *args)
+        tid: int | None = None  # the thread id is taken only if the call is recorded...
+        via = None
+        if mode:  # ...or a makefile() or SSL call is under way in some thread (mostly none)
+            tid = get_ident()
+            via = mode_get(tid)
+            if via == INSIDE:
+                return o_send(self, data, *args)
         t = mono()
         try:
             n = o_send(self, data, *args) if args else o_send(self, data)
@@ -504,14 +510,19 @@ def _wrap_socket_class():
             raise
         if ch_box[0] is not None:
             b = data if type(data) is bytes and n == len(data) else _as_bytes(data, n)
+            if tid is None:
+                tid = get_ident()
             q_extend(("send", t, tid, self.fileno(), None, n, n, None, via and {"via": via}, 1, b))
         return n
 
     def sendall(self, data, *args):
-        tid = get_ident()
-        via = mode_get(tid) if mode else None
-        if via == INSIDE:
-            return o_sendall(self, data, *args)
+        tid: int | None = None  # the thread id is taken only if the call is recorded...
+        via = None
+        if mode:  # ...or a makefile() or SSL call is under way in some thread (mostly none)
+            tid = get_ident()
+            via = mode_get(tid)
+            if via == INSIDE:
+                return o_sendall(self, data, *args)
         t = mono()
         try:
             r = o_sendall(self, data, *args) if args else o_sendall(self, data)
@@ -522,6 +533,8 @@ def _wrap_socket_class():
         if ch_box[0] is not None:
             b = data if type(data) is bytes else _as_bytes(data, None)
             n = len(b)
+            if tid is None:
+                tid = get_ident()
             q_extend(("sendall", t, tid, self.fileno(), None, n, n, None, via and {"via": via}, 1, b))
         return r
 
@@ -556,10 +569,13 @@ def _wrap_socket_class():
         return n
 
     def recv(self, bufsize, *args):
-        tid = get_ident()
-        via = mode_get(tid) if mode else None
-        if via == INSIDE:
-            return o_recv(self, bufsize, *args)
+        tid: int | None = None  # the thread id is taken only if the call is recorded...
+        via = None
+        if mode:  # ...or a makefile() or SSL call is under way in some thread (mostly none)
+            tid = get_ident()
+            via = mode_get(tid)
+            if via == INSIDE:
+                return o_recv(self, bufsize, *args)
         t = mono()
         try:
             data = o_recv(self, bufsize, *args) if args else o_recv(self, bufsize)
@@ -568,6 +584,8 @@ def _wrap_socket_class():
             raise
         if ch_box[0] is not None:
             n = len(data)
+            if tid is None:
+                tid = get_ident()
             q_extend(("recv", t, tid, self.fileno(), bufsize, n, n, None, via and {"via": via}, 1, data))
         return data
 
